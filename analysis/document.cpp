@@ -1,0 +1,154 @@
+// Incremental editing and bounded reparsing of a Python buffer with tree-sitter.
+#include "analysis/document.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <utility>
+
+namespace docent::analysis {
+
+namespace {
+
+// Rewrites lone CRs in parse[begin, end) to LF, looking at the byte after each CR in `text`.
+void normalize_line_ends(std::string_view text, std::string& parse, size_t begin, size_t end) {
+  for (size_t i = begin; i < end; ++i) {
+    const bool lone_cr = text[i] == '\r' && (i + 1 >= text.size() || text[i + 1] != '\n');
+    parse[i] = lone_cr ? '\n' : text[i];
+  }
+}
+
+TSPoint point_at(const LineIndex& lines, size_t offset) {
+  const size_t row = lines.line_of(offset);
+  return TSPoint{static_cast<uint32_t>(row), static_cast<uint32_t>(offset - lines.line_start(row))};
+}
+
+TSParser* new_python_parser(uint64_t budget_micros) {
+  TSParser* parser = ts_parser_new();
+  if (parser == nullptr || !ts_parser_set_language(parser, tree_sitter_python()))
+    std::abort(); // The grammar is linked in; failure means a broken build, not bad input.
+  ts_parser_set_timeout_micros(parser, budget_micros);
+  return parser;
+}
+
+} // namespace
+
+Snapshot::Snapshot(std::string text, LineIndex lines, TSTree* tree, bool complete)
+    : text_(std::move(text)), lines_(std::move(lines)), tree_(tree), complete_(complete) {}
+
+Snapshot::~Snapshot() {
+  ts_tree_delete(tree_);
+}
+
+Document::Document(std::string text, uint64_t parse_budget_micros)
+    : text_(std::move(text)), parse_text_(text_), lines_(text_),
+      parser_(new_python_parser(parse_budget_micros)) {
+  normalize_line_ends(text_, parse_text_, 0, text_.size());
+  // Start from the tree of an empty module, edited to span the text, so that there is always
+  // a tree to read even if the first parse is interrupted.
+  tree_ = ts_parser_parse_string(parser_, nullptr, "", 0);
+  TSInputEdit everything{};
+  everything.new_end_byte = static_cast<uint32_t>(text_.size());
+  everything.new_end_point = point_at(lines_, text_.size());
+  ts_tree_edit(tree_, &everything);
+  reparse();
+}
+
+Document::~Document() {
+  ts_tree_delete(tree_);
+  ts_parser_delete(parser_);
+}
+
+void Document::replace_bytes(size_t start, size_t end, std::string_view replacement) {
+  text_.replace(start, end - start, replacement);
+  parse_text_.replace(start, end - start, replacement);
+  const size_t new_end = start + replacement.size();
+  // The byte after the replacement may turn a CR at its end into half of a CRLF, or back.
+  normalize_line_ends(text_, parse_text_, start, std::min(new_end + 1, text_.size()));
+}
+
+void Document::edit(const TextChange& change, PositionEncoding encoding) {
+  if (parser_interrupted_) {
+    // The interrupted parse read text that is about to change; it cannot be resumed.
+    ts_parser_reset(parser_);
+    parser_interrupted_ = false;
+  }
+  parse_pending_ = true;
+  if (!change.range) {
+    replace_all(change.text);
+    return;
+  }
+  size_t start = lines_.offset_of(text_, change.range->start, encoding);
+  size_t end = lines_.offset_of(text_, change.range->end, encoding);
+  if (end < start)
+    std::swap(start, end);
+  std::string replacement = change.text;
+  // A CR just before the edit may become (or stop being) half of a CRLF, which changes how the
+  // parser sees it: include it in the edited range.
+  if (start > 0 && text_[start - 1] == '\r') {
+    --start;
+    replacement.insert(replacement.begin(), '\r');
+  }
+  TSInputEdit ts_edit{};
+  ts_edit.start_byte = static_cast<uint32_t>(start);
+  ts_edit.old_end_byte = static_cast<uint32_t>(end);
+  ts_edit.new_end_byte = static_cast<uint32_t>(start + replacement.size());
+  ts_edit.start_point = point_at(lines_, start);
+  ts_edit.old_end_point = point_at(lines_, end);
+  replace_bytes(start, end, replacement);
+  lines_ = LineIndex(text_);
+  ts_edit.new_end_point = point_at(lines_, ts_edit.new_end_byte);
+  ts_tree_edit(tree_, &ts_edit);
+}
+
+void Document::replace_all(std::string_view text) {
+  TSInputEdit ts_edit{};
+  ts_edit.old_end_byte = static_cast<uint32_t>(text_.size());
+  ts_edit.old_end_point = point_at(lines_, text_.size());
+  text_ = text;
+  parse_text_ = text_;
+  normalize_line_ends(text_, parse_text_, 0, text_.size());
+  lines_ = LineIndex(text_);
+  ts_edit.new_end_byte = static_cast<uint32_t>(text_.size());
+  ts_edit.new_end_point = point_at(lines_, text_.size());
+  ts_tree_edit(tree_, &ts_edit);
+}
+
+ParseResult Document::apply(const TextChange& change, PositionEncoding encoding) {
+  edit(change, encoding);
+  return reparse();
+}
+
+ParseResult Document::reparse() {
+  if (!parse_pending_)
+    return ParseResult::Complete;
+  TSTree* tree = ts_parser_parse_string(parser_, tree_, parse_text_.data(),
+                                        static_cast<uint32_t>(parse_text_.size()));
+  if (tree == nullptr) {
+    // Time bound hit: keep the edited previous tree; the next call resumes this parse.
+    parser_interrupted_ = true;
+    return ParseResult::TimedOut;
+  }
+  parser_interrupted_ = false;
+  parse_pending_ = false;
+  ts_tree_delete(tree_);
+  tree_ = tree;
+  return ParseResult::Complete;
+}
+
+std::shared_ptr<const Snapshot> Document::snapshot() const {
+  return std::make_shared<const Snapshot>(text_, lines_, ts_tree_copy(tree_), !parse_pending_);
+}
+
+std::string Document::sexp() const {
+  char* raw = ts_node_string(root());
+  std::string result(raw);
+  std::free(raw);
+  return result;
+}
+
+std::shared_ptr<const Snapshot> parse_snapshot(std::string text) {
+  Document document(std::move(text));
+  return document.snapshot();
+}
+
+} // namespace docent::analysis

@@ -1,0 +1,98 @@
+// A Python source buffer and its tree-sitter syntax tree, kept in sync under incremental edits.
+//
+// The text is UTF-8 as the editor sent it (it may be malformed; nothing here rejects it). The
+// parser sees a copy in which each lone "\r" is replaced by "\n" (same length, so byte offsets
+// agree): Python and LSP both end a line at a lone CR, tree-sitter does not. Tree rows therefore
+// equal LSP lines and every offset means the same in the text and in the tree.
+#pragma once
+
+#include "analysis/text.h"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <tree_sitter/api.h>
+
+extern "C" const TSLanguage* tree_sitter_python(void);
+
+namespace docent::analysis {
+
+// An immutable view of a document at one version: text, line index and a tree that is never
+// edited again. Thread-safety: immutable; share it freely between threads (tree-sitter trees
+// are safe to read concurrently once no thread edits them).
+class Snapshot {
+public:
+  Snapshot(std::string text, LineIndex lines, TSTree* tree, bool complete);
+  ~Snapshot();
+  Snapshot(const Snapshot&) = delete;
+  Snapshot& operator=(const Snapshot&) = delete;
+
+  std::string_view text() const { return text_; }
+  const LineIndex& lines() const { return lines_; }
+  TSNode root() const { return ts_tree_root_node(tree_); }
+  // False when the last parse hit its time bound: the tree is the previous complete tree with
+  // the later edits applied to its positions, so new text may not be reflected in it yet.
+  bool complete() const { return complete_; }
+
+private:
+  std::string text_;
+  LineIndex lines_;
+  TSTree* tree_;
+  bool complete_;
+};
+
+// One LSP content change: a range in the current text replaced by new text, or (no range) the
+// whole text replaced.
+struct TextChange {
+  std::optional<Range> range;
+  std::string text;
+};
+
+enum class ParseResult { Complete, TimedOut };
+
+// A mutable document. Thread-safety: none; one owner (e.g. the server's document store) applies
+// edits and hands out Snapshots to other threads.
+class Document {
+public:
+  // `parse_budget_micros` bounds each parse call; 0 means unbounded.
+  explicit Document(std::string text, uint64_t parse_budget_micros = 0);
+  ~Document();
+  Document(const Document&) = delete;
+  Document& operator=(const Document&) = delete;
+
+  // Applies one change (positions clamped as LSP specifies) and reparses incrementally.
+  ParseResult apply(const TextChange& change, PositionEncoding encoding);
+  // Applies a change without reparsing; call reparse() after a batch of changes.
+  void edit(const TextChange& change, PositionEncoding encoding);
+  // Parses the current text, reusing the previous tree; resumes an interrupted parse.
+  ParseResult reparse();
+
+  std::string_view text() const { return text_; }
+  const LineIndex& lines() const { return lines_; }
+  TSNode root() const { return ts_tree_root_node(tree_); }
+  bool complete() const { return !parse_pending_; }
+  std::shared_ptr<const Snapshot> snapshot() const;
+
+  // The tree as an S-expression (tree-sitter's own printing), for tests and debugging.
+  std::string sexp() const;
+
+private:
+  void replace_bytes(size_t start, size_t end, std::string_view replacement);
+  void replace_all(std::string_view text);
+
+  std::string text_;
+  std::string parse_text_; // text_ with lone CRs as LF; what tree-sitter reads.
+  LineIndex lines_;
+  TSParser* parser_;
+  TSTree* tree_ = nullptr;    // Never null after construction.
+  bool parse_pending_ = true; // Edits since the last complete parse, or an interrupted parse.
+  bool parser_interrupted_ = false;
+};
+
+// Parses `text` from scratch with no time bound. Convenient for batch analysis (the CLI).
+std::shared_ptr<const Snapshot> parse_snapshot(std::string text);
+
+} // namespace docent::analysis

@@ -1,0 +1,400 @@
+// One walk over the syntax tree that collects definitions and what later features need of them.
+#include "analysis/python_model.h"
+
+#include "analysis/string_literal.h"
+#include "analysis/syntax_tree.h"
+
+#include <utility>
+
+namespace docent::analysis {
+
+const char* to_string(DefinitionKind kind) {
+  switch (kind) {
+  case DefinitionKind::Function:
+    return "function";
+  case DefinitionKind::Method:
+    return "method";
+  case DefinitionKind::Class:
+    return "class";
+  }
+  return "function";
+}
+
+const char* to_string(ParameterKind kind) {
+  switch (kind) {
+  case ParameterKind::PositionalOnly:
+    return "positional_only";
+  case ParameterKind::Regular:
+    return "regular";
+  case ParameterKind::VarPositional:
+    return "var_positional";
+  case ParameterKind::KeywordOnly:
+    return "keyword_only";
+  case ParameterKind::VarKeyword:
+    return "var_keyword";
+  }
+  return "regular";
+}
+
+namespace {
+
+ByteRange range_of(TSNode node) {
+  return ByteRange{start_byte(node), end_byte(node)};
+}
+
+std::string text_of(std::string_view source, TSNode node) {
+  return ts_node_is_null(node) ? std::string() : std::string(node_text(source, node));
+}
+
+bool is_definition(NodeKind kind) {
+  return kind == NodeKind::FunctionDefinition || kind == NodeKind::ClassDefinition;
+}
+
+// The single string literal node of an expression statement, or a null node.
+TSNode lone_string_of(TSNode statement) {
+  if (kind_of(statement) != NodeKind::ExpressionStatement ||
+      ts_node_named_child_count(statement) != 1)
+    return TSNode{};
+  TSNode expression = ts_node_named_child(statement, 0);
+  const NodeKind kind = kind_of(expression);
+  if (kind == NodeKind::String || kind == NodeKind::ConcatenatedString)
+    return expression;
+  return TSNode{};
+}
+
+TSNode first_statement(TSNode block) {
+  const uint32_t count = ts_node_named_child_count(block);
+  for (uint32_t i = 0; i < count; ++i) {
+    TSNode child = ts_node_named_child(block, i);
+    if (kind_of(child) != NodeKind::Comment)
+      return child;
+  }
+  return TSNode{};
+}
+
+std::optional<Docstring> docstring_from_literal(std::string_view source, TSNode literal) {
+  std::vector<TSNode> parts;
+  if (kind_of(literal) == NodeKind::ConcatenatedString)
+    for_each_named_child(literal, [&](TSNode part) { parts.push_back(part); });
+  else
+    parts.push_back(literal);
+  Docstring doc;
+  for (TSNode part : parts) {
+    const StringLiteral split = split_string_literal(node_text(source, part));
+    // f-strings and bytes are not docstrings (Python's ast.get_docstring wants a str constant).
+    if (!split.valid || split.bytes || split.formatted)
+      return std::nullopt;
+    if (doc.quote.empty()) {
+      doc.quote = split.quote;
+      doc.prefix = split.prefix;
+    }
+    doc.cooked += cook_string_body(split);
+  }
+  doc.raw = text_of(source, literal);
+  doc.range = range_of(literal);
+  return doc;
+}
+
+// Collects parameters in Python's order, assigning kinds from the `/` and `*` markers.
+std::vector<Parameter> parameters_of(std::string_view source, TSNode parameters) {
+  std::vector<Parameter> result;
+  if (ts_node_is_null(parameters))
+    return result;
+  bool keyword_only = false;
+  for_each_named_child(parameters, [&](TSNode node) {
+    const NodeKind kind = kind_of(node);
+    if (kind == NodeKind::PositionalSeparator) {
+      for (Parameter& earlier : result)
+        if (earlier.kind == ParameterKind::Regular)
+          earlier.kind = ParameterKind::PositionalOnly;
+      return;
+    }
+    if (kind == NodeKind::KeywordSeparator) {
+      keyword_only = true;
+      return;
+    }
+    Parameter parameter;
+    parameter.range = range_of(node);
+    parameter.kind = keyword_only ? ParameterKind::KeywordOnly : ParameterKind::Regular;
+    TSNode name = node;
+    if (kind == NodeKind::TypedParameter) {
+      parameter.annotation = text_of(source, field(node, "type"));
+      name = ts_node_named_child(node, 0);
+    } else if (kind == NodeKind::DefaultParameter || kind == NodeKind::TypedDefaultParameter) {
+      parameter.annotation = text_of(source, field(node, "type"));
+      parameter.default_value = text_of(source, field(node, "value"));
+      name = field(node, "name");
+    }
+    const NodeKind name_kind = kind_of(name);
+    if (name_kind == NodeKind::ListSplatPattern) {
+      parameter.kind = ParameterKind::VarPositional;
+      keyword_only = true;
+      name = ts_node_named_child(name, 0);
+    } else if (name_kind == NodeKind::DictionarySplatPattern) {
+      parameter.kind = ParameterKind::VarKeyword;
+      name = ts_node_named_child(name, 0);
+    }
+    if (ts_node_is_null(name) || kind_of(name) != NodeKind::Identifier)
+      return; // Tuple parameters (Python 2) or error recovery: nothing to name.
+    parameter.name = text_of(source, name);
+    result.push_back(std::move(parameter));
+  });
+  return result;
+}
+
+class ModelBuilder {
+public:
+  ModelBuilder(const Snapshot& snapshot, ModuleModel& model)
+      : source_(snapshot.text()), model_(model) {}
+
+  void build(TSNode root) {
+    model_.docstring = docstring_of_block(source_, root);
+    collect_errors(root);
+    visit_children(root, -1);
+    collect_module_all(root);
+  }
+
+private:
+  void visit_children(TSNode node, int parent) {
+    const uint32_t count = ts_node_named_child_count(node);
+    for (uint32_t i = 0; i < count; ++i)
+      visit(ts_node_named_child(node, i), parent);
+  }
+
+  void visit(TSNode node, int parent) {
+    const NodeKind kind = kind_of(node);
+    if (kind == NodeKind::DecoratedDefinition) {
+      TSNode definition = field(node, "definition");
+      if (!ts_node_is_null(definition)) {
+        add_definition(definition, node, parent);
+        return;
+      }
+    } else if (is_definition(kind)) {
+      add_definition(node, node, parent);
+      return;
+    }
+    if (parent >= 0)
+      record_flow(node, kind, parent);
+    if (kind == NodeKind::Lambda)
+      return; // A lambda's yields and returns are its own, and it holds no definitions.
+    visit_children(node, parent);
+  }
+
+  void add_definition(TSNode node, TSNode outer, int parent) {
+    const int index = static_cast<int>(model_.definitions.size());
+    model_.definitions.emplace_back();
+    Definition& definition = model_.definitions.back();
+    definition.node = node;
+    definition.parent = parent;
+    definition.whole = range_of(outer);
+    definition.definition = range_of(node);
+    definition.line = first_line(node);
+    definition.end_line = last_line(node);
+    describe(definition, node, outer, parent);
+    if (parent >= 0)
+      model_.definitions[parent].children.push_back(index);
+    TSNode body = field(node, "body");
+    if (ts_node_is_null(body))
+      return;
+    visit_children(body, index);
+    Definition& done = model_.definitions[index]; // `definition` may dangle after growth.
+    if (done.kind == DefinitionKind::Class)
+      collect_class_attributes(done, body);
+  }
+
+  void describe(Definition& definition, TSNode node, TSNode outer, int parent) {
+    const bool is_class = kind_of(node) == NodeKind::ClassDefinition;
+    const bool in_class = parent >= 0 && model_.definitions[parent].kind == DefinitionKind::Class;
+    definition.kind = is_class   ? DefinitionKind::Class
+                      : in_class ? DefinitionKind::Method
+                                 : DefinitionKind::Function;
+    TSNode name = field(node, "name");
+    definition.name = text_of(source_, name);
+    definition.name_range = range_of(name);
+    definition.qualname =
+        parent >= 0 ? model_.definitions[parent].qualname + "." + definition.name : definition.name;
+    definition.is_async = !is_class && kind_of(ts_node_child(node, 0)) == NodeKind::KwAsync;
+    TSNode body = field(node, "body");
+    definition.body = range_of(body);
+    definition.signature = ByteRange{start_byte(node), signature_end(node, body)};
+    definition.touches_error = ts_node_has_error(node);
+    for_each_named_child(outer, [&](TSNode child) {
+      if (kind_of(child) == NodeKind::Decorator)
+        definition.decorators.push_back(text_of(source_, ts_node_named_child(child, 0)));
+    });
+    if (is_class) {
+      TSNode superclasses = field(node, "superclasses");
+      if (!ts_node_is_null(superclasses))
+        for_each_named_child(
+            superclasses, [&](TSNode base) { definition.bases.push_back(text_of(source_, base)); });
+    } else {
+      definition.parameters = parameters_of(source_, field(node, "parameters"));
+      definition.return_annotation = text_of(source_, field(node, "return_type"));
+    }
+    if (!ts_node_is_null(body))
+      definition.docstring = docstring_of_block(source_, body);
+  }
+
+  // End of the colon that opens the body (the body itself may start on the same line).
+  static uint32_t signature_end(TSNode node, TSNode body) {
+    uint32_t end = start_byte(node);
+    const uint32_t count = ts_node_child_count(node);
+    for (uint32_t i = 0; i < count; ++i) {
+      TSNode child = ts_node_child(node, i);
+      if (!ts_node_is_null(body) && start_byte(child) >= start_byte(body))
+        break;
+      if (kind_of(child) == NodeKind::Colon)
+        end = end_byte(child);
+    }
+    return end;
+  }
+
+  void record_flow(TSNode node, NodeKind kind, int parent) {
+    Definition& owner = model_.definitions[parent];
+    if (owner.kind == DefinitionKind::Class)
+      return;
+    if (kind == NodeKind::RaiseStatement) {
+      TSNode value = ts_node_named_child_count(node) > 0 ? ts_node_named_child(node, 0) : TSNode{};
+      owner.raises.push_back(FlowStatement{range_of(node), text_of(source_, value), false});
+    } else if (kind == NodeKind::ReturnStatement) {
+      TSNode value = ts_node_named_child_count(node) > 0 ? ts_node_named_child(node, 0) : TSNode{};
+      owner.returns.push_back(FlowStatement{range_of(node), text_of(source_, value), false});
+    } else if (kind == NodeKind::Yield) {
+      bool from = false;
+      for_each_child(node, [&](TSNode child) { from |= kind_of(child) == NodeKind::KwFrom; });
+      TSNode value = ts_node_named_child_count(node) > 0 ? ts_node_named_child(node, 0) : TSNode{};
+      owner.yields.push_back(FlowStatement{range_of(node), text_of(source_, value), from});
+    }
+  }
+
+  void collect_class_attributes(Definition& cls, TSNode body) {
+    for_each_named_child(body, [&](TSNode statement) {
+      TSNode assignment = ts_node_named_child(statement, 0);
+      if (kind_of(statement) != NodeKind::ExpressionStatement ||
+          kind_of(assignment) != NodeKind::Assignment)
+        return;
+      TSNode type = field(assignment, "type");
+      TSNode left = field(assignment, "left");
+      if (ts_node_is_null(type) || kind_of(left) != NodeKind::Identifier)
+        return;
+      cls.attributes.push_back(ClassAttribute{text_of(source_, left), text_of(source_, type),
+                                              text_of(source_, field(assignment, "right")),
+                                              range_of(assignment), false});
+    });
+    for (int child : cls.children) {
+      const Definition& init = model_.definitions[child];
+      if (init.kind == DefinitionKind::Method && init.name == "__init__" &&
+          !init.parameters.empty())
+        collect_init_attributes(cls, init.node, init.parameters.front().name);
+    }
+  }
+
+  // `self.x = ...` anywhere in __init__'s own body (nested definitions excluded).
+  void collect_init_attributes(Definition& cls, TSNode init, const std::string& self_name) {
+    walk_own_body(field(init, "body"), [&](TSNode node) {
+      if (kind_of(node) != NodeKind::Assignment)
+        return;
+      TSNode target = field(node, "left");
+      if (kind_of(target) != NodeKind::Attribute ||
+          text_of(source_, field(target, "object")) != self_name)
+        return;
+      const std::string name = text_of(source_, field(target, "attribute"));
+      for (const ClassAttribute& existing : cls.attributes)
+        if (existing.name == name)
+          return;
+      cls.attributes.push_back(ClassAttribute{name, text_of(source_, field(node, "type")),
+                                              text_of(source_, field(node, "right")),
+                                              range_of(node), true});
+    });
+  }
+
+  template <typename F> void walk_own_body(TSNode node, F&& f) {
+    if (ts_node_is_null(node))
+      return;
+    const uint32_t count = ts_node_named_child_count(node);
+    for (uint32_t i = 0; i < count; ++i) {
+      TSNode child = ts_node_named_child(node, i);
+      const NodeKind kind = kind_of(child);
+      if (is_definition(kind) || kind == NodeKind::DecoratedDefinition || kind == NodeKind::Lambda)
+        continue;
+      f(child);
+      walk_own_body(child, f);
+    }
+  }
+
+  void collect_errors(TSNode node) {
+    if (!ts_node_has_error(node))
+      return;
+    if (ts_node_is_missing(node)) {
+      model_.errors.push_back(SyntaxProblem{range_of(node), true});
+      return;
+    }
+    if (kind_of(node) == NodeKind::Error) {
+      model_.errors.push_back(SyntaxProblem{range_of(node), false});
+      return;
+    }
+    const uint32_t count = ts_node_child_count(node);
+    for (uint32_t i = 0; i < count; ++i)
+      collect_errors(ts_node_child(node, i));
+  }
+
+  void collect_module_all(TSNode root) {
+    for_each_named_child(root, [&](TSNode statement) {
+      TSNode assignment = ts_node_named_child(statement, 0);
+      const NodeKind kind = kind_of(assignment);
+      if (kind_of(statement) != NodeKind::ExpressionStatement ||
+          (kind != NodeKind::Assignment && kind != NodeKind::AugmentedAssignment))
+        return;
+      if (text_of(source_, field(assignment, "left")) != "__all__")
+        return;
+      std::optional<std::vector<std::string>> names = literal_names(field(assignment, "right"));
+      if (!names || (kind == NodeKind::AugmentedAssignment && !model_.all)) {
+        model_.all.reset();
+        return;
+      }
+      if (kind == NodeKind::Assignment)
+        model_.all = std::vector<std::string>();
+      model_.all->insert(model_.all->end(), names->begin(), names->end());
+    });
+  }
+
+  std::optional<std::vector<std::string>> literal_names(TSNode sequence) {
+    const NodeKind kind = kind_of(sequence);
+    if (kind != NodeKind::List && kind != NodeKind::Tuple)
+      return std::nullopt;
+    std::vector<std::string> names;
+    bool literal = true;
+    for_each_named_child(sequence, [&](TSNode item) {
+      std::optional<Docstring> value;
+      if (kind_of(item) == NodeKind::String || kind_of(item) == NodeKind::ConcatenatedString)
+        value = docstring_from_literal(source_, item);
+      if (!value)
+        literal = false;
+      else
+        names.push_back(value->cooked);
+    });
+    if (!literal)
+      return std::nullopt;
+    return names;
+  }
+
+  std::string_view source_;
+  ModuleModel& model_;
+};
+
+} // namespace
+
+std::optional<Docstring> docstring_of_block(std::string_view source, TSNode block) {
+  TSNode literal = lone_string_of(first_statement(block));
+  if (ts_node_is_null(literal))
+    return std::nullopt;
+  return docstring_from_literal(source, literal);
+}
+
+ModuleModel build_module_model(const Snapshot& snapshot) {
+  ModuleModel model;
+  ModelBuilder(snapshot, model).build(snapshot.root());
+  return model;
+}
+
+} // namespace docent::analysis

@@ -1,0 +1,107 @@
+// The Python model of one module: every definition (module, class, function, method, nested
+// function) with its names, ranges, signature, docstring and the statements later features need.
+//
+// Built in one walk over a Snapshot's tree. Definitions inside syntax errors are still modelled
+// when tree-sitter recovered them; `touches_error` says whether an error lies inside one.
+#pragma once
+
+#include "analysis/document.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace docent::analysis {
+
+// Half-open byte range [start, end) in the snapshot's text.
+struct ByteRange {
+  uint32_t start = 0;
+  uint32_t end = 0;
+};
+
+enum class DefinitionKind { Function, Method, Class };
+const char* to_string(DefinitionKind kind);
+
+enum class ParameterKind { PositionalOnly, Regular, VarPositional, KeywordOnly, VarKeyword };
+const char* to_string(ParameterKind kind);
+
+struct Parameter {
+  std::string name;
+  ParameterKind kind = ParameterKind::Regular;
+  std::string annotation;    // Source text of the annotation, empty if none.
+  std::string default_value; // Source text of the default, empty if none.
+  ByteRange range;
+};
+
+struct Docstring {
+  std::string raw;    // The literal as written, prefix and quotes included.
+  std::string cooked; // The string's value (escapes processed unless raw).
+  std::string quote;  // `"""`, `'''`, `"` or `'`.
+  std::string prefix; // String prefix letters as written (e.g. "r", "u"), often empty.
+  ByteRange range;
+};
+
+// A raise, return or yield statement/expression in a definition's own body.
+struct FlowStatement {
+  ByteRange range;
+  std::string value; // Source text of the raised/returned/yielded expression, empty if none.
+  bool is_yield_from = false;
+};
+
+// An attribute a class defines: `self.x = ...` in __init__ or an annotated class-level name.
+struct ClassAttribute {
+  std::string name;
+  std::string annotation;
+  std::string value;
+  ByteRange range;
+  bool from_init = false;
+};
+
+struct Definition {
+  DefinitionKind kind = DefinitionKind::Function;
+  bool is_async = false;
+  std::string name;
+  std::string qualname; // `Outer.meth`, `func.inner`.
+  int parent = -1;      // Index of the enclosing definition, -1 at module level.
+  std::vector<int> children;
+
+  TSNode node;           // function_definition / class_definition (decorators excluded).
+  ByteRange whole;       // Including decorators.
+  ByteRange definition;  // From `def`/`class` (or `async`) to the end of the body.
+  ByteRange name_range;  // The name identifier.
+  ByteRange signature;   // From `def`/`class` (or `async`) through the colon before the body.
+  ByteRange body;        // The body block.
+  uint32_t line = 0;     // 1-based line of `def`/`class` (decorators excluded).
+  uint32_t end_line = 0; // 1-based last line of the body.
+
+  std::vector<std::string> decorators; // Decorator expressions without the `@`.
+  std::vector<Parameter> parameters;   // For classes: empty.
+  std::string return_annotation;
+  std::vector<std::string> bases; // For classes: superclass and keyword arguments as written.
+  std::optional<Docstring> docstring;
+  std::vector<FlowStatement> raises, returns, yields;
+  std::vector<ClassAttribute> attributes; // For classes.
+  bool touches_error = false;             // A syntax error lies inside this definition.
+};
+
+struct SyntaxProblem {
+  ByteRange range;
+  bool missing = false; // tree-sitter inserted a missing token here (else: unexpected text).
+};
+
+struct ModuleModel {
+  std::vector<Definition> definitions; // In document order (parents before children).
+  std::optional<Docstring> docstring;
+  // Names in a module-level `__all__` made only of string literals; nullopt if there is none
+  // or it is computed.
+  std::optional<std::vector<std::string>> all;
+  std::vector<SyntaxProblem> errors;
+};
+
+ModuleModel build_module_model(const Snapshot& snapshot);
+
+// Docstring of a module, class or function body (its first statement, if a plain string).
+std::optional<Docstring> docstring_of_block(std::string_view source, TSNode block);
+
+} // namespace docent::analysis

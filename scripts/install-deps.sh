@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages docent needs to build and test, skipping those present.
+# Usage: scripts/install-deps.sh [--with-peers]
+#   --with-peers  also the reference tools the agreement checks and benchmarks compare with.
+set -euo pipefail
+
+build_packages=(
+  cmake ninja-build g++ pkg-config
+  libtree-sitter-dev nlohmann-json3-dev libboost-dev libfmt-dev catch2
+  libcli11-dev libtomlplusplus-dev
+)
+peer_packages=(radon python3-mccabe python3-cognitive-complexity hyperfine)
+
+wanted=("${build_packages[@]}")
+if [ "${1:-}" = "--with-peers" ]; then
+  wanted+=("${peer_packages[@]}")
+fi
+
+missing=()
+for package in "${wanted[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
+  [ "$status" = "install ok installed" ] || missing+=("$package")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "Installing: ${missing[*]}"
+sudo_cmd=()
+[ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -o DPkg::Lock::Timeout=600 >/dev/null
+"${sudo_cmd[@]}" apt-get install -y --no-install-recommends -o DPkg::Lock::Timeout=600 "${missing[@]}"

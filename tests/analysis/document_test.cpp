@@ -1,0 +1,74 @@
+// Document: positions in every encoding, clamping, incremental edits and bad input.
+#include "analysis/document.h"
+
+#include <catch2/catch.hpp>
+
+using namespace docent::analysis;
+
+namespace {
+TextChange change(uint32_t l1, uint32_t c1, uint32_t l2, uint32_t c2, std::string text) {
+  return TextChange{Range{{l1, c1}, {l2, c2}}, std::move(text)};
+}
+std::string fresh_sexp(std::string_view text) {
+  return Document(std::string(text)).sexp();
+}
+} // namespace
+
+TEST_CASE("positions count code units of each encoding") {
+  const std::string text = "a = '\xC3\xA9\xF0\x9F\x98\x80x'\n"; // é (2 bytes), 😀 (4 bytes)
+  LineIndex lines(text);
+  const size_t x = text.find('x');
+  CHECK(lines.position_of(text, x, PositionEncoding::Utf8).character == 11);
+  CHECK(lines.position_of(text, x, PositionEncoding::Utf16).character == 8);
+  CHECK(lines.position_of(text, x, PositionEncoding::Utf32).character == 7);
+  CHECK(lines.offset_of(text, {0, 8}, PositionEncoding::Utf16) == x);
+  CHECK(lines.offset_of(text, {0, 7}, PositionEncoding::Utf32) == x);
+  // Inside the surrogate pair: the start of the emoji.
+  CHECK(lines.offset_of(text, {0, 7}, PositionEncoding::Utf16) == x - 4);
+}
+
+TEST_CASE("out-of-range positions clamp to line end and text end") {
+  const std::string text = "ab\r\ncd\ref\n";
+  LineIndex lines(text);
+  REQUIRE(lines.line_count() == 4);
+  CHECK(lines.offset_of(text, {0, 99}, PositionEncoding::Utf16) == 2);
+  CHECK(lines.offset_of(text, {1, 99}, PositionEncoding::Utf16) == 6);
+  CHECK(lines.offset_of(text, {2, 1}, PositionEncoding::Utf16) == 8);
+  CHECK(lines.offset_of(text, {99, 0}, PositionEncoding::Utf16) == text.size());
+  CHECK(lines.position_of(text, 3, PositionEncoding::Utf16) == Position{0, 2}); // inside CRLF
+}
+
+TEST_CASE("invalid UTF-8 counts one unit per bad byte") {
+  const std::string text = "x = '\xFF\xC3'\ny";
+  LineIndex lines(text);
+  CHECK_FALSE(is_valid_utf8(text));
+  CHECK(lines.position_of(text, 7, PositionEncoding::Utf16).character == 7);
+  Document doc(text);
+  CHECK(doc.root().id != nullptr);
+}
+
+TEST_CASE("incremental edits equal a fresh parse") {
+  Document doc("def f(x):\n    return x\n");
+  doc.apply(change(1, 11, 1, 12, "x + 1"), PositionEncoding::Utf16);
+  CHECK(doc.text() == "def f(x):\n    return x + 1\n");
+  CHECK(doc.sexp() == fresh_sexp(doc.text()));
+  doc.apply(change(0, 0, 0, 0, "@dec\n"), PositionEncoding::Utf16);
+  CHECK(doc.sexp() == fresh_sexp(doc.text()));
+  doc.apply(TextChange{std::nullopt, "class A:\n    pass\n"}, PositionEncoding::Utf16);
+  CHECK(doc.sexp() == fresh_sexp(doc.text()));
+}
+
+TEST_CASE("lone CR ends a line for the parser too") {
+  Document doc("def f():\r    return 1\rdef g():\r    return 2\r");
+  Document lf("def f():\n    return 1\ndef g():\n    return 2\n");
+  CHECK(doc.sexp() == lf.sexp());
+  // Turning the first lone CR into CRLF changes how the parser sees the preceding byte.
+  doc.apply(change(1, 0, 1, 0, "\n"), PositionEncoding::Utf16);
+  CHECK(doc.sexp() == fresh_sexp(doc.text()));
+}
+
+TEST_CASE("NUL bytes and an unterminated string do not crash") {
+  Document doc(std::string("x = 1\0\ny = '\n", 13));
+  CHECK(doc.root().id != nullptr);
+  CHECK(doc.sexp() == fresh_sexp(doc.text()));
+}
