@@ -72,7 +72,7 @@ void Document::edit(const TextChange& change, PositionEncoding encoding) {
     ts_parser_reset(parser_);
     parser_interrupted_ = false;
   }
-  parse_pending_ = true;
+  stage_ = ParseStage::Incremental;
   if (!change.range) {
     replace_all(change.text);
     return;
@@ -118,25 +118,37 @@ ParseResult Document::apply(const TextChange& change, PositionEncoding encoding)
   return reparse();
 }
 
-ParseResult Document::reparse() {
-  if (!parse_pending_)
-    return ParseResult::Complete;
-  TSTree* tree = ts_parser_parse_string(parser_, tree_, parse_text_.data(),
+TSTree* Document::parse_stage(ParseStage stage) {
+  TSTree* old_tree = stage == ParseStage::Incremental ? tree_ : nullptr;
+  TSTree* tree = ts_parser_parse_string(parser_, old_tree, parse_text_.data(),
                                         static_cast<uint32_t>(parse_text_.size()));
-  if (tree == nullptr) {
-    // Time bound hit: keep the edited previous tree; the next call resumes this parse.
-    parser_interrupted_ = true;
-    return ParseResult::TimedOut;
+  // A null tree means the time bound hit; the next call with the same arguments resumes.
+  parser_interrupted_ = tree == nullptr;
+  if (tree != nullptr) {
+    ts_tree_delete(tree_);
+    tree_ = tree;
   }
-  parser_interrupted_ = false;
-  parse_pending_ = false;
-  ts_tree_delete(tree_);
-  tree_ = tree;
+  return tree;
+}
+
+ParseResult Document::reparse() {
+  if (stage_ == ParseStage::Incremental) {
+    if (parse_stage(ParseStage::Incremental) == nullptr)
+      return ParseResult::TimedOut;
+    const bool needs_fresh_parse = ts_node_has_error(ts_tree_root_node(tree_));
+    stage_ = needs_fresh_parse ? ParseStage::Fresh : ParseStage::Done;
+  }
+  if (stage_ == ParseStage::Fresh) {
+    // Until this finishes, readers get the incremental tree: current text, maybe not canonical.
+    if (parse_stage(ParseStage::Fresh) == nullptr)
+      return ParseResult::TimedOut;
+    stage_ = ParseStage::Done;
+  }
   return ParseResult::Complete;
 }
 
 std::shared_ptr<const Snapshot> Document::snapshot() const {
-  return std::make_shared<const Snapshot>(text_, lines_, ts_tree_copy(tree_), !parse_pending_);
+  return std::make_shared<const Snapshot>(text_, lines_, ts_tree_copy(tree_), complete());
 }
 
 std::string Document::sexp() const {

@@ -73,7 +73,7 @@ public:
   std::string_view text() const { return text_; }
   const LineIndex& lines() const { return lines_; }
   TSNode root() const { return ts_tree_root_node(tree_); }
-  bool complete() const { return !parse_pending_; }
+  bool complete() const { return stage_ == ParseStage::Done; }
   std::shared_ptr<const Snapshot> snapshot() const;
 
   // The tree as an S-expression (tree-sitter's own printing), for tests and debugging.
@@ -88,8 +88,13 @@ private:
   LineIndex lines_;
   TSParser* parser_;
   TSTree* tree_ = nullptr;    // Never null after construction.
-  bool parse_pending_ = true; // Edits since the last complete parse, or an interrupted parse.
-  bool parser_interrupted_ = false;
+  // tree-sitter's error recovery depends on the tree it reuses: after an incremental parse that
+  // ends with errors, the tree can differ from a fresh parse of the same text. A second, fresh
+  // parse then makes the result canonical (same tree, same metrics as the CLI computes).
+  enum class ParseStage { Incremental, Fresh, Done };
+  ParseStage stage_ = ParseStage::Incremental;
+  TSTree* parse_stage(ParseStage stage);
+  bool parser_interrupted_ = false; // The parser holds a parse it can resume.
 };
 
 // Parses `text` from scratch with no time bound. Convenient for batch analysis (the CLI).

@@ -326,11 +326,11 @@ private:
     if (!ts_node_has_error(node))
       return;
     if (ts_node_is_missing(node)) {
-      model_.errors.push_back(SyntaxProblem{range_of(node), true});
+      model_.errors.push_back(SyntaxProblem{range_of(node), true, ts_node_type(node)});
       return;
     }
     if (kind_of(node) == NodeKind::Error) {
-      model_.errors.push_back(SyntaxProblem{range_of(node), false});
+      model_.errors.push_back(SyntaxProblem{range_of(node), false, {}});
       return;
     }
     const uint32_t count = ts_node_child_count(node);

@@ -88,6 +88,7 @@ struct Definition {
 struct SyntaxProblem {
   ByteRange range;
   bool missing = false; // tree-sitter inserted a missing token here (else: unexpected text).
+  std::string what;     // For a missing token: its kind, e.g. ")" or "identifier".
 };
 
 struct ModuleModel {

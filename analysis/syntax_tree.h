@@ -118,7 +118,11 @@ namespace docent::analysis {
   X(KwElse, "else", false)                                                                         \
   X(KwIf, "if", false)                                                                             \
   X(KwFrom, "from", false)                                                                         \
-  X(Colon, ":", false)
+  X(Colon, ":", false)                                                                             \
+  X(ComplexPattern, "complex_pattern", true)                                                       \
+  X(UnionType, "union_type", true)                                                                 \
+  X(MemberType, "member_type", true)                                                               \
+  X(Chevron, "chevron", true)
 
 enum class NodeKind : uint8_t {
   Other,

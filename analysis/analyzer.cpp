@@ -1,0 +1,124 @@
+// Assembles the module model and every metric for one snapshot.
+#include "analysis/analyzer.h"
+
+#include "analysis/cognitive.h"
+#include "analysis/complexity.h"
+#include "analysis/syntax_tree.h"
+
+#include <algorithm>
+#include <cmath>
+#include <unordered_map>
+
+namespace docent::analysis {
+
+double maintainability_index(double halstead_volume, int complexity, int lloc,
+                             double comment_percent) {
+  // radon.metrics.mi_compute, term by term in the same order so rounding agrees.
+  if (halstead_volume <= 0 || lloc <= 0)
+    return 100.0;
+  const double sloc_scale = std::log(static_cast<double>(lloc));
+  const double volume_scale = std::log(halstead_volume);
+  const double comments_scale = std::sqrt(2.46 * (comment_percent * M_PI / 180.0));
+  const double nn_mi = 171 - 5.2 * volume_scale - 0.23 * complexity - 16.2 * sloc_scale +
+                       50 * std::sin(comments_scale);
+  return std::min(std::max(0.0, nn_mi * 100 / 171.0), 100.0);
+}
+
+char maintainability_rank(double mi) {
+  // radon.metrics.mi_rank: chr(65 + (9 - score >= 0) + (19 - score >= 0))
+  return static_cast<char>('A' + (9 - mi >= 0) + (19 - mi >= 0));
+}
+
+namespace {
+
+bool is_static_method(const Definition& definition) {
+  return std::find(definition.decorators.begin(), definition.decorators.end(), "staticmethod") !=
+         definition.decorators.end();
+}
+
+int parameter_count(const Definition& definition) {
+  int count = static_cast<int>(definition.parameters.size());
+  // The receiver of a method is not something a caller passes.
+  if (definition.kind == DefinitionKind::Method && count > 0 && !is_static_method(definition))
+    --count;
+  return count;
+}
+
+// The definition's lines, from its def/class line through its last line.
+std::string_view definition_lines(const Snapshot& snapshot, const Definition& definition) {
+  const LineIndex& lines = snapshot.lines();
+  const size_t begin = lines.line_start(definition.line - 1);
+  const size_t end = lines.line_content_end(definition.end_line - 1);
+  return snapshot.text().substr(begin, end - begin);
+}
+
+ModuleMetrics module_metrics(const Snapshot& snapshot, const ModuleModel& model,
+                             const HalsteadReport& halstead) {
+  ModuleMetrics module;
+  module.halstead = halstead;
+  module.raw = compute_raw_metrics(snapshot.text());
+  module.cyclomatic_total = radon_module_complexity(model, snapshot.root());
+  if (module.raw) {
+    const RawMetrics& raw = *module.raw;
+    // radon mi's defaults: multi-line strings count as comment lines.
+    const double comments =
+        raw.sloc != 0 ? (raw.comments + raw.multi) / static_cast<double>(raw.sloc) * 100 : 0;
+    module.mi = maintainability_index(halstead.volume, module.cyclomatic_total, raw.lloc, comments);
+    module.mi_rank = maintainability_rank(*module.mi);
+  }
+  return module;
+}
+
+DefinitionMetrics function_metrics(const Snapshot& snapshot, const Definition& definition) {
+  DefinitionMetrics metrics;
+  metrics.cyclomatic = radon_function_complexity(definition.node);
+  metrics.mccabe = mccabe_complexity(definition.node);
+  metrics.cognitive = cognitive_complexity(snapshot.text(), definition.node);
+  metrics.max_nesting = max_nesting_depth(snapshot.text(), definition.node);
+  metrics.params = parameter_count(definition);
+  return metrics;
+}
+
+} // namespace
+
+FileAnalysis analyze(std::shared_ptr<const Snapshot> snapshot) {
+  FileAnalysis analysis;
+  analysis.snapshot = snapshot;
+  analysis.model = build_module_model(*snapshot);
+  const ModuleModel& model = analysis.model;
+  HalsteadResult halstead = compute_halstead(snapshot->text(), snapshot->root());
+  analysis.module = module_metrics(*snapshot, model, halstead.module);
+  std::unordered_map<uint32_t, const HalsteadReport*> halstead_by_start;
+  for (const auto& [start, report] : halstead.definitions)
+    halstead_by_start.emplace(start, &report);
+
+  analysis.definitions.resize(model.definitions.size());
+  // Children come after their parents, so a reverse pass sees methods before their class.
+  for (size_t i = model.definitions.size(); i-- > 0;) {
+    const Definition& definition = model.definitions[i];
+    DefinitionMetrics& metrics = analysis.definitions[i];
+    if (definition.kind == DefinitionKind::Class) {
+      const RadonClassComplexity cc = radon_class_complexity(model, static_cast<int>(i));
+      metrics.cyclomatic = cc.averaged;
+      for (int child : definition.children) {
+        const DefinitionMetrics& method = analysis.definitions[child];
+        if (model.definitions[child].kind == DefinitionKind::Method) {
+          metrics.cognitive += method.cognitive;
+          metrics.max_nesting = std::max(metrics.max_nesting, method.max_nesting);
+        }
+      }
+    } else {
+      metrics = function_metrics(*snapshot, definition);
+    }
+    metrics.rank = radon_rank(metrics.cyclomatic);
+    metrics.loc = static_cast<int>(definition.end_line - definition.line + 1);
+    if (std::optional<RawMetrics> raw = compute_raw_metrics(definition_lines(*snapshot, definition)))
+      metrics.sloc = raw->sloc;
+    if (auto found = halstead_by_start.find(start_byte(definition.node));
+        found != halstead_by_start.end())
+      metrics.halstead = *found->second;
+  }
+  return analysis;
+}
+
+} // namespace docent::analysis

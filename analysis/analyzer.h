@@ -1,0 +1,52 @@
+// Every metric of one module and of each of its definitions, computed from one Snapshot.
+//
+// This is the single entry point that the CLI (`docent metrics`, `docent check`) and the server
+// use, so that they always agree.
+#pragma once
+
+#include "analysis/document.h"
+#include "analysis/halstead.h"
+#include "analysis/python_model.h"
+#include "analysis/raw_metrics.h"
+
+#include <memory>
+#include <optional>
+
+namespace docent::analysis {
+
+struct DefinitionMetrics {
+  int cyclomatic = 1;          // radon cc (classes: radon's averaged class score).
+  char rank = 'A';             // radon's rank of `cyclomatic`.
+  std::optional<int> mccabe;   // mccabe graph complexity (functions and methods only).
+  int cognitive = 0;           // SonarSource cognitive complexity (classes: sum of methods).
+  int max_nesting = 0;         // Deepest nesting of control-flow blocks.
+  int params = 0;              // Parameters, without a method's self/cls.
+  int loc = 0;                 // Lines from the def/class line to the end of the body.
+  int sloc = 0;                // radon's raw `sloc` of those lines.
+  HalsteadReport halstead;
+};
+
+struct ModuleMetrics {
+  std::optional<RawMetrics> raw; // nullopt where radon's raw analysis fails on the text.
+  std::optional<double> mi;      // radon's maintainability index (multi-line strings as comments).
+  char mi_rank = 'A';
+  int cyclomatic_total = 1; // radon's total complexity of the module (an MI input).
+  HalsteadReport halstead;
+};
+
+// Thread-safety: an immutable value once built; it keeps its snapshot alive.
+struct FileAnalysis {
+  std::shared_ptr<const Snapshot> snapshot;
+  ModuleModel model;
+  ModuleMetrics module;
+  std::vector<DefinitionMetrics> definitions; // Parallel to model.definitions.
+};
+
+FileAnalysis analyze(std::shared_ptr<const Snapshot> snapshot);
+
+// radon's mi_compute and mi_rank.
+double maintainability_index(double halstead_volume, int complexity, int lloc,
+                             double comment_percent);
+char maintainability_rank(double mi);
+
+} // namespace docent::analysis

@@ -1,0 +1,773 @@
+// Halstead metrics exactly as radon 5.1.0 computes them (radon/visitors.py HalsteadVisitor and
+// radon/metrics.py h_visit_ast), emulated over the tree-sitter CST in one cursor walk.
+//
+// What radon counts, and how it maps onto the CST:
+//  - Operators are ast operator class names (Add, USub, And, NotIn, ...) counted by BinOp,
+//    UnaryOp, BoolOp, AugAssign and Compare; the set of distinct operators ignores context.
+//  - Operands are (context, value) pairs. The context is the name of the innermost enclosing
+//    function (None outside functions; radon resets it only in visit_FunctionDef). The value is
+//    a Name's id, an Attribute's attr, a Constant's Python value (so 'x', x and a.x are one
+//    operand and 1 == 1.0 == True), or else the node itself, which equals no other operand.
+//  - ast.NodeVisitor.generic_visit walks every field, except that visit_FunctionDef walks only
+//    the function's body: decorators, defaults and annotations of functions are never counted.
+//    Class bases, keywords and decorators, lambdas, comprehensions, f-string interpolations and
+//    match patterns are walked like anything else.
+#include "analysis/halstead.h"
+
+#include "analysis/document.h"
+#include "analysis/string_literal.h"
+#include "analysis/syntax_tree.h"
+
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <deque>
+#include <locale.h>
+#include <string>
+#include <unordered_map>
+
+namespace docent::analysis {
+
+namespace {
+
+// ast operator classes radon records; the values index a bit set of distinct operators.
+enum class Op : int8_t {
+  None = -1,
+  Add,
+  Sub,
+  Mult,
+  MatMult,
+  Div,
+  Mod,
+  Pow,
+  LShift,
+  RShift,
+  BitOr,
+  BitXor,
+  BitAnd,
+  FloorDiv,
+  Invert,
+  Not,
+  UAdd,
+  USub,
+  And,
+  Or,
+  Eq,
+  NotEq,
+  Lt,
+  LtE,
+  Gt,
+  GtE,
+  Is,
+  IsNot,
+  In,
+  NotIn,
+};
+
+// Operator tokens by grammar name. "+" and "-" are listed as Add and Sub; unary_operator turns
+// them into UAdd and USub. Augmented assignments count as their binary operator.
+struct TokenOp {
+  const char* name;
+  Op op;
+};
+constexpr TokenOp kTokenOps[] = {
+    {"+", Op::Add},        {"-", Op::Sub},      {"*", Op::Mult},       {"@", Op::MatMult},
+    {"/", Op::Div},        {"%", Op::Mod},      {"**", Op::Pow},       {"<<", Op::LShift},
+    {">>", Op::RShift},    {"|", Op::BitOr},    {"^", Op::BitXor},     {"&", Op::BitAnd},
+    {"//", Op::FloorDiv},  {"~", Op::Invert},   {"+=", Op::Add},       {"-=", Op::Sub},
+    {"*=", Op::Mult},      {"@=", Op::MatMult}, {"/=", Op::Div},       {"%=", Op::Mod},
+    {"**=", Op::Pow},      {"<<=", Op::LShift}, {">>=", Op::RShift},   {"|=", Op::BitOr},
+    {"^=", Op::BitXor},    {"&=", Op::BitAnd},  {"//=", Op::FloorDiv}, {"==", Op::Eq},
+    {"!=", Op::NotEq},     {"<", Op::Lt},       {"<=", Op::LtE},       {">", Op::Gt},
+    {">=", Op::GtE},       {"is", Op::Is},      {"is not", Op::IsNot}, {"in", Op::In},
+    {"not in", Op::NotIn}, {"and", Op::And},    {"or", Op::Or},
+};
+
+// The operator each anonymous grammar symbol spells (Op::None for all other symbols).
+Op token_op(TSNode token) {
+  static const std::vector<Op> table = [] {
+    const TSLanguage* language = tree_sitter_python();
+    const uint32_t count = ts_language_symbol_count(language);
+    std::vector<Op> ops(count, Op::None);
+    for (uint32_t symbol = 0; symbol < count; ++symbol) {
+      const TSSymbol s = static_cast<TSSymbol>(symbol);
+      if (ts_language_symbol_type(language, s) != TSSymbolTypeAnonymous)
+        continue;
+      const char* name = ts_language_symbol_name(language, s);
+      for (const TokenOp& entry : kTokenOps)
+        if (std::strcmp(entry.name, name) == 0)
+          ops[symbol] = entry.op;
+    }
+    return ops;
+  }();
+  const TSSymbol symbol = ts_node_symbol(token);
+  return symbol < table.size() ? table[symbol] : Op::None;
+}
+
+struct Fields {
+  TSFieldId left, right, op, argument, body, definition, name, attribute;
+};
+
+const Fields& fields() {
+  static const Fields ids = [] {
+    const TSLanguage* language = tree_sitter_python();
+    auto id = [language](const char* name) {
+      return ts_language_field_id_for_name(language, name,
+                                           static_cast<uint32_t>(std::strlen(name)));
+    };
+    return Fields{id("left"), id("right"),      id("operator"), id("argument"),
+                  id("body"), id("definition"), id("name"),     id("attribute")};
+  }();
+  return ids;
+}
+
+// Calls f(child) for each named child that is not an extra (comment or line continuation).
+template <typename F> void for_each_syntax_child(TSNode node, F&& f) {
+  const uint32_t count = ts_node_named_child_count(node);
+  for (uint32_t i = 0; i < count; ++i) {
+    const TSNode child = ts_node_named_child(node, i);
+    if (!ts_node_is_extra(child))
+      f(child);
+  }
+}
+
+// The nearest sibling that is not an extra, after or before `node`.
+TSNode next_syntax_sibling(TSNode node) {
+  do
+    node = ts_node_next_sibling(node);
+  while (!ts_node_is_null(node) && ts_node_is_extra(node));
+  return node;
+}
+TSNode prev_syntax_sibling(TSNode node) {
+  do
+    node = ts_node_prev_sibling(node);
+  while (!ts_node_is_null(node) && ts_node_is_extra(node));
+  return node;
+}
+
+// The first named child that is not an extra.
+TSNode first_syntax_child(TSNode node) {
+  const uint32_t count = ts_node_named_child_count(node);
+  for (uint32_t i = 0; i < count; ++i) {
+    const TSNode child = ts_node_named_child(node, i);
+    if (!ts_node_is_extra(child))
+      return child;
+  }
+  return TSNode{};
+}
+
+// Skips parentheses, which the ast does not represent, and extras.
+TSNode unparenthesized(TSNode node) {
+  while (kind_of(node) == NodeKind::ParenthesizedExpression)
+    node = first_syntax_child(node);
+  return node;
+}
+
+// The ast's bool operator of a boolean_operator node (And or Or).
+Op bool_op(TSNode node) {
+  return kind_of(ts_node_child_by_field_id(node, fields().op)) == NodeKind::KwAnd ? Op::And
+                                                                                  : Op::Or;
+}
+
+bool is_boolean_operator(TSNode node, Op op) {
+  return kind_of(node) == NodeKind::BooleanOperator && bool_op(node) == op;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Operand values. Each distinct Python value (by ==, as a set member) gets a small id; operands
+// that radon keys by node identity get kUnique.
+
+constexpr uint32_t kUnique = UINT32_MAX;
+constexpr uint32_t kNoneValue = 0;
+constexpr uint32_t kEllipsisValue = 1;
+constexpr uint32_t kFirstValue = 2;
+
+// Tags of the keys of values other than str (str values, identifiers included, are keyed by
+// their UTF-8 text alone).
+constexpr char kBytesTag = 'b';
+constexpr char kIntTag = 'i';  // int, bool, and float or complex equal to an int
+constexpr char kRealTag = 'f'; // any other float
+constexpr char kImagTag = 'j'; // complex with a nonzero imaginary part (literals have real 0)
+
+locale_t c_locale() {
+  static const locale_t locale = newlocale(LC_ALL_MASK, "C", nullptr);
+  return locale;
+}
+
+class ValueTable {
+public:
+  uint32_t str(std::string_view text, bool stable) { return intern(strs_, text, stable); }
+
+  // The value of a string or concatenated_string node.
+  uint32_t string_literal(std::string_view source, TSNode node) {
+    if (kind_of(node) == NodeKind::String)
+      return single_string(node_text(source, node));
+    scratch_.clear();
+    bool bytes = false;
+    const uint32_t count = ts_node_named_child_count(node);
+    for (uint32_t i = 0; i < count; ++i) {
+      const TSNode piece = ts_node_named_child(node, i);
+      if (kind_of(piece) != NodeKind::String)
+        continue;
+      const StringLiteral literal = split_string_literal(node_text(source, piece));
+      if (!literal.valid || literal.formatted)
+        return kUnique; // A JoinedStr.
+      bytes = literal.bytes;
+      if (needs_cooking(literal))
+        scratch_ += cook_string_body(literal);
+      else
+        scratch_.append(literal.body.data(), literal.body.size());
+    }
+    return bytes ? tagged(kBytesTag) : intern(strs_, scratch_, false);
+  }
+
+  // The value of an integer or float node.
+  uint32_t number(std::string_view text) {
+    digits_.clear();
+    for (char c : text)
+      if (c != '_')
+        digits_ += c;
+    const char last = digits_.empty() ? '\0' : digits_.back();
+    if (last == 'j' || last == 'J') {
+      digits_.pop_back();
+      const double imag = parse_double(digits_);
+      if (imag == 0)
+        return integer_from_double(0);
+      return real_key(kImagTag, imag);
+    }
+    if (digits_.size() > 1 && digits_[0] == '0' && std::strchr("xXoObB", digits_[1]))
+      return integer(std::string_view(digits_).substr(2), base_of(digits_[1]));
+    if (digits_.find_first_of(".eE") == std::string::npos)
+      return integer(digits_, 10);
+    const double real = parse_double(digits_);
+    if (std::isfinite(real) && real == std::floor(real))
+      return integer_from_double(real);
+    return real_key(kRealTag, real);
+  }
+
+  uint32_t boolean(bool value) {
+    limbs_.assign(1, value ? 1 : 0);
+    return integer_key();
+  }
+
+private:
+  using Map = std::unordered_map<std::string_view, uint32_t>;
+
+  static bool needs_cooking(const StringLiteral& literal) {
+    const std::string_view body = literal.body;
+    return body.find('\r') != std::string_view::npos ||
+           (!literal.raw && body.find('\\') != std::string_view::npos);
+  }
+
+  uint32_t single_string(std::string_view text) {
+    const StringLiteral literal = split_string_literal(text);
+    if (!literal.valid || literal.formatted)
+      return kUnique;
+    if (!needs_cooking(literal)) {
+      if (!literal.bytes)
+        return intern(strs_, literal.body, true);
+      scratch_.assign(literal.body.data(), literal.body.size());
+      return tagged(kBytesTag);
+    }
+    scratch_ = cook_string_body(literal);
+    return literal.bytes ? tagged(kBytesTag) : intern(strs_, scratch_, false);
+  }
+
+  // Interns scratch_ under `tag` in the map of non-str values.
+  uint32_t tagged(char tag) {
+    scratch_.insert(scratch_.begin(), tag);
+    return intern(others_, scratch_, false);
+  }
+
+  // `stable` keys point into the source and outlive the table; others are copied first.
+  uint32_t intern(Map& map, std::string_view key, bool stable) {
+    const auto found = map.find(key);
+    if (found != map.end())
+      return found->second;
+    if (!stable)
+      key = store_.emplace_back(key);
+    const uint32_t id = next_++;
+    map.emplace(key, id);
+    return id;
+  }
+
+  static uint32_t base_of(char prefix) {
+    switch (prefix) {
+    case 'x':
+    case 'X':
+      return 16;
+    case 'o':
+    case 'O':
+      return 8;
+    default:
+      return 2;
+    }
+  }
+
+  double parse_double(const std::string& text) {
+    return strtod_l(text.c_str(), nullptr, c_locale());
+  }
+
+  // An arbitrary-precision integer, as little-endian 32-bit limbs in limbs_, then keyed.
+  uint32_t integer(std::string_view digits, uint32_t base) {
+    limbs_.assign(1, 0);
+    for (char c : digits) {
+      const uint32_t digit =
+          c <= '9' ? static_cast<uint32_t>(c - '0') : static_cast<uint32_t>((c | 0x20) - 'a' + 10);
+      uint64_t carry = digit;
+      for (uint32_t& limb : limbs_) {
+        const uint64_t product = uint64_t{limb} * base + carry;
+        limb = static_cast<uint32_t>(product);
+        carry = product >> 32;
+      }
+      if (carry != 0)
+        limbs_.push_back(static_cast<uint32_t>(carry));
+    }
+    return integer_key();
+  }
+
+  // A finite integral double as an exact integer.
+  uint32_t integer_from_double(double value) {
+    int exponent = 0;
+    const double fraction = std::frexp(value, &exponent); // value = fraction * 2^exponent
+    uint64_t mantissa = static_cast<uint64_t>(std::ldexp(fraction, 53));
+    int shift = exponent - 53;
+    if (shift < 0) {
+      mantissa >>= -shift; // Exact: the value is integral.
+      shift = 0;
+    }
+    limbs_.assign(static_cast<size_t>(shift / 32) + 3, 0);
+    const int bit = shift % 32;
+    const size_t word = static_cast<size_t>(shift / 32);
+    const uint64_t low = mantissa << bit;
+    limbs_[word] = static_cast<uint32_t>(low);
+    limbs_[word + 1] = static_cast<uint32_t>(low >> 32);
+    limbs_[word + 2] = bit == 0 ? 0 : static_cast<uint32_t>(mantissa >> (64 - bit));
+    return integer_key();
+  }
+
+  uint32_t integer_key() {
+    scratch_.clear();
+    for (uint32_t limb : limbs_)
+      for (int i = 0; i < 4; ++i)
+        scratch_ += static_cast<char>((limb >> (8 * i)) & 0xFF);
+    while (!scratch_.empty() && scratch_.back() == '\0')
+      scratch_.pop_back();
+    return tagged(kIntTag);
+  }
+
+  uint32_t real_key(char tag, double value) {
+    scratch_.assign(reinterpret_cast<const char*>(&value), sizeof value);
+    return tagged(tag);
+  }
+
+  Map strs_;
+  Map others_;
+  std::deque<std::string> store_; // Keys that are not views of the source.
+  std::string scratch_;
+  std::string digits_;
+  std::vector<uint32_t> limbs_;
+  uint32_t next_ = kFirstValue;
+};
+
+// ---------------------------------------------------------------------------------------------
+// The set of (visitor, context, value) triples seen: open addressing, linear probing.
+
+class TripleSet {
+public:
+  // True if the triple was not in the set yet.
+  bool insert(uint32_t visitor, uint32_t context, uint32_t value) {
+    if ((size_ + 1) * 2 > slots_.size())
+      grow();
+    if (!place(slots_, Triple{visitor, context, value}))
+      return false;
+    ++size_;
+    return true;
+  }
+
+private:
+  struct Triple {
+    uint32_t visitor, context, value; // value == kUnique marks an empty slot.
+  };
+  static constexpr Triple kEmpty{0, 0, kUnique};
+
+  static size_t hash(const Triple& t) {
+    uint64_t h = (uint64_t{t.visitor} << 32 | t.context) * 0x9E3779B97F4A7C15ull;
+    h ^= t.value * 0xC2B2AE3D27D4EB4Full;
+    return static_cast<size_t>(h ^ (h >> 29));
+  }
+
+  static bool place(std::vector<Triple>& slots, const Triple& t) {
+    const size_t mask = slots.size() - 1;
+    for (size_t i = hash(t) & mask;; i = (i + 1) & mask) {
+      Triple& slot = slots[i];
+      if (slot.value == kUnique) {
+        slot = t;
+        return true;
+      }
+      if (slot.value == t.value && slot.context == t.context && slot.visitor == t.visitor)
+        return false;
+    }
+  }
+
+  void grow() {
+    std::vector<Triple> bigger(slots_.size() * 2, kEmpty);
+    for (const Triple& t : slots_)
+      if (t.value != kUnique)
+        place(bigger, t);
+    slots_.swap(bigger);
+  }
+
+  std::vector<Triple> slots_ = std::vector<Triple>(256, kEmpty); // Size: a power of two.
+  size_t size_ = 0;
+};
+
+// ---------------------------------------------------------------------------------------------
+// The walk.
+
+// One HalsteadVisitor whose counts are being gathered: the module's, or a definition's.
+struct Visitor {
+  uint32_t id;
+  // Number of enclosing functions where the visitor starts: operands at that depth have
+  // context None for it (a class visitor's own context is None, even inside a function).
+  uint32_t base_depth;
+  size_t slot; // Index in HalsteadResult::definitions, or SIZE_MAX for the module.
+  uint64_t operators_seen = 0;
+  int operators = 0, operands = 0, distinct_operands = 0;
+};
+
+// Which children of a node the ast visits.
+enum class ChildFilter : uint8_t { All, BodyOnly, DefinitionOnly };
+
+struct Frame {
+  TSNode node;
+  NodeKind kind;
+  ChildFilter filter = ChildFilter::All;
+  bool descend = true;
+  bool closes_visitor = false;  // Leaving the node finishes the innermost visitor.
+  bool closes_function = false; // Leaving the node ends a function context.
+};
+
+class HalsteadWalker {
+public:
+  explicit HalsteadWalker(std::string_view source) : source_(source) {
+    visitors_.push_back(Visitor{0, 0, SIZE_MAX});
+  }
+
+  HalsteadResult run(TSNode root) {
+    TSTreeCursor cursor = ts_tree_cursor_new(root);
+    frames_.push_back(Frame{root, kind_of(root)});
+    for (;;) {
+      if (!(frames_.back().descend && ts_tree_cursor_goto_first_child(&cursor))) {
+        // Leave finished nodes until one has a next sibling.
+        for (;;) {
+          leave(frames_.back());
+          frames_.pop_back();
+          if (frames_.empty()) {
+            ts_tree_cursor_delete(&cursor);
+            result_.module = report_of(visitors_.front());
+            return std::move(result_);
+          }
+          if (ts_tree_cursor_goto_next_sibling(&cursor))
+            break;
+          ts_tree_cursor_goto_parent(&cursor);
+        }
+      }
+      frames_.push_back(enter(ts_tree_cursor_current_node(&cursor),
+                              ts_tree_cursor_current_field_id(&cursor), frames_.back()));
+    }
+  }
+
+private:
+  Frame enter(TSNode node, TSFieldId field, const Frame& parent) {
+    Frame frame{node, kind_of(node)};
+    if ((parent.filter == ChildFilter::BodyOnly && field != fields().body) ||
+        (parent.filter == ChildFilter::DefinitionOnly && field != fields().definition)) {
+      frame.descend = false; // Not visited by the ast walk.
+      return frame;
+    }
+    if (!ts_node_is_named(node)) {
+      frame.descend = false;
+      pattern_minus(node, parent.kind);
+      return frame;
+    }
+    switch (frame.kind) {
+    case NodeKind::FunctionDefinition:
+      open_visitor(node);
+      contexts_.push_back(context_id(node));
+      frame.filter = ChildFilter::BodyOnly;
+      frame.closes_visitor = frame.closes_function = true;
+      break;
+    case NodeKind::DecoratedDefinition: {
+      const TSNode definition = ts_node_child_by_field_id(node, fields().definition);
+      if (kind_of(definition) == NodeKind::ClassDefinition) {
+        // Class decorators are visited (as part of the ClassDef), function ones are not.
+        open_visitor(definition);
+        frame.closes_visitor = true;
+      } else {
+        frame.filter = ChildFilter::DefinitionOnly;
+      }
+      break;
+    }
+    case NodeKind::ClassDefinition:
+      if (parent.kind != NodeKind::DecoratedDefinition) {
+        open_visitor(node);
+        frame.closes_visitor = true;
+      }
+      break;
+    case NodeKind::BinaryOperator:
+      binary(token_op(ts_node_child_by_field_id(node, fields().op)), node);
+      break;
+    case NodeKind::AugmentedAssignment:
+      binary(token_op(ts_node_child_by_field_id(node, fields().op)), node);
+      break;
+    case NodeKind::UnaryOperator: {
+      const Op op = token_op(ts_node_child_by_field_id(node, fields().op));
+      unary(op == Op::Add ? Op::UAdd : op == Op::Sub ? Op::USub : op, node);
+      break;
+    }
+    case NodeKind::NotOperator:
+      unary(Op::Not, node);
+      break;
+    case NodeKind::BooleanOperator:
+      boolean(node, field, parent);
+      break;
+    case NodeKind::ComparisonOperator:
+      compare(node);
+      break;
+    case NodeKind::UnionType: // `a[b] | c[d]` in an annotation: a BinOp.
+      operator_seen(Op::BitOr);
+      for_each_syntax_child(node, [this](TSNode side) { operand(side); });
+      break;
+    case NodeKind::ComplexPattern:
+      complex_pattern(node);
+      break;
+    case NodeKind::PrintStatement:
+      print_chevron(node);
+      break;
+    default:
+      break;
+    }
+    return frame;
+  }
+
+  void leave(const Frame& frame) {
+    if (frame.closes_visitor) {
+      const Visitor& visitor = visitors_.back();
+      result_.definitions[visitor.slot].second = report_of(visitor);
+      visitors_.pop_back();
+    }
+    if (frame.closes_function)
+      contexts_.pop_back();
+  }
+
+  void open_visitor(TSNode definition) {
+    result_.definitions.emplace_back(start_byte(definition), HalsteadReport{});
+    const uint32_t depth = static_cast<uint32_t>(contexts_.size());
+    visitors_.push_back(Visitor{next_visitor_++, depth, result_.definitions.size() - 1});
+  }
+
+  // Function names are compared as strings: methods of the same name share their operands.
+  uint32_t context_id(TSNode function) {
+    const std::string_view name =
+        node_text(source_, ts_node_child_by_field_id(function, fields().name));
+    return contexts_by_name_.emplace(name, contexts_by_name_.size() + 1).first->second;
+  }
+
+  // BinOp and AugAssign: one operator, operands left and right.
+  void binary(Op op, TSNode node) {
+    operator_seen(op);
+    operand(ts_node_child_by_field_id(node, fields().left));
+    operand(ts_node_child_by_field_id(node, fields().right));
+  }
+
+  void unary(Op op, TSNode node) {
+    operator_seen(op);
+    operand(ts_node_child_by_field_id(node, fields().argument));
+  }
+
+  // Python flattens `a and b and c` into one BoolOp of three values; tree-sitter nests binary
+  // nodes to the left. The outermost node of such a chain counts the whole chain.
+  void boolean(TSNode node, TSFieldId field, const Frame& parent) {
+    const Op op = bool_op(node);
+    if (field == fields().left && is_boolean_operator(parent.node, op))
+      return; // Part of the parent's BoolOp.
+    operator_seen(op);
+    TSNode link = node;
+    for (;;) {
+      operand(ts_node_child_by_field_id(link, fields().right));
+      const TSNode left = ts_node_child_by_field_id(link, fields().left);
+      if (!is_boolean_operator(left, op)) {
+        operand(left);
+        return;
+      }
+      link = left;
+    }
+  }
+
+  // A chained comparison is one Compare: an operator per comparator, every operand once.
+  void compare(TSNode node) {
+    const uint32_t count = ts_node_child_count(node);
+    for (uint32_t i = 0; i < count; ++i) {
+      const TSNode child = ts_node_child(node, i);
+      if (!ts_node_is_named(child)) {
+        const Op op = token_op(child);
+        if (op != Op::None)
+          operator_seen(op);
+      } else if (!ts_node_is_extra(child)) {
+        operand(child);
+      }
+    }
+  }
+
+  // `case -1:` holds MatchValue(UnaryOp(USub, 1)); tree-sitter leaves the sign a bare token of
+  // the pattern.
+  void pattern_minus(TSNode token, NodeKind parent) {
+    if ((parent != NodeKind::CasePattern && parent != NodeKind::Other) ||
+        token_op(token) != Op::Sub)
+      return;
+    operator_seen(Op::USub);
+    operand(next_syntax_sibling(token));
+  }
+
+  // `case -1.5 + 2j:` is MatchValue(BinOp(UnaryOp(USub, 1.5), Add, 2j)).
+  void complex_pattern(TSNode node) {
+    bool negative = false;
+    uint32_t left = kUnique;
+    const uint32_t count = ts_node_child_count(node);
+    for (uint32_t i = 0; i < count; ++i) {
+      const TSNode child = ts_node_child(node, i);
+      if (ts_node_is_named(child))
+        continue;
+      const Op op = token_op(child);
+      if (i == 0 && op == Op::Sub) {
+        negative = true;
+        operator_seen(Op::USub);
+        operand(next_syntax_sibling(child));
+      } else if (op == Op::Add || op == Op::Sub) {
+        if (!negative)
+          left = value_of(prev_syntax_sibling(child));
+        operator_seen(op);
+        operand_value(left);
+        operand(next_syntax_sibling(child));
+      }
+    }
+  }
+
+  // Python 3 reads `print >> f, x` as the tuple (print >> f, x); tree-sitter as a print_statement.
+  void print_chevron(TSNode node) {
+    const uint32_t count = ts_node_named_child_count(node);
+    for (uint32_t i = 0; i < count; ++i) {
+      const TSNode chevron = ts_node_named_child(node, i);
+      if (kind_of(chevron) != NodeKind::Chevron)
+        continue;
+      operator_seen(Op::RShift);
+      operand_value(values_.str(node_text(source_, ts_node_child(node, 0)), true));
+      for_each_syntax_child(chevron, [this](TSNode target) { operand(target); });
+      return;
+    }
+  }
+
+  void operator_seen(Op op) {
+    for (Visitor& visitor : visitors_) {
+      visitor.operators_seen |= uint64_t{1} << static_cast<int>(op);
+      ++visitor.operators;
+    }
+  }
+
+  void operand(TSNode node) { operand_value(value_of(node)); }
+
+  void operand_value(uint32_t value) {
+    const uint32_t depth = static_cast<uint32_t>(contexts_.size());
+    const uint32_t context = depth == 0 ? 0 : contexts_.back();
+    for (Visitor& visitor : visitors_) {
+      ++visitor.operands;
+      if (value == kUnique ||
+          seen_.insert(visitor.id, depth > visitor.base_depth ? context : 0, value))
+        ++visitor.distinct_operands;
+    }
+  }
+
+  // What radon puts in operands_seen for an operand node: the node's value, or kUnique.
+  uint32_t value_of(TSNode node) {
+    for (;;) {
+      node = unparenthesized(node);
+      switch (kind_of(node)) {
+      case NodeKind::Identifier:
+        return values_.str(node_text(source_, node), true);
+      case NodeKind::Attribute:
+        return values_.str(node_text(source_, ts_node_child_by_field_id(node, fields().attribute)),
+                           true);
+      case NodeKind::MemberType: // `a.b` in an annotation.
+        return values_.str(
+            node_text(source_, ts_node_named_child(node, ts_node_named_child_count(node) - 1)),
+            true);
+      case NodeKind::Type: // An annotation: whatever expression it wraps.
+        node = first_syntax_child(node);
+        continue;
+      case NodeKind::String:
+      case NodeKind::ConcatenatedString:
+        return values_.string_literal(source_, node);
+      case NodeKind::Integer:
+      case NodeKind::Float:
+        return values_.number(node_text(source_, node));
+      case NodeKind::True:
+        return values_.boolean(true);
+      case NodeKind::False:
+        return values_.boolean(false);
+      case NodeKind::None:
+        return kNoneValue;
+      case NodeKind::Ellipsis:
+        return kEllipsisValue;
+      default:
+        return kUnique;
+      }
+    }
+  }
+
+  static HalsteadReport report_of(const Visitor& visitor) {
+    return halstead_report(__builtin_popcountll(visitor.operators_seen), visitor.distinct_operands,
+                           visitor.operators, visitor.operands);
+  }
+
+  std::string_view source_;
+  ValueTable values_;
+  TripleSet seen_;
+  std::vector<Visitor> visitors_;  // The module's, then those of the enclosing definitions.
+  std::vector<uint32_t> contexts_; // Names (ids) of the enclosing functions.
+  std::unordered_map<std::string_view, uint32_t> contexts_by_name_;
+  std::vector<Frame> frames_;
+  uint32_t next_visitor_ = 1;
+  HalsteadResult result_;
+};
+
+// Python's math.log(x, 2): log(x) / log(2), which can differ from log2(x) in the last bit.
+double python_log2(double x) {
+  return std::log(x) / std::log(2.0);
+}
+
+} // namespace
+
+HalsteadReport halstead_report(int h1, int h2, int N1, int N2) {
+  HalsteadReport r;
+  r.h1 = h1;
+  r.h2 = h2;
+  r.N1 = N1;
+  r.N2 = N2;
+  r.vocabulary = h1 + h2;
+  r.length = N1 + N2;
+  if (h1 != 0 && h2 != 0)
+    r.calculated_length = h1 * python_log2(h1) + h2 * python_log2(h2);
+  r.volume = r.vocabulary != 0 ? r.length * python_log2(r.vocabulary) : 0;
+  r.difficulty = h2 != 0 ? static_cast<double>(h1) * N2 / (2.0 * h2) : 0;
+  r.effort = r.difficulty * r.volume;
+  r.time = r.effort / 18.0;
+  r.bugs = r.volume / 3000.0;
+  return r;
+}
+
+HalsteadResult compute_halstead(std::string_view source, TSNode root) {
+  return HalsteadWalker(source).run(root);
+}
+
+} // namespace docent::analysis

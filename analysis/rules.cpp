@@ -1,0 +1,171 @@
+// Threshold rules over the metrics of a FileAnalysis, and flake8's `# noqa` semantics.
+#include "analysis/rules.h"
+
+#include <cctype>
+
+#include <fmt/format.h>
+
+namespace docent::analysis {
+
+const std::vector<RuleInfo>& rules() {
+  static const std::vector<RuleInfo> all = {
+      {"E999", "syntax error (the rest of the file is still analyzed)"},
+      {"C901", "function is too complex (mccabe complexity above max-complexity)"},
+      {"CCR001", "cognitive complexity above max-cognitive-complexity"},
+      {"DCT201", "control flow nested deeper than max-nesting-depth"},
+      {"DCT202", "function longer than max-function-length SLOC"},
+      {"DCT203", "more parameters than max-parameters"},
+      {"DCT204", "module maintainability index rank worse than min-maintainability-rank"},
+  };
+  return all;
+}
+
+namespace {
+
+bool is_code_char(char c) { return std::isupper(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)); }
+
+// Case-insensitive search for "noqa" after a '#'.
+size_t find_noqa(std::string_view line) {
+  for (size_t hash = line.find('#'); hash != std::string_view::npos;
+       hash = line.find('#', hash + 1)) {
+    size_t i = hash + 1;
+    while (i < line.size() && line[i] == ' ')
+      ++i;
+    if (line.size() - i >= 4) {
+      std::string word;
+      for (size_t k = 0; k < 4; ++k)
+        word += static_cast<char>(std::tolower(static_cast<unsigned char>(line[i + k])));
+      if (word == "noqa")
+        return i + 4;
+    }
+  }
+  return std::string_view::npos;
+}
+
+} // namespace
+
+bool noqa_suppresses(std::string_view line, std::string_view code) {
+  const size_t after = find_noqa(line);
+  if (after == std::string_view::npos)
+    return false;
+  size_t i = after;
+  if (i >= line.size() || line[i] != ':')
+    return true; // A bare `# noqa` suppresses everything.
+  ++i;
+  bool listed_any = false;
+  while (i < line.size()) {
+    while (i < line.size() && (line[i] == ' ' || line[i] == ','))
+      ++i;
+    size_t end = i;
+    while (end < line.size() && is_code_char(line[end]))
+      ++end;
+    if (end == i)
+      break;
+    listed_any = true;
+    const std::string_view listed = line.substr(i, end - i);
+    if (code.substr(0, listed.size()) == listed)
+      return true;
+    i = end;
+  }
+  return !listed_any; // `# noqa:` followed by no code acts as a bare noqa, as in flake8.
+}
+
+namespace {
+
+class FindingCollector {
+public:
+  FindingCollector(const FileAnalysis& analysis, const CheckConfig& config)
+      : analysis_(analysis), config_(config) {}
+
+  void add(const char* code, int definition, ByteRange range, std::string message,
+           uint32_t line) {
+    if (!config_.is_enabled(code) || suppressed(line, code))
+      return;
+    findings_.push_back(Finding{code, std::move(message), range, config_.severity_of(code),
+                                definition});
+  }
+
+  std::vector<Finding> take() { return std::move(findings_); }
+
+private:
+  bool suppressed(uint32_t line, std::string_view code) const {
+    const LineIndex& lines = analysis_.snapshot->lines();
+    const size_t begin = lines.line_start(line - 1);
+    const size_t end = lines.line_content_end(line - 1);
+    return noqa_suppresses(analysis_.snapshot->text().substr(begin, end - begin), code);
+  }
+
+  const FileAnalysis& analysis_;
+  const CheckConfig& config_;
+  std::vector<Finding> findings_;
+};
+
+void check_definition(FindingCollector& out, const FileAnalysis& analysis, const CheckConfig& config,
+                      int index) {
+  const Definition& definition = analysis.model.definitions[index];
+  const DefinitionMetrics& metrics = analysis.definitions[index];
+  const uint32_t line = definition.line;
+  const ByteRange at = definition.name_range;
+  const std::string& name = definition.name;
+  if (definition.kind == DefinitionKind::Class)
+    return; // Class scores aggregate their methods, which are reported themselves.
+  if (metrics.mccabe && *metrics.mccabe > config.max_complexity)
+    out.add("C901", index, at,
+            fmt::format("'{}' is too complex ({} > {})", name, *metrics.mccabe,
+                        config.max_complexity),
+            line);
+  if (metrics.cognitive > config.max_cognitive_complexity)
+    out.add("CCR001", index, at,
+            fmt::format("'{}' has cognitive complexity {} > {}", name, metrics.cognitive,
+                        config.max_cognitive_complexity),
+            line);
+  if (metrics.max_nesting > config.max_nesting_depth)
+    out.add("DCT201", index, at,
+            fmt::format("'{}' nests control flow {} deep > {}", name, metrics.max_nesting,
+                        config.max_nesting_depth),
+            line);
+  if (metrics.sloc > config.max_function_length)
+    out.add("DCT202", index, at,
+            fmt::format("'{}' is {} SLOC long > {}", name, metrics.sloc,
+                        config.max_function_length),
+            line);
+  if (metrics.params > config.max_parameters)
+    out.add("DCT203", index, at,
+            fmt::format("'{}' has {} parameters > {}", name, metrics.params,
+                        config.max_parameters),
+            line);
+}
+
+std::string describe_syntax_error(const FileAnalysis& analysis, const SyntaxProblem& problem) {
+  const std::string_view text = analysis.snapshot->text();
+  if (problem.missing)
+    return fmt::format("syntax error: missing {}", problem.what);
+  std::string_view unexpected = text.substr(problem.range.start, problem.range.end - problem.range.start);
+  unexpected = unexpected.substr(0, unexpected.find_first_of("\r\n"));
+  if (unexpected.size() > 30)
+    return fmt::format("syntax error: unexpected '{}...'", unexpected.substr(0, 30));
+  return fmt::format("syntax error: unexpected '{}'", unexpected);
+}
+
+} // namespace
+
+std::vector<Finding> check_file(const FileAnalysis& analysis, const CheckConfig& config) {
+  FindingCollector out(analysis, config);
+  if (!analysis.model.errors.empty()) {
+    // One finding per file, as flake8's E999: the first error is the one to fix first.
+    const SyntaxProblem& first = analysis.model.errors.front();
+    const uint32_t line = analysis.snapshot->lines().line_of(first.range.start) + 1;
+    out.add("E999", -1, first.range, describe_syntax_error(analysis, first), line);
+  }
+  const ModuleMetrics& module = analysis.module;
+  if (module.mi && module.mi_rank > config.min_maintainability_rank)
+    out.add("DCT204", -1, ByteRange{0, 0},
+            fmt::format("maintainability index {:.2f} ranks {} (worse than {})", *module.mi,
+                        module.mi_rank, config.min_maintainability_rank),
+            1);
+  for (size_t i = 0; i < analysis.model.definitions.size(); ++i)
+    check_definition(out, analysis, config, static_cast<int>(i));
+  return out.take();
+}
+
+} // namespace docent::analysis

@@ -1,0 +1,37 @@
+// The complexity rules: which definitions and modules to report, with stable codes.
+//
+// `docent check` and the server's diagnostics both come from check_file(), so the codes,
+// thresholds, messages and `# noqa` handling are the same everywhere.
+#pragma once
+
+#include "analysis/analyzer.h"
+#include "analysis/config.h"
+
+#include <string>
+#include <vector>
+
+namespace docent::analysis {
+
+struct Finding {
+  std::string code;    // e.g. "C901".
+  std::string message; // Says the measured number and the threshold.
+  ByteRange range;     // The definition's name (module rules: the first line).
+  Severity severity = Severity::Warning;
+  int definition = -1; // Index into the model's definitions; -1 for module findings.
+};
+
+struct RuleInfo {
+  const char* code;
+  const char* summary;
+};
+// Every rule docent reports, in code order.
+const std::vector<RuleInfo>& rules();
+
+// The findings for one analyzed file, filtered by the config and by `# noqa` comments on the
+// definition line (`# noqa` suppresses every code, `# noqa: C901,CCR001` the listed ones).
+std::vector<Finding> check_file(const FileAnalysis& analysis, const CheckConfig& config);
+
+// True if a flake8-style `# noqa` comment in `line` suppresses `code`.
+bool noqa_suppresses(std::string_view line, std::string_view code);
+
+} // namespace docent::analysis

@@ -1,0 +1,223 @@
+// Command-line front end over the analysis: argument parsing (CLI11), configuration loading,
+// output in the flake8/ruff text convention or JSON.
+#include "lsp/cli.h"
+
+#include "analysis/config.h"
+#include "analysis/file_walker.h"
+#include "analysis/rules.h"
+#include "lsp/batch.h"
+#include "lsp/report_json.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+#include <map>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+namespace docent::lsp {
+
+using namespace docent::analysis;
+
+namespace {
+
+constexpr int kExitClean = 0;
+constexpr int kExitFindings = 1;
+constexpr int kExitError = 2;
+
+struct CommonOptions {
+  std::vector<std::string> paths;
+  unsigned jobs = 0;
+  std::map<std::string, std::string> settings; // Flag name -> value, from the command line.
+  bool no_config = false;
+};
+
+void add_common_options(CLI::App& command, CommonOptions& options) {
+  command.add_option("paths", options.paths, "Files or folders to analyze")->required();
+  command.add_option("-j,--jobs", options.jobs, "Worker threads (default: one per core)");
+  command.add_flag("--no-config", options.no_config, "Ignore pyproject.toml");
+  for (const SettingInfo& setting : check_settings()) {
+    command
+        .add_option_function<std::string>(
+            std::string("--") + setting.name,
+            [&options, name = std::string(setting.name)](const std::string& value) {
+              options.settings[name] = value;
+            },
+            setting.description)
+        ->type_name("VALUE");
+  }
+}
+
+// pyproject.toml nearest to the first path, then command-line flags. Problems are reported on
+// stderr by key and leave the defaults in place.
+CheckConfig load_config(const CommonOptions& options) {
+  CheckConfig config;
+  if (!options.no_config && !options.paths.empty())
+    if (std::optional<std::string> pyproject = find_pyproject(options.paths.front()))
+      for (const ConfigProblem& problem : load_pyproject(*pyproject, config))
+        std::cerr << fmt::format("docent: {}: {}; using the default\n", problem.key,
+                                 problem.message);
+  for (const auto& [key, value] : options.settings)
+    if (std::optional<ConfigProblem> problem = apply_setting(config, key, value))
+      std::cerr << fmt::format("docent: --{}: {}; using the default\n", problem->key,
+                               problem->message);
+  return config;
+}
+
+// Files to analyze, or nullopt after reporting that a path does not exist.
+std::vector<std::string> collect_files(const CommonOptions& options, const CheckConfig& config,
+                                       bool& had_error) {
+  WalkResult walk = find_python_files(options.paths, WalkOptions{config.exclude});
+  for (const std::string& error : walk.errors)
+    std::cerr << "docent: " << error << "\n";
+  had_error |= !walk.errors.empty();
+  return walk.files;
+}
+
+std::string syntax_error_reason(const FileAnalysis& analysis) {
+  const SyntaxProblem& first = analysis.model.errors.front();
+  const TextLocation at = text_location(*analysis.snapshot, first.range.start);
+  return fmt::format("syntax error at {}:{} ({} in file); definitions outside it are analyzed",
+                     at.row, at.column, analysis.model.errors.size());
+}
+
+RenderedFile render_metrics(const FileOutcome& outcome) {
+  RenderedFile rendered;
+  auto line = [&](const Json& json) {
+    rendered.out += json.dump(-1, ' ', false, Json::error_handler_t::replace);
+    rendered.out += '\n';
+  };
+  if (!outcome.analysis) {
+    rendered.failed = true;
+    line(error_json(outcome.path, outcome.source.error));
+    return rendered;
+  }
+  const FileAnalysis& analysis = *outcome.analysis;
+  if (outcome.source.file->invalid_utf8_at)
+    line(error_json(outcome.path, fmt::format("invalid UTF-8 at byte {}; analyzed as is",
+                                              *outcome.source.file->invalid_utf8_at)));
+  if (!analysis.model.errors.empty())
+    line(error_json(outcome.path, syntax_error_reason(analysis)));
+  for (size_t i = 0; i < analysis.model.definitions.size(); ++i)
+    line(definition_json(outcome.path, analysis, i));
+  line(module_json(outcome.path, analysis));
+  return rendered;
+}
+
+// Writes one file's output and tells whether it could not be read.
+bool emit_rendered(const RenderedFile& rendered) {
+  std::fwrite(rendered.out.data(), 1, rendered.out.size(), stdout);
+  std::fwrite(rendered.err.data(), 1, rendered.err.size(), stderr);
+  return rendered.failed;
+}
+
+int run_metrics(const CommonOptions& options) {
+  const CheckConfig config = load_config(options);
+  bool had_error = false;
+  const std::vector<std::string> files = collect_files(options, config, had_error);
+  analyze_files(files, options.jobs, render_metrics,
+                [&](const RenderedFile& rendered) { had_error |= emit_rendered(rendered); });
+  return had_error ? kExitError : kExitClean;
+}
+
+std::vector<Finding> sorted_findings(const FileAnalysis& analysis, const CheckConfig& config) {
+  std::vector<Finding> findings = check_file(analysis, config);
+  std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
+    return a.range.start < b.range.start;
+  });
+  return findings;
+}
+
+std::string findings_as_text(const std::string& path, const Snapshot& snapshot,
+                             const std::vector<Finding>& findings) {
+  std::string out;
+  for (const Finding& finding : findings) {
+    const TextLocation at = text_location(snapshot, finding.range.start);
+    out += fmt::format("{}:{}:{}: {} {}\n", path, at.row, at.column, finding.code,
+                       finding.message);
+  }
+  return out;
+}
+
+int run_check(const CommonOptions& options, const std::string& format) {
+  const CheckConfig config = load_config(options);
+  bool had_error = false;
+  const std::vector<std::string> files = collect_files(options, config, had_error);
+  const bool as_json = format == "json";
+  size_t finding_count = 0;
+  Json all = Json::array();
+  auto render = [&](const FileOutcome& outcome) {
+    RenderedFile rendered;
+    if (!outcome.analysis) {
+      rendered.failed = true;
+      rendered.err = fmt::format("docent: {}: {}\n", outcome.path, outcome.source.error);
+      return rendered;
+    }
+    const Snapshot& snapshot = *outcome.analysis->snapshot;
+    const std::vector<Finding> findings = sorted_findings(*outcome.analysis, config);
+    rendered.findings = findings.size();
+    if (as_json) {
+      for (const Finding& finding : findings)
+        rendered.out += finding_json(outcome.path, snapshot, finding).dump() + "\n";
+    } else {
+      rendered.out = findings_as_text(outcome.path, snapshot, findings);
+    }
+    return rendered;
+  };
+  analyze_files(files, options.jobs, render, [&](const RenderedFile& rendered) {
+    finding_count += rendered.findings;
+    if (!as_json) {
+      had_error |= emit_rendered(rendered);
+      return;
+    }
+    had_error |= rendered.failed;
+    std::fwrite(rendered.err.data(), 1, rendered.err.size(), stderr);
+    for (size_t begin = 0, end; begin < rendered.out.size(); begin = end + 1) {
+      end = rendered.out.find('\n', begin);
+      all.push_back(Json::parse(rendered.out.substr(begin, end - begin)));
+    }
+  });
+  if (as_json)
+    std::cout << all.dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
+  else if (finding_count > 0)
+    std::cout << fmt::format("Found {} finding{} in {} file{}.\n", finding_count,
+                             finding_count == 1 ? "" : "s", files.size(),
+                             files.size() == 1 ? "" : "s");
+  if (had_error)
+    return kExitError;
+  return finding_count > 0 ? kExitFindings : kExitClean;
+}
+
+} // namespace
+
+int run_cli(int argc, char** argv) {
+  CLI::App app{"docent: complexity metrics and docstrings for Python"};
+  app.set_version_flag("--version", "docent 0.1.0");
+  app.require_subcommand(1);
+
+  CommonOptions metrics_options;
+  CLI::App* metrics = app.add_subcommand(
+      "metrics", "Print JSON Lines: one object per definition and one per module");
+  add_common_options(*metrics, metrics_options);
+
+  CommonOptions check_options;
+  std::string format = "text";
+  CLI::App* check_command =
+      app.add_subcommand("check", "Report complexity findings as path:line:col: CODE message");
+  add_common_options(*check_command, check_options);
+  check_command->add_option("--format", format, "Output format (text or json)")
+      ->check(CLI::IsMember({"text", "json"}));
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    const int status = app.exit(error);
+    return status == 0 ? kExitClean : kExitError;
+  }
+  if (metrics->parsed())
+    return run_metrics(metrics_options);
+  return run_check(check_options, format);
+}
+
+} // namespace docent::lsp

@@ -1,0 +1,134 @@
+// Property: any sequence of random edits applied incrementally gives the same tree and the
+// same metrics as a fresh parse of the final text.
+#include "analysis/analyzer.h"
+#include "analysis/document.h"
+
+#include <catch2/catch.hpp>
+
+#include <random>
+#include <sstream>
+
+using namespace docent::analysis;
+
+namespace {
+
+const char* const kSeedText = R"PY(import os
+
+
+class Config(object):
+    """Settings."""
+
+    limit: int = 3
+
+    def __init__(self, path, *, strict=False):
+        self.path = path
+        self.items = [x for x in os.listdir(path) if x and not x.startswith(".")]
+
+    async def load(self, name: str = "é😀") -> dict:
+        try:
+            with open(name) as handle:
+                return {k: v for k, v in handle if k or v}
+        except (OSError, ValueError) as error:
+            raise RuntimeError(name) from error
+        finally:
+            pass
+
+
+def walk(tree, depth=0):
+    while tree:
+        if depth > 3 and tree.left:
+            yield from walk(tree.left, depth + 1)
+        elif depth < 0:
+            break
+        else:
+            tree = tree.right if tree.right else None
+    match depth:
+        case 0 if tree:
+            return lambda: depth or 1
+        case _:
+            return None
+)PY";
+
+// Pieces of Python that make edits interesting: brackets, quotes, keywords, line ends of
+// every kind and multi-byte characters.
+const char* const kFragments[] = {"(", ")", "[", "]", "{", "}", "'", "\"", "\"\"\"", ":", "\n",
+                                  "\r\n", "\r", "    ", "\t", "if x:", "else", "def g():",
+                                  "and", "or", " not ", "é", "😀", "#", "\\", "lambda: 0",
+                                  "for i in y:", "return", "yield", "class K:", "@dec\n"};
+
+std::string describe(const FileAnalysis& analysis) {
+  std::ostringstream out;
+  const ModuleModel& model = analysis.model;
+  for (size_t i = 0; i < model.definitions.size(); ++i) {
+    const Definition& d = model.definitions[i];
+    const DefinitionMetrics& m = analysis.definitions[i];
+    out << d.qualname << ' ' << d.line << '-' << d.end_line << " cc=" << m.cyclomatic
+        << " mc=" << m.mccabe.value_or(-1) << " cog=" << m.cognitive << " nest=" << m.max_nesting
+        << " p=" << m.params << " sloc=" << m.sloc << " h=" << m.halstead.h1 << '/'
+        << m.halstead.h2 << '/' << m.halstead.N1 << '/' << m.halstead.N2 << '\n';
+  }
+  const ModuleMetrics& module = analysis.module;
+  out << "module cc=" << module.cyclomatic_total << " mi=" << module.mi.value_or(-1)
+      << " lloc=" << (module.raw ? module.raw->lloc : -1) << " errors=" << model.errors.size();
+  return out.str();
+}
+
+TextChange random_change(std::mt19937& rng, const Document& doc) {
+  const LineIndex& lines = doc.lines();
+  std::uniform_int_distribution<uint32_t> line(0, static_cast<uint32_t>(lines.line_count()));
+  std::uniform_int_distribution<uint32_t> column(0, 90);
+  std::uniform_int_distribution<int> kind(0, 9);
+  Position start{line(rng), column(rng)};
+  Position end = start;
+  const int k = kind(rng);
+  if (k < 4) { // Delete a span (possibly across lines).
+    end.line = start.line + (k == 0 ? 1 : 0);
+    end.character = start.character + 1 + static_cast<uint32_t>(k);
+  }
+  std::string text;
+  if (k >= 2) {
+    std::uniform_int_distribution<size_t> pick(0, std::size(kFragments) - 1);
+    text = kFragments[pick(rng)];
+  }
+  return TextChange{Range{start, end}, text};
+}
+
+} // namespace
+
+TEST_CASE("random incremental edits equal a fresh parse", "[property]") {
+  const PositionEncoding encodings[] = {PositionEncoding::Utf8, PositionEncoding::Utf16,
+                                        PositionEncoding::Utf32};
+  for (uint32_t seed = 1; seed <= 40; ++seed) {
+    std::mt19937 rng(seed);
+    Document doc(kSeedText);
+    const PositionEncoding encoding = encodings[seed % 3];
+    for (int step = 0; step < 60; ++step) {
+      doc.apply(random_change(rng, doc), encoding);
+      const std::string text(doc.text());
+      Document fresh(text);
+      INFO("seed " << seed << " step " << step << "\n" << text);
+      REQUIRE(doc.sexp() == fresh.sexp());
+      if (step % 10 == 9)
+        REQUIRE(describe(analyze(doc.snapshot())) == describe(analyze(fresh.snapshot())));
+    }
+  }
+}
+
+TEST_CASE("a bounded parse resumes and converges to the full tree", "[property]") {
+  std::string big;
+  for (int i = 0; i < 400; ++i)
+    big += "def f" + std::to_string(i) + "(a, (b, [c, {d: e(\n";
+  Document doc(big, 1); // A 1 µs budget: every parse call is interrupted at first.
+  int attempts = 1;
+  while (!doc.complete() && attempts < 100000) {
+    doc.reparse();
+    ++attempts;
+  }
+  REQUIRE(doc.complete());
+  CHECK(doc.sexp() == Document(big).sexp());
+  // Edits after an interrupted parse restart it with the new text.
+  doc.apply(TextChange{Range{{0, 0}, {0, 0}}, "x = 1\n"}, PositionEncoding::Utf16);
+  while (!doc.complete())
+    doc.reparse();
+  CHECK(doc.sexp() == Document(std::string(doc.text())).sexp());
+}
