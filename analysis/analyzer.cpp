@@ -112,7 +112,8 @@ FileAnalysis analyze(std::shared_ptr<const Snapshot> snapshot) {
     }
     metrics.rank = radon_rank(metrics.cyclomatic);
     metrics.loc = static_cast<int>(definition.end_line - definition.line + 1);
-    if (std::optional<RawMetrics> raw = compute_raw_metrics(definition_lines(*snapshot, definition)))
+    if (std::optional<RawMetrics> raw =
+            compute_raw_metrics(definition_lines(*snapshot, definition)))
       metrics.sloc = raw->sloc;
     if (auto found = halstead_by_start.find(start_byte(definition.node));
         found != halstead_by_start.end())

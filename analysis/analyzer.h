@@ -15,14 +15,14 @@
 namespace docent::analysis {
 
 struct DefinitionMetrics {
-  int cyclomatic = 1;          // radon cc (classes: radon's averaged class score).
-  char rank = 'A';             // radon's rank of `cyclomatic`.
-  std::optional<int> mccabe;   // mccabe graph complexity (functions and methods only).
-  int cognitive = 0;           // SonarSource cognitive complexity (classes: sum of methods).
-  int max_nesting = 0;         // Deepest nesting of control-flow blocks.
-  int params = 0;              // Parameters, without a method's self/cls.
-  int loc = 0;                 // Lines from the def/class line to the end of the body.
-  int sloc = 0;                // radon's raw `sloc` of those lines.
+  int cyclomatic = 1;        // radon cc (classes: radon's averaged class score).
+  char rank = 'A';           // radon's rank of `cyclomatic`.
+  std::optional<int> mccabe; // mccabe graph complexity (functions and methods only).
+  int cognitive = 0;         // SonarSource cognitive complexity (classes: sum of methods).
+  int max_nesting = 0;       // Deepest nesting of control-flow blocks.
+  int params = 0;            // Parameters, without a method's self/cls.
+  int loc = 0;               // Lines from the def/class line to the end of the body.
+  int sloc = 0;              // radon's raw `sloc` of those lines.
   HalsteadReport halstead;
 };
 

@@ -225,9 +225,8 @@ std::vector<ConfigProblem> load_pyproject(const std::string& path, CheckConfig& 
     return problems;
   for (auto&& [key, value] : *settings) {
     const std::optional<std::string> text = toml_value_as_text(value);
-    std::optional<ConfigProblem> found =
-        text ? apply_setting(config, key.str(), *text)
-             : problem(key.str(), "unsupported value type");
+    std::optional<ConfigProblem> found = text ? apply_setting(config, key.str(), *text)
+                                              : problem(key.str(), "unsupported value type");
     if (found) {
       found->key = "tool.docent." + found->key;
       problems.push_back(std::move(*found));

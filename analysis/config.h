@@ -16,15 +16,15 @@ const char* to_string(Severity severity);
 std::optional<Severity> parse_severity(std::string_view text);
 
 struct CheckConfig {
-  int max_complexity = 10;           // C901: mccabe complexity above this.
-  int max_cognitive_complexity = 15; // CCR001: cognitive complexity above this (Sonar's default).
-  int max_nesting_depth = 4;         // DCT201: control-flow nesting deeper than this.
-  int max_function_length = 60;      // DCT202: function SLOC above this.
-  int max_parameters = 5;            // DCT203: parameters above this (pylint's max-args).
+  int max_complexity = 10;             // C901: mccabe complexity above this.
+  int max_cognitive_complexity = 15;   // CCR001: cognitive complexity above this (Sonar's default).
+  int max_nesting_depth = 4;           // DCT201: control-flow nesting deeper than this.
+  int max_function_length = 60;        // DCT202: function SLOC above this.
+  int max_parameters = 5;              // DCT203: parameters above this (pylint's max-args).
   char min_maintainability_rank = 'B'; // DCT204: module MI rank worse than this (A best).
-  std::vector<std::string> select;   // Code prefixes to report; empty means all.
-  std::vector<std::string> ignore;   // Code prefixes never reported.
-  std::vector<std::string> exclude;  // fnmatch patterns of files and folders to skip.
+  std::vector<std::string> select;     // Code prefixes to report; empty means all.
+  std::vector<std::string> ignore;     // Code prefixes never reported.
+  std::vector<std::string> exclude;    // fnmatch patterns of files and folders to skip.
   std::map<std::string, Severity> severity; // Per code; codes not listed are warnings.
 
   bool is_enabled(std::string_view code) const;

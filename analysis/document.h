@@ -87,7 +87,7 @@ private:
   std::string parse_text_; // text_ with lone CRs as LF; what tree-sitter reads.
   LineIndex lines_;
   TSParser* parser_;
-  TSTree* tree_ = nullptr;    // Never null after construction.
+  TSTree* tree_ = nullptr; // Never null after construction.
   // tree-sitter's error recovery depends on the tree it reuses: after an incremental parse that
   // ends with errors, the tree can differ from a fresh parse of the same text. A second, fresh
   // parse then makes the result canonical (same tree, same metrics as the CLI computes).

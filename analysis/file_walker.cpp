@@ -23,8 +23,8 @@ bool matches_any(const std::vector<std::string>& patterns, const std::string& pa
 
 bool is_skipped_folder(const fs::path& folder) {
   const std::string name = folder.filename().string();
-  static const char* const kSkipped[] = {"__pycache__", "build", "dist", "node_modules",
-                                         "site-packages", "__pypackages__"};
+  static const char* const kSkipped[] = {"__pycache__",  "build",         "dist",
+                                         "node_modules", "site-packages", "__pypackages__"};
   if (name.size() > 1 && name[0] == '.')
     return true;
   for (const char* skipped : kSkipped)

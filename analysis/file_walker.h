@@ -13,7 +13,7 @@ struct WalkOptions {
 };
 
 struct WalkResult {
-  std::vector<std::string> files; // Sorted within each argument; arguments in the order given.
+  std::vector<std::string> files;  // Sorted within each argument; arguments in the order given.
   std::vector<std::string> errors; // "path: reason" for arguments that do not exist.
 };
 

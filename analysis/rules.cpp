@@ -22,7 +22,9 @@ const std::vector<RuleInfo>& rules() {
 
 namespace {
 
-bool is_code_char(char c) { return std::isupper(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)); }
+bool is_code_char(char c) {
+  return std::isupper(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c));
+}
 
 // Case-insensitive search for "noqa" after a '#'.
 size_t find_noqa(std::string_view line) {
@@ -77,12 +79,11 @@ public:
   FindingCollector(const FileAnalysis& analysis, const CheckConfig& config)
       : analysis_(analysis), config_(config) {}
 
-  void add(const char* code, int definition, ByteRange range, std::string message,
-           uint32_t line) {
+  void add(const char* code, int definition, ByteRange range, std::string message, uint32_t line) {
     if (!config_.is_enabled(code) || suppressed(line, code))
       return;
-    findings_.push_back(Finding{code, std::move(message), range, config_.severity_of(code),
-                                definition});
+    findings_.push_back(
+        Finding{code, std::move(message), range, config_.severity_of(code), definition});
   }
 
   std::vector<Finding> take() { return std::move(findings_); }
@@ -100,8 +101,8 @@ private:
   std::vector<Finding> findings_;
 };
 
-void check_definition(FindingCollector& out, const FileAnalysis& analysis, const CheckConfig& config,
-                      int index) {
+void check_definition(FindingCollector& out, const FileAnalysis& analysis,
+                      const CheckConfig& config, int index) {
   const Definition& definition = analysis.model.definitions[index];
   const DefinitionMetrics& metrics = analysis.definitions[index];
   const uint32_t line = definition.line;
@@ -110,10 +111,10 @@ void check_definition(FindingCollector& out, const FileAnalysis& analysis, const
   if (definition.kind == DefinitionKind::Class)
     return; // Class scores aggregate their methods, which are reported themselves.
   if (metrics.mccabe && *metrics.mccabe > config.max_complexity)
-    out.add("C901", index, at,
-            fmt::format("'{}' is too complex ({} > {})", name, *metrics.mccabe,
-                        config.max_complexity),
-            line);
+    out.add(
+        "C901", index, at,
+        fmt::format("'{}' is too complex ({} > {})", name, *metrics.mccabe, config.max_complexity),
+        line);
   if (metrics.cognitive > config.max_cognitive_complexity)
     out.add("CCR001", index, at,
             fmt::format("'{}' has cognitive complexity {} > {}", name, metrics.cognitive,
@@ -125,14 +126,13 @@ void check_definition(FindingCollector& out, const FileAnalysis& analysis, const
                         config.max_nesting_depth),
             line);
   if (metrics.sloc > config.max_function_length)
-    out.add("DCT202", index, at,
-            fmt::format("'{}' is {} SLOC long > {}", name, metrics.sloc,
-                        config.max_function_length),
-            line);
+    out.add(
+        "DCT202", index, at,
+        fmt::format("'{}' is {} SLOC long > {}", name, metrics.sloc, config.max_function_length),
+        line);
   if (metrics.params > config.max_parameters)
     out.add("DCT203", index, at,
-            fmt::format("'{}' has {} parameters > {}", name, metrics.params,
-                        config.max_parameters),
+            fmt::format("'{}' has {} parameters > {}", name, metrics.params, config.max_parameters),
             line);
 }
 
@@ -140,7 +140,8 @@ std::string describe_syntax_error(const FileAnalysis& analysis, const SyntaxProb
   const std::string_view text = analysis.snapshot->text();
   if (problem.missing)
     return fmt::format("syntax error: missing {}", problem.what);
-  std::string_view unexpected = text.substr(problem.range.start, problem.range.end - problem.range.start);
+  std::string_view unexpected =
+      text.substr(problem.range.start, problem.range.end - problem.range.start);
   unexpected = unexpected.substr(0, unexpected.find_first_of("\r\n"));
   if (unexpected.size() > 30)
     return fmt::format("syntax error: unexpected '{}...'", unexpected.substr(0, 30));

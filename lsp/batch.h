@@ -12,7 +12,7 @@ namespace docent::lsp {
 
 struct FileOutcome {
   std::string path;
-  analysis::SourceFileResult source;             // The read; `source.error` if it failed.
+  analysis::SourceFileResult source;              // The read; `source.error` if it failed.
   std::optional<analysis::FileAnalysis> analysis; // Present when the file was read.
 };
 

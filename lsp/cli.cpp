@@ -134,8 +134,7 @@ std::string findings_as_text(const std::string& path, const Snapshot& snapshot,
   std::string out;
   for (const Finding& finding : findings) {
     const TextLocation at = text_location(snapshot, finding.range.start);
-    out += fmt::format("{}:{}:{}: {} {}\n", path, at.row, at.column, finding.code,
-                       finding.message);
+    out += fmt::format("{}:{}:{}: {} {}\n", path, at.row, at.column, finding.code, finding.message);
   }
   return out;
 }

@@ -51,10 +51,11 @@ def walk(tree, depth=0):
 
 // Pieces of Python that make edits interesting: brackets, quotes, keywords, line ends of
 // every kind and multi-byte characters.
-const char* const kFragments[] = {"(", ")", "[", "]", "{", "}", "'", "\"", "\"\"\"", ":", "\n",
-                                  "\r\n", "\r", "    ", "\t", "if x:", "else", "def g():",
-                                  "and", "or", " not ", "é", "😀", "#", "\\", "lambda: 0",
-                                  "for i in y:", "return", "yield", "class K:", "@dec\n"};
+const char* const kFragments[] = {
+    "(",      ")",         "[",           "]",      "{",     "}",        "'",     "\"",
+    "\"\"\"", ":",         "\n",          "\r\n",   "\r",    "    ",     "\t",    "if x:",
+    "else",   "def g():",  "and",         "or",     " not ", "é",        "😀",     "#",
+    "\\",     "lambda: 0", "for i in y:", "return", "yield", "class K:", "@dec\n"};
 
 std::string describe(const FileAnalysis& analysis) {
   std::ostringstream out;
@@ -64,8 +65,8 @@ std::string describe(const FileAnalysis& analysis) {
     const DefinitionMetrics& m = analysis.definitions[i];
     out << d.qualname << ' ' << d.line << '-' << d.end_line << " cc=" << m.cyclomatic
         << " mc=" << m.mccabe.value_or(-1) << " cog=" << m.cognitive << " nest=" << m.max_nesting
-        << " p=" << m.params << " sloc=" << m.sloc << " h=" << m.halstead.h1 << '/'
-        << m.halstead.h2 << '/' << m.halstead.N1 << '/' << m.halstead.N2 << '\n';
+        << " p=" << m.params << " sloc=" << m.sloc << " h=" << m.halstead.h1 << '/' << m.halstead.h2
+        << '/' << m.halstead.N1 << '/' << m.halstead.N2 << '\n';
   }
   const ModuleMetrics& module = analysis.module;
   out << "module cc=" << module.cyclomatic_total << " mi=" << module.mi.value_or(-1)
