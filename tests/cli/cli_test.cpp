@@ -1,0 +1,210 @@
+// End-to-end tests of the `docent` command line: the real binary, its output and exit status,
+// on good and bad input.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sys/wait.h>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Run {
+  int status = -1;
+  std::string out;
+};
+
+// Runs docent with `arguments` (shell words), stdout captured, stderr merged in if asked.
+Run docent(const std::string& arguments, bool merge_stderr = false) {
+  const std::string command =
+      std::string(DOCENT_BINARY) + " " + arguments + (merge_stderr ? " 2>&1" : " 2>/dev/null");
+  Run run;
+  FILE* pipe = popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::array<char, 4096> buffer{};
+  size_t n;
+  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
+    run.out.append(buffer.data(), n);
+  const int status = pclose(pipe);
+  run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
+}
+
+fs::path project(const std::string& name) {
+  const fs::path folder = fs::temp_directory_path() / ("docent-cli-" + name);
+  fs::remove_all(folder);
+  fs::create_directories(folder);
+  return folder;
+}
+
+void write(const fs::path& path, const std::string& bytes) {
+  fs::create_directories(path.parent_path());
+  std::ofstream(path, std::ios::binary) << bytes;
+}
+
+std::vector<nlohmann::json> json_lines(const std::string& text) {
+  std::vector<nlohmann::json> lines;
+  size_t begin = 0;
+  while (begin < text.size()) {
+    const size_t end = text.find('\n', begin);
+    lines.push_back(nlohmann::json::parse(text.substr(begin, end - begin)));
+    begin = end + 1;
+  }
+  return lines;
+}
+
+const char* const kNested = "def deep(a, b, c, d, e):\n"
+                            "    if a:\n        if b:\n            if c:\n"
+                            "                if d:\n                    if e:\n"
+                            "                        return 1\n";
+
+} // namespace
+
+TEST_CASE("check: clean project exits 0 and prints nothing") {
+  const fs::path root = project("clean");
+  write(root / "ok.py", "def f(x):\n    return x\n");
+  const Run run = docent("check " + root.string());
+  CHECK(run.status == 0);
+  CHECK(run.out.empty());
+}
+
+TEST_CASE("check: findings in the flake8 format, exit 1") {
+  const fs::path root = project("findings");
+  write(root / "deep.py", kNested);
+  const Run run = docent("check " + root.string());
+  CHECK(run.status == 1);
+  CHECK(run.out.find((root / "deep.py").string() +
+                     ":1:5: DCT201 'deep' nests control flow 5 deep > 4\n") != std::string::npos);
+  CHECK(run.out.find("Found 1 finding in 1 file.") != std::string::npos);
+}
+
+TEST_CASE("check: flags override pyproject.toml, which overrides defaults") {
+  const fs::path root = project("config");
+  write(root / "pyproject.toml", "[tool.docent]\nmax-nesting-depth = 5\nmax-parameters = 2\n");
+  write(root / "src" / "deep.py", kNested);
+  Run run = docent("check " + root.string());
+  CHECK(run.out.find("DCT201") == std::string::npos);
+  CHECK(run.out.find("DCT203 'deep' has 5 parameters > 2") != std::string::npos);
+  run = docent("check --max-parameters 9 --max-complexity 2 " + root.string());
+  CHECK(run.out.find("DCT203") == std::string::npos);
+  CHECK(run.out.find("C901 'deep' is too complex (6 > 2)") != std::string::npos);
+  run = docent("check --no-config " + root.string());
+  CHECK(run.out.find("DCT201") != std::string::npos);
+}
+
+TEST_CASE("check: an invalid setting is reported by key and the default used") {
+  const fs::path root = project("invalid-setting");
+  write(root / "pyproject.toml", "[tool.docent]\nmax-nesting-depth = \"deep\"\n");
+  write(root / "deep.py", kNested);
+  const Run run = docent("check " + root.string(), true);
+  CHECK(run.out.find("tool.docent.max-nesting-depth") != std::string::npos);
+  CHECK(run.out.find("DCT201 'deep' nests control flow 5 deep > 4") != std::string::npos);
+  CHECK(run.status == 1);
+}
+
+TEST_CASE("check: --select, --ignore and --format json") {
+  const fs::path root = project("select");
+  write(root / "deep.py", kNested);
+  CHECK(docent("check --ignore DCT " + root.string()).status == 0);
+  CHECK(docent("check --select C901 --max-complexity 1 " + root.string()).status == 1);
+  const Run run = docent("check --format json " + root.string());
+  CHECK(run.status == 1);
+  const auto findings = nlohmann::json::parse(run.out);
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0]["code"] == "DCT201");
+  CHECK(findings[0]["location"]["row"] == 1);
+  CHECK(findings[0]["location"]["column"] == 5);
+  CHECK(findings[0]["severity"] == "warning");
+}
+
+TEST_CASE("check: usage and I/O errors exit 2") {
+  CHECK(docent("check").status == 2);
+  CHECK(docent("check --format xml .").status == 2);
+  CHECK(docent("nonsense").status == 2);
+  const Run missing = docent("check /no/such/path", true);
+  CHECK(missing.status == 2);
+  CHECK(missing.out.find("/no/such/path") != std::string::npos);
+}
+
+TEST_CASE("walker: skips hidden, virtualenv and build folders, honours excludes") {
+  const fs::path root = project("walk");
+  write(root / "a.py", "x = 1\n");
+  write(root / "pkg" / "b.py", "y = 2\n");
+  write(root / ".hidden" / "c.py", "z = 3\n");
+  write(root / "venv" / "pyvenv.cfg", "home = /usr\n");
+  write(root / "venv" / "lib" / "d.py", "w = 4\n");
+  write(root / "build" / "e.py", "v = 5\n");
+  write(root / "pkg" / "generated_f.py", "u = 6\n");
+  write(root / "notes.txt", "not python\n");
+  const Run run = docent("metrics --exclude 'generated_*' " + root.string());
+  std::vector<std::string> modules;
+  for (const auto& line : json_lines(run.out))
+    if (line["kind"] == "module")
+      modules.push_back(fs::path(line["path"].get<std::string>()).filename().string());
+  CHECK(modules == std::vector<std::string>{"a.py", "b.py"});
+}
+
+TEST_CASE("metrics: one object per definition and per module") {
+  const fs::path root = project("metrics");
+  write(root / "m.py",
+        "class A:\n    def m(self, x):\n        return x or 1\n\n\nasync def f():\n    pass\n");
+  const Run run = docent("metrics " + (root / "m.py").string());
+  CHECK(run.status == 0);
+  const auto lines = json_lines(run.out);
+  REQUIRE(lines.size() == 4);
+  CHECK(lines[0]["kind"] == "class");
+  CHECK(lines[1]["qualname"] == "A.m");
+  CHECK(lines[1]["kind"] == "method");
+  CHECK(lines[1]["cyclomatic"] == 2);
+  CHECK(lines[1]["params"] == 1);
+  CHECK(lines[2]["is_async"] == true);
+  CHECK(lines[3]["kind"] == "module");
+  for (const char* key : {"loc", "lloc", "sloc", "comments", "multi", "blank", "single_comments",
+                          "mi", "mi_rank", "halstead"})
+    CHECK(lines[3].contains(key));
+  for (const char* key :
+       {"path", "qualname", "name", "kind", "line", "end_line", "cyclomatic", "rank", "mccabe",
+        "cognitive", "max_nesting", "params", "sloc", "halstead", "is_async"})
+    CHECK(lines[1].contains(key));
+}
+
+TEST_CASE("metrics: bad input gives error lines and the run goes on") {
+  const fs::path root = project("bad-input");
+  write(root / "a_syntax.py", "def good():\n    return 1\n\ndef bad(:\n    pass\n");
+  write(root / "b_latin1.py", "# -*- coding: latin-1 -*-\ndef caf\xE9():\n    return '\xE9'\n");
+  write(root / "c_invalid_utf8.py", "def f():\n    return '\xFF\xFE'\n");
+  write(root / "d_nul.py", std::string("def f():\n    return 1\0\n", 23));
+  write(root / "e_crlf_bom.py", "\xEF\xBB\xBF"
+                                "def f(a):\r\n    if a:\r\n        return 1\r\n");
+  write(root / "f_cr.py", "def f(a):\r    if a:\r        return 1\r");
+  write(root / "g_unknown_coding.py", "# coding: klingon\nx = 1\n");
+  write(root / "h_empty.py", "");
+  const Run run = docent("metrics " + root.string());
+  CHECK(run.status == 2); // The file with an unknown coding cannot be read.
+  std::map<std::string, std::vector<nlohmann::json>> by_file;
+  for (auto& line : json_lines(run.out))
+    by_file[fs::path(line["path"].get<std::string>()).filename().string()].push_back(line);
+  REQUIRE(by_file.size() == 8);
+  CHECK(by_file["a_syntax.py"][0]["kind"] == "error");
+  CHECK(by_file["a_syntax.py"][1]["qualname"] == "good");
+  CHECK(by_file["a_syntax.py"][1]["cyclomatic"] == 1);
+  CHECK(by_file["b_latin1.py"][0]["qualname"] == "caf\xC3\xA9");
+  CHECK(by_file["c_invalid_utf8.py"][0]["kind"] == "error");
+  CHECK(by_file["c_invalid_utf8.py"][1]["qualname"] == "f");
+  CHECK(by_file["d_nul.py"].back()["kind"] == "module");
+  for (const char* name : {"e_crlf_bom.py", "f_cr.py"}) {
+    INFO(name);
+    CHECK(by_file[name][0]["qualname"] == "f");
+    CHECK(by_file[name][0]["line"] == 1);
+    CHECK(by_file[name][0]["end_line"] == 3);
+    CHECK(by_file[name][0]["cyclomatic"] == 2);
+  }
+  CHECK(by_file["g_unknown_coding.py"][0]["kind"] == "error");
+  CHECK(by_file["g_unknown_coding.py"][0]["reason"].get<std::string>().find("klingon") !=
+        std::string::npos);
+  CHECK(by_file["h_empty.py"][0]["kind"] == "module");
+}
