@@ -178,9 +178,11 @@ private:
     case NodeKind::KwOr:
       // The operator tokens of a sequence arrive in source order, as sonar-python flattens it:
       // each change of operator (and the first one) costs 1.
-      if (parent == NodeKind::BooleanOperator && kind != last_operator_)
-        metrics_.cognitive += 1;
-      last_operator_ = kind;
+      if (parent == NodeKind::BooleanOperator) {
+        if (kind != last_operator_)
+          metrics_.cognitive += 1;
+        last_operator_ = kind;
+      }
       break;
     case NodeKind::DecoratedDefinition:
       enter_definition(node, field(node, "definition"));

@@ -674,6 +674,13 @@ size_t match_string_end(std::string_view s, size_t i, char quote, bool triple) {
 size_t match_name(std::string_view s, size_t i) {
   size_t end = i;
   while (end < s.size()) {
+    const char c = s[end];
+    if (static_cast<unsigned char>(c) < 0x80) {
+      if (!is_ascii_alpha(c) && !is_ascii_digit(c) && c != '_')
+        break;
+      ++end;
+      continue;
+    }
     size_t length = 0;
     if (!is_word_char(decode_utf8_at(s, end, length)))
       break;

@@ -28,7 +28,8 @@ enum class TokenType : uint8_t {
 };
 
 // Rows count from 1 like tokenize's; columns are UTF-8 byte offsets into the row (tokenize counts
-// code points). `text` views the caller's lines, or a string literal for synthetic tokens.
+// code points). `text` views the caller's lines; it is empty for the synthetic NEWLINE, DEDENT and
+// ENDMARKER of finish().
 struct Token {
   TokenType type = TokenType::EndMarker;
   std::string_view text;
@@ -50,7 +51,8 @@ public:
   // Feeds the next line: valid UTF-8 ending in its "\n", except that the last line of the input
   // may lack it. Each line must directly follow the previous one in the same buffer (as slices
   // of one text do), because a token spanning lines views all of them; that buffer must outlive
-  // the tokens. An empty line means end of input: call finish() instead.
+  // the tokens. An empty line is end of input and adds nothing: call finish(). So is any line
+  // after a whitespace-only line without "\n", where tokenize stops reading.
   TokenizeStatus feed_line(std::string_view line, std::vector<Token>& out);
 
   // Ends the input: reports TokenError inside a string or an unfinished statement, else appends

@@ -24,7 +24,10 @@ size_t line_break_length(std::string_view source, size_t i) {
   const auto byte = [&](size_t k) {
     return k < source.size() ? static_cast<unsigned char>(source[k]) : 0u;
   };
-  switch (byte(i)) {
+  const unsigned char b = byte(i);
+  if (b > 0x1E && b < 0xC2) // Most bytes: printable ASCII or a UTF-8 continuation byte.
+    return 0;
+  switch (b) {
   case '\n':
   case '\v':
   case '\f':
@@ -43,21 +46,28 @@ size_t line_break_length(std::string_view source, size_t i) {
   }
 }
 
+bool is_continuation_byte(char c) {
+  return (static_cast<unsigned char>(c) & 0xC0) == 0x80;
+}
+
 // str.strip(): the line without leading and trailing Unicode whitespace.
 std::string_view strip(std::string_view line) {
   size_t begin = 0;
-  size_t end = 0;
-  bool seen_text = false;
-  for (size_t i = 0; i < line.size();) {
+  while (begin < line.size()) {
     size_t length = 0;
-    const bool space = is_python_whitespace(decode_utf8_at(line, i, length));
-    if (!space) {
-      if (!seen_text)
-        begin = i;
-      seen_text = true;
-      end = i + length;
-    }
-    i += length;
+    if (!is_python_whitespace(decode_utf8_at(line, begin, length)))
+      break;
+    begin += length;
+  }
+  size_t end = line.size();
+  while (end > begin) {
+    size_t last = end - 1;
+    while (last > begin && is_continuation_byte(line[last]))
+      --last;
+    size_t length = 0;
+    if (!is_python_whitespace(decode_utf8_at(line, last, length)))
+      break;
+    end = last;
   }
   return line.substr(begin, end - begin);
 }
@@ -240,10 +250,25 @@ private:
   RawMetrics metrics_;
 };
 
+// is_valid_utf8() with a fast path for ASCII, which is nearly all of any Python source.
+bool is_valid_utf8_text(std::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    if (static_cast<unsigned char>(text[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    const size_t length = utf8_sequence_length(text, i);
+    if (length == 0)
+      return false;
+    i += length;
+  }
+  return true;
+}
+
 } // namespace
 
 std::optional<RawMetrics> compute_raw_metrics(std::string_view source) {
-  if (!is_valid_utf8(source))
+  if (!is_valid_utf8_text(source))
     return std::nullopt;
   return RawAnalyzer(source).run();
 }
