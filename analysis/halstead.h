@@ -37,7 +37,8 @@ struct HalsteadResult {
 // math.log(x, 2) so that the doubles are identical to radon's).
 HalsteadReport halstead_report(int h1, int h2, int N1, int N2);
 
-// Halstead metrics of the module whose text is `source` and whose tree has root `root`.
+// Halstead metrics of the module whose text is `source` and whose tree has root `root`: one walk
+// over the tree. Reentrant; the tree is only read.
 HalsteadResult compute_halstead(std::string_view source, TSNode root);
 
 } // namespace docent::analysis

@@ -3,14 +3,14 @@
 
 Run with Debian's /usr/bin/python3 (radon is python3-radon):
 
-  halstead_check.py [--build DIR] [PATHS...]   compare every .py file under PATHS
-                                               (default /usr/lib/python3.11) with radon
-  halstead_check.py --fixtures DIR             write DIR/NAME.expected for each DIR/NAME.py
+  halstead_check.py [PATHS...]          compare every .py file under PATHS
+                                        (default /usr/lib/python3.11) with radon
+  halstead_check.py --fixtures DIR      write DIR/NAME.expected for each DIR/NAME.py
 
-The comparison builds a small driver (embedded below) in a temporary directory against the
-project's static libraries, compiling analysis/halstead.cpp from source so that the check always
-sees the current code. Files are read the way `radon hal` reads them (UTF-8, universal
-newlines); files that radon cannot decode or parse are skipped, as radon reports them as errors.
+The comparison builds a small driver (embedded below) in $TMPDIR/docent-halstead-check from the
+current sources, optimized, and times docent's parse and Halstead pass with it. Files are read
+the way `radon hal` reads them (UTF-8, universal newlines); files that radon cannot decode or
+parse are skipped, as radon reports them as errors.
 Compared: the module total (h1 h2 N1 N2 and the derived floats) and every entry of
 h_visit(code).functions, matched in order with the function_definition nodes radon lists
 (those not nested in another function).
@@ -91,19 +91,53 @@ int main() {
 '''
 
 
-def build_driver(build_dir, workdir):
-    source = os.path.join(workdir, 'driver.cpp')
-    with open(source, 'w') as f:
-        f.write(DRIVER)
-    binary = os.path.join(workdir, 'driver')
-    command = [
-        'g++', '-std=c++17', '-O2', '-I' + REPO, source,
-        os.path.join(REPO, 'analysis', 'halstead.cpp'),
-        os.path.join(build_dir, 'analysis', 'libdocent_analysis.a'),
-        os.path.join(build_dir, 'third_party', 'libtree_sitter_python.a'),
-        '-ltree-sitter', '-o', binary,
-    ]
-    subprocess.run(command, check=True)
+# Sources the driver is built from, optimized (the project's build directory may be a Debug
+# build, which would distort the timing). Objects are cached in WORKDIR between runs.
+SOURCES = [
+    'analysis/halstead.cpp', 'analysis/syntax_tree.cpp', 'analysis/document.cpp',
+    'analysis/text.cpp', 'analysis/string_literal.cpp',
+    'third_party/tree-sitter-python/src/parser.c', 'third_party/tree-sitter-python/src/scanner.c',
+]
+WORKDIR = os.path.join(tempfile.gettempdir(), 'docent-halstead-check')
+
+
+def newest_header_time():
+    directory = os.path.join(REPO, 'analysis')
+    return max(os.path.getmtime(os.path.join(directory, name))
+               for name in os.listdir(directory) if name.endswith('.h'))
+
+
+def compile_object(source, obj, headers_time):
+    if os.path.exists(obj) and os.path.getmtime(obj) > max(os.path.getmtime(source),
+                                                           headers_time):
+        return None
+    if source.endswith('.c'):
+        command = ['gcc', '-O2', '-I' + os.path.dirname(source)]
+    else:
+        command = ['g++', '-std=c++17', '-O2', '-I' + REPO]
+    # Compiled under a private name and renamed, so that concurrent runs never see half an object.
+    return subprocess.Popen(command + ['-c', source, '-o', '%s.%d' % (obj, os.getpid())])
+
+
+def build_driver():
+    """Builds the driver; returns the path of a binary private to this process."""
+    os.makedirs(WORKDIR, exist_ok=True)
+    driver = os.path.join(WORKDIR, 'driver.cpp')
+    if not os.path.exists(driver) or open(driver).read() != DRIVER:
+        with open(driver, 'w') as f:
+            f.write(DRIVER)
+    sources = [driver] + [os.path.join(REPO, s) for s in SOURCES]
+    objects = [os.path.join(WORKDIR, os.path.basename(s) + '.o') for s in sources]
+    headers_time = newest_header_time()
+    jobs = [(compile_object(s, o, headers_time), o) for s, o in zip(sources, objects)]
+    for job, obj in jobs:
+        if job is None:
+            continue
+        if job.wait() != 0:
+            raise SystemExit('compilation failed')
+        os.replace('%s.%d' % (obj, os.getpid()), obj)
+    binary = os.path.join(WORKDIR, 'driver.%d' % os.getpid())
+    subprocess.run(['g++'] + objects + ['-ltree-sitter', '-o', binary], check=True)
     return binary
 
 
@@ -173,10 +207,12 @@ def compare(args):
         radon = dict(pool.map(radon_file, paths, chunksize=8))
     radon_seconds = time.time() - started
     checked = [p for p in paths if radon[p] is not None]
-    with tempfile.TemporaryDirectory() as workdir:
-        driver = build_driver(args.build, workdir)
+    driver = build_driver()
+    try:
         output = subprocess.run([driver], input='\n'.join(checked) + '\n', text=True,
                                 capture_output=True, check=True).stdout
+    finally:
+        os.remove(driver)
     ours, timing = parse_driver_output(output)
 
     module_same = floats_same = functions_total = functions_same = 0
@@ -253,7 +289,6 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('paths', nargs='*')
-    parser.add_argument('--build', default=os.path.join(REPO, 'build'))
     parser.add_argument('--fixtures', metavar='DIR')
     args = parser.parse_args()
     if args.fixtures:
