@@ -52,12 +52,20 @@ std::string_view definition_lines(const Snapshot& snapshot, const Definition& de
   return snapshot.text().substr(begin, end - begin);
 }
 
+int count_marked(const std::vector<bool>& marks, size_t begin, size_t end) {
+  int count = 0;
+  for (size_t k = begin; k < end && k < marks.size(); ++k)
+    count += marks[k];
+  return count;
+}
+
 ModuleMetrics module_metrics(const Snapshot& snapshot, const ModuleModel& model,
-                             const HalsteadReport& halstead) {
+                             const std::vector<int>& radon_scores, const HalsteadReport& halstead,
+                             std::vector<bool>& sloc_lines) {
   ModuleMetrics module;
   module.halstead = halstead;
-  module.raw = compute_raw_metrics(snapshot.text());
-  module.cyclomatic_total = radon_module_complexity(model, snapshot.root());
+  module.raw = compute_raw_metrics(snapshot.text(), sloc_lines);
+  module.cyclomatic_total = radon_module_complexity(model, radon_scores, snapshot.root());
   if (module.raw) {
     const RawMetrics& raw = *module.raw;
     // radon mi's defaults: multi-line strings count as comment lines.
@@ -69,12 +77,14 @@ ModuleMetrics module_metrics(const Snapshot& snapshot, const ModuleModel& model,
   return module;
 }
 
-DefinitionMetrics function_metrics(const Snapshot& snapshot, const Definition& definition) {
+DefinitionMetrics function_metrics(const Snapshot& snapshot, const Definition& definition,
+                                   int radon_score) {
   DefinitionMetrics metrics;
-  metrics.cyclomatic = radon_function_complexity(definition.node);
+  metrics.cyclomatic = radon_score;
   metrics.mccabe = mccabe_complexity(definition.node);
-  metrics.cognitive = cognitive_complexity(snapshot.text(), definition.node);
-  metrics.max_nesting = max_nesting_depth(snapshot.text(), definition.node);
+  const CognitiveMetrics cognitive = cognitive_metrics(snapshot.text(), definition.node);
+  metrics.cognitive = cognitive.cognitive;
+  metrics.max_nesting = cognitive.max_nesting;
   metrics.params = parameter_count(definition);
   return metrics;
 }
@@ -87,7 +97,12 @@ FileAnalysis analyze(std::shared_ptr<const Snapshot> snapshot) {
   analysis.model = build_module_model(*snapshot);
   const ModuleModel& model = analysis.model;
   HalsteadResult halstead = compute_halstead(snapshot->text(), snapshot->root());
-  analysis.module = module_metrics(*snapshot, model, halstead.module);
+  const std::vector<int> radon_scores = radon_complexities(model);
+  std::vector<bool> sloc_lines;
+  analysis.module = module_metrics(*snapshot, model, radon_scores, halstead.module, sloc_lines);
+  // Counting over the module's SLOC lines needs radon's lines to be LSP's lines.
+  const bool count_sloc_lines =
+      analysis.module.raw && has_only_newline_breaks(snapshot->text()) && model.errors.empty();
   std::unordered_map<uint32_t, const HalsteadReport*> halstead_by_start;
   for (const auto& [start, report] : halstead.definitions)
     halstead_by_start.emplace(start, &report);
@@ -98,8 +113,7 @@ FileAnalysis analyze(std::shared_ptr<const Snapshot> snapshot) {
     const Definition& definition = model.definitions[i];
     DefinitionMetrics& metrics = analysis.definitions[i];
     if (definition.kind == DefinitionKind::Class) {
-      const RadonClassComplexity cc = radon_class_complexity(model, static_cast<int>(i));
-      metrics.cyclomatic = cc.averaged;
+      metrics.cyclomatic = radon_class_score(model, radon_scores, static_cast<int>(i)).averaged;
       for (int child : definition.children) {
         const DefinitionMetrics& method = analysis.definitions[child];
         if (model.definitions[child].kind == DefinitionKind::Method) {
@@ -108,12 +122,13 @@ FileAnalysis analyze(std::shared_ptr<const Snapshot> snapshot) {
         }
       }
     } else {
-      metrics = function_metrics(*snapshot, definition);
+      metrics = function_metrics(*snapshot, definition, radon_scores[i]);
     }
     metrics.rank = radon_rank(metrics.cyclomatic);
     metrics.loc = static_cast<int>(definition.end_line - definition.line + 1);
-    if (std::optional<RawMetrics> raw =
-            compute_raw_metrics(definition_lines(*snapshot, definition)))
+    if (count_sloc_lines)
+      metrics.sloc = count_marked(sloc_lines, definition.line - 1, definition.end_line);
+    else if (auto raw = compute_raw_metrics(definition_lines(*snapshot, definition)))
       metrics.sloc = raw->sloc;
     if (auto found = halstead_by_start.find(start_byte(definition.node));
         found != halstead_by_start.end())

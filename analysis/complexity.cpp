@@ -1,6 +1,7 @@
 // radon's and mccabe's cyclomatic complexity over the tree-sitter tree.
 #include "analysis/complexity.h"
 
+#include "analysis/document.h"
 #include "analysis/syntax_tree.h"
 
 #include <cmath>
@@ -52,24 +53,52 @@ int radon_decisions_at(TSNode node, NodeKind kind) {
   }
 }
 
-// Decision points in a subtree, not entering nested definitions (radon builds separate blocks
-// for them) nor assert statements (visit_Assert does not visit its children).
-int radon_decisions(TSNode node) {
-  const NodeKind kind = kind_of(node);
-  if (is_definition_node(kind))
+bool has_guard(TSNode case_clause) {
+  static const TSFieldId guard = ts_language_field_id_for_name(tree_sitter_python(), "guard", 5);
+  return !ts_node_is_null(ts_node_child_by_field_id(case_clause, guard));
+}
+
+// Whether radon's visitor goes into a node's children: not into nested definitions (separate
+// blocks) nor assert statements (visit_Assert does not call generic_visit).
+bool radon_enters(NodeKind kind) {
+  return !is_definition_node(kind) && kind != NodeKind::AssertStatement;
+}
+
+// Decision points in a subtree (the root itself included unless it is a definition). One
+// cursor walk: recursion with a cursor per node costs an allocation per node.
+int radon_decisions(TSNode root) {
+  if (is_definition_node(kind_of(root)))
     return 0;
-  int total = radon_decisions_at(node, kind);
-  if (kind == NodeKind::AssertStatement)
-    return total;
-  const uint32_t count = ts_node_named_child_count(node);
-  for (uint32_t i = 0; i < count; ++i) {
-    TSNode child = ts_node_named_child(node, i);
-    // A case guard is spelled if_clause like a comprehension's `if`, but radon 5.1 has no rule
-    // for match statements: only what is inside the guard counts.
-    if (kind == NodeKind::CaseClause && kind_of(child) == NodeKind::IfClause)
-      total -= radon_decisions_at(child, NodeKind::IfClause);
-    total += radon_decisions(child);
+  TSTreeCursor cursor = ts_tree_cursor_new(root);
+  int total = 0;
+  int depth = 0;
+  for (;;) {
+    TSNode node = ts_tree_cursor_current_node(&cursor);
+    const NodeKind kind = ts_node_is_named(node) ? kind_of(node) : NodeKind::Other;
+    bool enter = true;
+    if (kind != NodeKind::Other) {
+      enter = depth == 0 || radon_enters(kind);
+      if (!is_definition_node(kind) || depth == 0)
+        total += radon_decisions_at(node, kind);
+      // A case guard is spelled if_clause like a comprehension's `if`, but radon 5.1 has no
+      // rule for match statements: only what is inside the guard counts.
+      if (kind == NodeKind::CaseClause && has_guard(node))
+        --total;
+      if (kind == NodeKind::AssertStatement && depth == 0)
+        enter = false;
+    }
+    if (enter && ts_tree_cursor_goto_first_child(&cursor)) {
+      ++depth;
+      continue;
+    }
+    while (depth > 0 && !ts_tree_cursor_goto_next_sibling(&cursor)) {
+      ts_tree_cursor_goto_parent(&cursor);
+      --depth;
+    }
+    if (depth == 0)
+      break;
   }
+  ts_tree_cursor_delete(&cursor);
   return total;
 }
 
@@ -78,40 +107,54 @@ int radon_decisions_in_body(TSNode definition) {
   return ts_node_is_null(body) ? 0 : radon_decisions(body);
 }
 
+int average_class_score(int real, int methods) {
+  return methods == 0 ? real : real / methods + (methods > 1);
+}
+
 } // namespace
 
 int radon_function_complexity(TSNode function_definition) {
   return 1 + radon_decisions_in_body(function_definition);
 }
 
-RadonClassComplexity radon_class_complexity(const ModuleModel& model, int class_index) {
-  const Definition& cls = model.definitions[class_index];
-  RadonClassComplexity result;
-  result.real = 1 + radon_decisions_in_body(cls.node);
-  int methods = 0;
-  for (int child : cls.children) {
-    const Definition& method = model.definitions[child];
-    if (method.kind != DefinitionKind::Method)
+std::vector<int> radon_complexities(const ModuleModel& model) {
+  std::vector<int> scores(model.definitions.size(), 1);
+  // Children follow their parents, so a reverse pass has every method's score before its class.
+  for (size_t i = model.definitions.size(); i-- > 0;) {
+    const Definition& definition = model.definitions[i];
+    scores[i] = 1 + radon_decisions_in_body(definition.node);
+    if (definition.kind != DefinitionKind::Class)
       continue;
-    result.real += radon_function_complexity(method.node);
-    ++methods;
+    for (int child : definition.children)
+      if (model.definitions[child].kind == DefinitionKind::Method)
+        scores[i] += scores[child];
   }
-  result.averaged = methods == 0 ? result.real : result.real / methods + (methods > 1);
-  return result;
+  return scores;
+}
+
+RadonClassComplexity radon_class_score(const ModuleModel& model, const std::vector<int>& scores,
+                                       int class_index) {
+  int methods = 0;
+  for (int child : model.definitions[class_index].children)
+    methods += model.definitions[child].kind == DefinitionKind::Method;
+  const int real = scores[class_index];
+  return RadonClassComplexity{real, average_class_score(real, methods)};
+}
+
+int radon_module_complexity(const ModuleModel& model, const std::vector<int>& scores, TSNode root) {
+  int total = 1 + radon_decisions(root);
+  for (size_t i = 0; i < model.definitions.size(); ++i)
+    if (model.definitions[i].parent == -1)
+      total += scores[i] - 1; // Functions: their score; classes: their real score.
+  return total;
+}
+
+RadonClassComplexity radon_class_complexity(const ModuleModel& model, int class_index) {
+  return radon_class_score(model, radon_complexities(model), class_index);
 }
 
 int radon_module_complexity(const ModuleModel& model, TSNode root) {
-  int total = 1 + radon_decisions(root);
-  for (size_t i = 0; i < model.definitions.size(); ++i) {
-    const Definition& definition = model.definitions[i];
-    if (definition.parent != -1)
-      continue;
-    if (definition.kind == DefinitionKind::Class)
-      total += radon_class_complexity(model, static_cast<int>(i)).real - 1;
-    else
-      total += radon_function_complexity(definition.node) - 1;
-  }
-  return total;
+  return radon_module_complexity(model, radon_complexities(model), root);
 }
 
 char radon_rank(int complexity) {

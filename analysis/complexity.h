@@ -7,6 +7,7 @@
 #include "analysis/python_model.h"
 
 #include <string_view>
+#include <vector>
 
 namespace docent::analysis {
 
@@ -22,6 +23,14 @@ RadonClassComplexity radon_class_complexity(const ModuleModel& model, int class_
 
 // radon's ComplexityVisitor.total_complexity for a whole module, as radon's MI uses it.
 int radon_module_complexity(const ModuleModel& model, TSNode root);
+
+// The same numbers with each body walked once, for callers that need all of them: the radon
+// score of every definition (functions and methods: their complexity; classes: their real
+// complexity, which includes their methods'), then class and module scores from those.
+std::vector<int> radon_complexities(const ModuleModel& model);
+RadonClassComplexity radon_class_score(const ModuleModel& model, const std::vector<int>& scores,
+                                       int class_index);
+int radon_module_complexity(const ModuleModel& model, const std::vector<int>& scores, TSNode root);
 
 // radon's cc_rank: A (1-5), B (6-10), C (11-20), D (21-30), E (31-40), F (41+).
 char radon_rank(int complexity);

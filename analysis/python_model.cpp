@@ -156,9 +156,10 @@ public:
 
 private:
   void visit_children(TSNode node, int parent) {
-    const uint32_t count = ts_node_named_child_count(node);
-    for (uint32_t i = 0; i < count; ++i)
-      visit(ts_node_named_child(node, i), parent);
+    for_each_child(node, [&](TSNode child) {
+      if (ts_node_is_named(child))
+        visit(child, parent);
+    });
   }
 
   void visit(TSNode node, int parent) {
@@ -175,9 +176,51 @@ private:
     }
     if (parent >= 0)
       record_flow(node, kind, parent);
-    if (kind == NodeKind::Lambda)
-      return; // A lambda's yields and returns are its own, and it holds no definitions.
-    visit_children(node, parent);
+    if (holds_statements(kind))
+      visit_children(node, parent);
+    else if (parent >= 0 && kind != NodeKind::Lambda && may_hold_yield(node))
+      find_yields(node, parent);
+  }
+
+  // Definitions, raise and return only stand where statements do, so only these nodes are
+  // walked into; expressions are skipped unless they may hold a yield.
+  static bool holds_statements(NodeKind kind) {
+    switch (kind) {
+    case NodeKind::Module:
+    case NodeKind::Block:
+    case NodeKind::Error:
+    case NodeKind::IfStatement:
+    case NodeKind::ElifClause:
+    case NodeKind::ElseClause:
+    case NodeKind::ForStatement:
+    case NodeKind::WhileStatement:
+    case NodeKind::TryStatement:
+    case NodeKind::ExceptClause:
+    case NodeKind::ExceptGroupClause:
+    case NodeKind::FinallyClause:
+    case NodeKind::WithStatement:
+    case NodeKind::MatchStatement:
+    case NodeKind::CaseClause:
+      return true;
+    default:
+      return false;
+    }
+  }
+
+  bool may_hold_yield(TSNode node) const {
+    return node_text(source_, node).find("yield") != std::string_view::npos;
+  }
+
+  // Yield expressions anywhere below `node`, except inside lambdas (their yields are their own).
+  void find_yields(TSNode node, int parent) {
+    for_each_named_child(node, [&](TSNode child) {
+      const NodeKind kind = kind_of(child);
+      if (kind == NodeKind::Lambda)
+        return;
+      if (kind == NodeKind::Yield)
+        record_flow(child, kind, parent);
+      find_yields(child, parent);
+    });
   }
 
   void add_definition(TSNode node, TSNode outer, int parent) {
@@ -311,15 +354,13 @@ private:
   template <typename F> void walk_own_body(TSNode node, F&& f) {
     if (ts_node_is_null(node))
       return;
-    const uint32_t count = ts_node_named_child_count(node);
-    for (uint32_t i = 0; i < count; ++i) {
-      TSNode child = ts_node_named_child(node, i);
+    for_each_named_child(node, [&](TSNode child) {
       const NodeKind kind = kind_of(child);
       if (is_definition(kind) || kind == NodeKind::DecoratedDefinition || kind == NodeKind::Lambda)
-        continue;
+        return;
       f(child);
       walk_own_body(child, f);
-    }
+    });
   }
 
   void collect_errors(TSNode node) {
@@ -333,9 +374,7 @@ private:
       model_.errors.push_back(SyntaxProblem{range_of(node), false, {}});
       return;
     }
-    const uint32_t count = ts_node_child_count(node);
-    for (uint32_t i = 0; i < count; ++i)
-      collect_errors(ts_node_child(node, i));
+    for_each_child(node, [&](TSNode child) { collect_errors(child); });
   }
 
   void collect_module_all(TSNode root) {

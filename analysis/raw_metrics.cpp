@@ -170,7 +170,11 @@ public:
     }
   }
 
-  std::optional<RawMetrics> run() {
+  // Marks the lines that count as SLOC in `sloc_lines` (indexed like str.splitlines()).
+  std::optional<RawMetrics> run(std::vector<bool>* sloc_lines = nullptr) {
+    sloc_lines_ = sloc_lines;
+    if (sloc_lines_ != nullptr)
+      sloc_lines_->assign(line_count(), false);
     for (size_t first = 0; first < line_count();) {
       const std::optional<size_t> last = tokenize_group(first);
       if (!last)
@@ -227,6 +231,9 @@ private:
         count_lines(first, last, metrics_.multi);
     } else {
       count_lines(first, last, metrics_.sloc);
+      if (sloc_lines_ != nullptr)
+        for (size_t k = first; k <= last; ++k)
+          (*sloc_lines_)[k] = line_lengths_[k] != 0;
     }
     metrics_.lloc += logical_lines(tokens_);
   }
@@ -248,6 +255,7 @@ private:
   PythonTokenizer trial_;
   std::vector<Token> tokens_;
   RawMetrics metrics_;
+  std::vector<bool>* sloc_lines_ = nullptr;
 };
 
 // is_valid_utf8() with a fast path for ASCII, which is nearly all of any Python source.
@@ -271,6 +279,23 @@ std::optional<RawMetrics> compute_raw_metrics(std::string_view source) {
   if (!is_valid_utf8_text(source))
     return std::nullopt;
   return RawAnalyzer(source).run();
+}
+
+std::optional<RawMetrics> compute_raw_metrics(std::string_view source,
+                                              std::vector<bool>& sloc_lines) {
+  sloc_lines.clear();
+  if (!is_valid_utf8_text(source))
+    return std::nullopt;
+  return RawAnalyzer(source).run(&sloc_lines);
+}
+
+bool has_only_newline_breaks(std::string_view source) {
+  for (size_t i = 0; i < source.size(); ++i) {
+    const size_t length = line_break_length(source, i);
+    if (length != 0 && source[i] != '\n' && source[i] != '\r')
+      return false;
+  }
+  return true;
 }
 
 } // namespace docent::analysis

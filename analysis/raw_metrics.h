@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string_view>
+#include <vector>
 
 namespace docent::analysis {
 
@@ -28,5 +29,15 @@ struct RawMetrics {
 // runs out of lines (an unterminated string or bracket, a stray character tokenize rejects), and
 // for text that is not valid UTF-8, which radon cannot read. Linear time; pure and thread-safe.
 std::optional<RawMetrics> compute_raw_metrics(std::string_view source);
+
+// The same, also telling which lines count as SLOC: sloc_lines[k] for line k of
+// str.splitlines(). The SLOC of any definition is then a count over its lines, with no second
+// tokenization (in valid code a definition starts and ends radon's groups of lines).
+std::optional<RawMetrics> compute_raw_metrics(std::string_view source,
+                                              std::vector<bool>& sloc_lines);
+
+// True if the only line breaks in `source` are \n, \r\n and \r, so that str.splitlines() and
+// LSP number lines alike (it also breaks at \v, \f, \x1c-\x1e, U+0085, U+2028 and U+2029).
+bool has_only_newline_breaks(std::string_view source);
 
 } // namespace docent::analysis

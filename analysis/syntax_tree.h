@@ -156,21 +156,25 @@ uint32_t last_line(TSNode node);
 // The node of a definition (function or class) with its decorators peeled off, and back.
 TSNode definition_of(TSNode decorated_or_definition);
 
-// Calls f(child) for each named child, skipping comments.
-template <typename F> void for_each_named_child(TSNode node, F&& f) {
-  const uint32_t count = ts_node_named_child_count(node);
-  for (uint32_t i = 0; i < count; ++i) {
-    TSNode child = ts_node_named_child(node, i);
-    if (kind_of(child) != NodeKind::Comment)
-      f(child);
+// Calls f(child) for every child, named or not (keywords and punctuation too). Walks with a
+// cursor: ts_node_child(node, i) restarts from the first child, which is quadratic over the
+// hundreds of statements of a long block.
+template <typename F> void for_each_child(TSNode node, F&& f) {
+  TSTreeCursor cursor = ts_tree_cursor_new(node);
+  if (ts_tree_cursor_goto_first_child(&cursor)) {
+    do
+      f(ts_tree_cursor_current_node(&cursor));
+    while (ts_tree_cursor_goto_next_sibling(&cursor));
   }
+  ts_tree_cursor_delete(&cursor);
 }
 
-// Calls f(child) for every child, named or not (keywords and punctuation too).
-template <typename F> void for_each_child(TSNode node, F&& f) {
-  const uint32_t count = ts_node_child_count(node);
-  for (uint32_t i = 0; i < count; ++i)
-    f(ts_node_child(node, i));
+// Calls f(child) for each named child, skipping comments.
+template <typename F> void for_each_named_child(TSNode node, F&& f) {
+  for_each_child(node, [&](TSNode child) {
+    if (ts_node_is_named(child) && kind_of(child) != NodeKind::Comment)
+      f(child);
+  });
 }
 
 } // namespace docent::analysis
