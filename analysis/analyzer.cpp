@@ -59,24 +59,6 @@ int count_marked(const std::vector<bool>& marks, size_t begin, size_t end) {
   return count;
 }
 
-ModuleMetrics module_metrics(const Snapshot& snapshot, const ModuleModel& model,
-                             const std::vector<int>& radon_scores, const HalsteadReport& halstead,
-                             std::vector<bool>& sloc_lines) {
-  ModuleMetrics module;
-  module.halstead = halstead;
-  module.raw = compute_raw_metrics(snapshot.text(), sloc_lines);
-  module.cyclomatic_total = radon_module_complexity(model, radon_scores, snapshot.root());
-  if (module.raw) {
-    const RawMetrics& raw = *module.raw;
-    // radon mi's defaults: multi-line strings count as comment lines.
-    const double comments =
-        raw.sloc != 0 ? (raw.comments + raw.multi) / static_cast<double>(raw.sloc) * 100 : 0;
-    module.mi = maintainability_index(halstead.volume, module.cyclomatic_total, raw.lloc, comments);
-    module.mi_rank = maintainability_rank(*module.mi);
-  }
-  return module;
-}
-
 DefinitionMetrics function_metrics(const Snapshot& snapshot, const Definition& definition,
                                    int radon_score) {
   DefinitionMetrics metrics;
@@ -91,49 +73,77 @@ DefinitionMetrics function_metrics(const Snapshot& snapshot, const Definition& d
 
 } // namespace
 
+ModuleMetrics module_metrics(std::optional<RawMetrics> raw, const HalsteadReport& halstead,
+                             int cyclomatic_total) {
+  ModuleMetrics module;
+  module.raw = raw;
+  module.halstead = halstead;
+  module.cyclomatic_total = cyclomatic_total;
+  if (raw) {
+    // radon mi's defaults: multi-line strings count as comment lines.
+    const double comments =
+        raw->sloc != 0 ? (raw->comments + raw->multi) / static_cast<double>(raw->sloc) * 100 : 0;
+    module.mi = maintainability_index(halstead.volume, cyclomatic_total, raw->lloc, comments);
+    module.mi_rank = maintainability_rank(*module.mi);
+  }
+  return module;
+}
+
+std::vector<DefinitionMetrics> measure_definitions(const Snapshot& snapshot,
+                                                   const std::vector<Definition>& definitions,
+                                                   const std::vector<int>& radon_scores,
+                                                   const HalsteadLookup& halstead,
+                                                   const SlocLines* sloc) {
+  std::vector<DefinitionMetrics> measured(definitions.size());
+  // Children come after their parents, so a reverse pass sees methods before their class.
+  for (size_t i = definitions.size(); i-- > 0;) {
+    const Definition& definition = definitions[i];
+    DefinitionMetrics& metrics = measured[i];
+    if (definition.kind == DefinitionKind::Class) {
+      int methods = 0;
+      for (int child : definition.children) {
+        if (definitions[child].kind != DefinitionKind::Method)
+          continue;
+        ++methods;
+        metrics.cognitive += measured[child].cognitive;
+        metrics.max_nesting = std::max(metrics.max_nesting, measured[child].max_nesting);
+      }
+      metrics.cyclomatic = average_class_complexity(radon_scores[i], methods);
+    } else {
+      metrics = function_metrics(snapshot, definition, radon_scores[i]);
+    }
+    metrics.rank = radon_rank(metrics.cyclomatic);
+    metrics.loc = static_cast<int>(definition.end_line - definition.line + 1);
+    if (sloc != nullptr)
+      metrics.sloc = count_marked(sloc->marks, definition.line - 1 - sloc->first_line,
+                                  definition.end_line - sloc->first_line);
+    else if (auto raw = compute_raw_metrics(definition_lines(snapshot, definition)))
+      metrics.sloc = raw->sloc;
+    if (auto found = halstead.find(start_byte(definition.node)); found != halstead.end())
+      metrics.halstead = *found->second;
+  }
+  return measured;
+}
+
 FileAnalysis analyze(std::shared_ptr<const Snapshot> snapshot) {
   FileAnalysis analysis;
   analysis.snapshot = snapshot;
   analysis.model = build_module_model(*snapshot);
   const ModuleModel& model = analysis.model;
-  HalsteadResult halstead = compute_halstead(snapshot->text(), snapshot->root());
+  const HalsteadResult halstead = compute_halstead(snapshot->text(), snapshot->root());
   const std::vector<int> radon_scores = radon_complexities(model);
-  std::vector<bool> sloc_lines;
-  analysis.module = module_metrics(*snapshot, model, radon_scores, halstead.module, sloc_lines);
+  SlocLines sloc;
+  const std::optional<RawMetrics> raw = compute_raw_metrics(snapshot->text(), sloc.marks);
+  analysis.module = module_metrics(raw, halstead.module,
+                                   radon_module_complexity(model, radon_scores, snapshot->root()));
   // Counting over the module's SLOC lines needs radon's lines to be LSP's lines.
   const bool count_sloc_lines =
-      analysis.module.raw && has_only_newline_breaks(snapshot->text()) && model.errors.empty();
-  std::unordered_map<uint32_t, const HalsteadReport*> halstead_by_start;
+      raw && has_only_newline_breaks(snapshot->text()) && model.errors.empty();
+  HalsteadLookup halstead_by_start;
   for (const auto& [start, report] : halstead.definitions)
     halstead_by_start.emplace(start, &report);
-
-  analysis.definitions.resize(model.definitions.size());
-  // Children come after their parents, so a reverse pass sees methods before their class.
-  for (size_t i = model.definitions.size(); i-- > 0;) {
-    const Definition& definition = model.definitions[i];
-    DefinitionMetrics& metrics = analysis.definitions[i];
-    if (definition.kind == DefinitionKind::Class) {
-      metrics.cyclomatic = radon_class_score(model, radon_scores, static_cast<int>(i)).averaged;
-      for (int child : definition.children) {
-        const DefinitionMetrics& method = analysis.definitions[child];
-        if (model.definitions[child].kind == DefinitionKind::Method) {
-          metrics.cognitive += method.cognitive;
-          metrics.max_nesting = std::max(metrics.max_nesting, method.max_nesting);
-        }
-      }
-    } else {
-      metrics = function_metrics(*snapshot, definition, radon_scores[i]);
-    }
-    metrics.rank = radon_rank(metrics.cyclomatic);
-    metrics.loc = static_cast<int>(definition.end_line - definition.line + 1);
-    if (count_sloc_lines)
-      metrics.sloc = count_marked(sloc_lines, definition.line - 1, definition.end_line);
-    else if (auto raw = compute_raw_metrics(definition_lines(*snapshot, definition)))
-      metrics.sloc = raw->sloc;
-    if (auto found = halstead_by_start.find(start_byte(definition.node));
-        found != halstead_by_start.end())
-      metrics.halstead = *found->second;
-  }
+  analysis.definitions = measure_definitions(*snapshot, model.definitions, radon_scores,
+                                             halstead_by_start, count_sloc_lines ? &sloc : nullptr);
   return analysis;
 }
 

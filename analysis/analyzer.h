@@ -11,6 +11,8 @@
 
 #include <memory>
 #include <optional>
+#include <unordered_map>
+#include <vector>
 
 namespace docent::analysis {
 
@@ -43,6 +45,28 @@ struct FileAnalysis {
 };
 
 FileAnalysis analyze(std::shared_ptr<const Snapshot> snapshot);
+
+// Building blocks of analyze(), shared with the incremental analyzer (incremental.h).
+
+// Module metrics from the module's raw metrics, Halstead report and radon total complexity.
+ModuleMetrics module_metrics(std::optional<RawMetrics> raw, const HalsteadReport& halstead,
+                             int cyclomatic_total);
+
+// Halstead reports by the start byte of their definition node.
+using HalsteadLookup = std::unordered_map<uint32_t, const HalsteadReport*>;
+// radon's SLOC marks (see compute_raw_metrics) of lines first_line, first_line + 1, ...
+struct SlocLines {
+  std::vector<bool> marks;
+  size_t first_line = 0; // 0-based line of marks[0].
+};
+// Metrics of each of `definitions` (a model's list: parents before children, `children`
+// indexing the same list). radon_scores come from radon_complexities(); without `sloc` each
+// definition's lines are tokenized on their own.
+std::vector<DefinitionMetrics> measure_definitions(const Snapshot& snapshot,
+                                                   const std::vector<Definition>& definitions,
+                                                   const std::vector<int>& radon_scores,
+                                                   const HalsteadLookup& halstead,
+                                                   const SlocLines* sloc);
 
 // radon's mi_compute and mi_rank.
 double maintainability_index(double halstead_volume, int complexity, int lloc,

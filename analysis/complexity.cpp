@@ -107,26 +107,30 @@ int radon_decisions_in_body(TSNode definition) {
   return ts_node_is_null(body) ? 0 : radon_decisions(body);
 }
 
-int average_class_score(int real, int methods) {
+} // namespace
+
+int average_class_complexity(int real, int methods) {
   return methods == 0 ? real : real / methods + (methods > 1);
 }
-
-} // namespace
 
 int radon_function_complexity(TSNode function_definition) {
   return 1 + radon_decisions_in_body(function_definition);
 }
 
 std::vector<int> radon_complexities(const ModuleModel& model) {
-  std::vector<int> scores(model.definitions.size(), 1);
+  return radon_complexities(model.definitions);
+}
+
+std::vector<int> radon_complexities(const std::vector<Definition>& definitions) {
+  std::vector<int> scores(definitions.size(), 1);
   // Children follow their parents, so a reverse pass has every method's score before its class.
-  for (size_t i = model.definitions.size(); i-- > 0;) {
-    const Definition& definition = model.definitions[i];
+  for (size_t i = definitions.size(); i-- > 0;) {
+    const Definition& definition = definitions[i];
     scores[i] = 1 + radon_decisions_in_body(definition.node);
     if (definition.kind != DefinitionKind::Class)
       continue;
     for (int child : definition.children)
-      if (model.definitions[child].kind == DefinitionKind::Method)
+      if (definitions[child].kind == DefinitionKind::Method)
         scores[i] += scores[child];
   }
   return scores;
@@ -138,7 +142,7 @@ RadonClassComplexity radon_class_score(const ModuleModel& model, const std::vect
   for (int child : model.definitions[class_index].children)
     methods += model.definitions[child].kind == DefinitionKind::Method;
   const int real = scores[class_index];
-  return RadonClassComplexity{real, average_class_score(real, methods)};
+  return RadonClassComplexity{real, average_class_complexity(real, methods)};
 }
 
 int radon_module_complexity(const ModuleModel& model, const std::vector<int>& scores, TSNode root) {

@@ -28,6 +28,9 @@ int radon_module_complexity(const ModuleModel& model, TSNode root);
 // score of every definition (functions and methods: their complexity; classes: their real
 // complexity, which includes their methods'), then class and module scores from those.
 std::vector<int> radon_complexities(const ModuleModel& model);
+std::vector<int> radon_complexities(const std::vector<Definition>& definitions);
+// radon's class score from its real complexity: real / methods, +1 with several methods.
+int average_class_complexity(int real, int methods);
 RadonClassComplexity radon_class_score(const ModuleModel& model, const std::vector<int>& scores,
                                        int class_index);
 int radon_module_complexity(const ModuleModel& model, const std::vector<int>& scores, TSNode root);

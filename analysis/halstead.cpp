@@ -25,6 +25,7 @@
 #include "analysis/string_literal.h"
 #include "analysis/syntax_tree.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -192,7 +193,7 @@ constexpr uint32_t kEllipsisValue = 1;
 constexpr uint32_t kFirstValue = 2;
 
 // Tags of the keys of values other than str (str values, identifiers included, are keyed by
-// their UTF-8 text alone).
+// their UTF-8 text alone; the keys of HalsteadPartial::operands add kStrTag to them).
 constexpr char kBytesTag = 'b';
 constexpr char kIntTag = 'i';  // int, bool, and float or complex equal to an int
 constexpr char kRealTag = 'f'; // any other float
@@ -201,6 +202,12 @@ constexpr char kImagTag = 'j'; // complex with a nonzero imaginary part (literal
 // equals the same spelling but not raw text that happens to read the same (0xFF is never in
 // UTF-8). It does not equal the character written any other way, unlike in Python.
 constexpr char kNamedEscapeMark = '\xFF';
+// Tags that complete the stable keys of HalsteadPartial::operands.
+constexpr std::string_view kStrTag = "s";
+constexpr std::string_view kNoneKey = "N";
+constexpr std::string_view kEllipsisKey = "E";
+// Ends the context (function name, empty for None) in such a key; no identifier contains it.
+constexpr char kContextEnd = '\x1f';
 
 locale_t c_locale() {
   static const locale_t locale = newlocale(LC_ALL_MASK, "C", nullptr);
@@ -268,6 +275,18 @@ public:
     return integer_key();
   }
 
+  // The stable key of a value id, as a tag and the text the id was interned on (which starts
+  // with its own tag for values other than str): equal keys mean equal Python values, in any
+  // walk. Cheap; only partials built for one statement ask for it.
+  std::pair<std::string_view, std::string_view> key(uint32_t value) const {
+    if (value == kNoneValue)
+      return {kNoneKey, {}};
+    if (value == kEllipsisValue)
+      return {kEllipsisKey, {}};
+    const Key& entry = keys_[value - kFirstValue];
+    return {entry.str ? kStrTag : std::string_view(), entry.text};
+  }
+
 private:
   using Map = std::unordered_map<std::string_view, uint32_t>;
 
@@ -323,6 +342,7 @@ private:
       key = store_.emplace_back(key);
     const uint32_t id = next_++;
     map.emplace(key, id);
+    keys_.push_back(Key{key, &map == &strs_});
     return id;
   }
 
@@ -396,8 +416,15 @@ private:
     return tagged(tag);
   }
 
+  // The key a value id was interned on, by id - kFirstValue.
+  struct Key {
+    std::string_view text;
+    bool str;
+  };
+
   Map strs_;
   Map others_;
+  std::vector<Key> keys_;
   std::deque<std::string> store_; // Keys that are not views of the source.
   std::string scratch_;
   std::string digits_;
@@ -432,6 +459,10 @@ private:
     return static_cast<size_t>(h ^ (h >> 29));
   }
 
+  // The first table is allocated on the first insert, small: a walk over one statement
+  // usually sees few operands.
+  static constexpr size_t kInitialSlots = 64;
+
   static bool place(std::vector<Triple>& slots, const Triple& t) {
     const size_t mask = slots.size() - 1;
     for (size_t i = hash(t) & mask;; i = (i + 1) & mask) {
@@ -446,14 +477,14 @@ private:
   }
 
   void grow() {
-    std::vector<Triple> bigger(slots_.size() * 2, kEmpty);
+    std::vector<Triple> bigger(slots_.empty() ? kInitialSlots : slots_.size() * 2, kEmpty);
     for (const Triple& t : slots_)
       if (t.value != kUnique)
         place(bigger, t);
     slots_.swap(bigger);
   }
 
-  std::vector<Triple> slots_ = std::vector<Triple>(256, kEmpty); // Size: a power of two.
+  std::vector<Triple> slots_; // Size: zero or a power of two.
   size_t size_ = 0;
 };
 
@@ -489,9 +520,42 @@ public:
     visitors_.push_back(Visitor{0, 0, SIZE_MAX});
   }
 
+  // The whole module: the root itself is not visited, only its descendants.
   HalsteadResult run(TSNode root) {
     TSTreeCursor cursor = ts_tree_cursor_new(root);
     frames_.push_back(Frame{root, kind_of(root)});
+    walk(cursor);
+    result_.module = report_of(visitors_.front());
+    return std::move(result_);
+  }
+
+  // One child of the module, visited as the module walk visits it (the parent frame is the
+  // module's, whose node enter() never reads for a statement), with the module visitor's
+  // distinct operands recorded as stable keys and definitions keyed relative to the statement.
+  HalsteadStatement run_statement(TSNode statement) {
+    HalsteadStatement part;
+    origin_ = start_byte(statement);
+    operand_keys_ = &part.module.operands;
+    TSTreeCursor cursor = ts_tree_cursor_new(statement);
+    frames_.push_back(enter(cursor, Frame{TSNode{}, NodeKind::Module}));
+    walk(cursor);
+    const Visitor& module = visitors_.front();
+    part.module.N1 = module.operators;
+    part.module.N2 = module.operands;
+    for (uint8_t op = 0; op < 64; ++op)
+      if (module.operators_seen >> op & 1)
+        part.module.operators.push_back(op);
+    std::sort(part.module.operands.begin(), part.module.operands.end());
+    part.module.identity_operands =
+        module.distinct_operands - static_cast<int>(part.module.operands.size());
+    part.definitions = std::move(result_.definitions);
+    return part;
+  }
+
+private:
+  // Visits the nodes under the cursor's current node, whose frame is frames_.back(), then
+  // leaves that node too; deletes the cursor.
+  void walk(TSTreeCursor& cursor) {
     for (;;) {
       if (!(frames_.back().descend && ts_tree_cursor_goto_first_child(&cursor))) {
         // Leave finished nodes until one has a next sibling.
@@ -500,8 +564,7 @@ public:
           frames_.pop_back();
           if (frames_.empty()) {
             ts_tree_cursor_delete(&cursor);
-            result_.module = report_of(visitors_.front());
-            return std::move(result_);
+            return;
           }
           if (ts_tree_cursor_goto_next_sibling(&cursor))
             break;
@@ -512,7 +575,6 @@ public:
     }
   }
 
-private:
   // Field ids are looked up only where needed: the lookup costs as much as the rest of a visit.
   Frame enter(const TSTreeCursor& cursor, const Frame& parent) {
     const TSNode node = ts_tree_cursor_current_node(&cursor);
@@ -623,7 +685,7 @@ private:
   }
 
   void open_visitor(TSNode definition) {
-    result_.definitions.emplace_back(start_byte(definition), HalsteadReport{});
+    result_.definitions.emplace_back(start_byte(definition) - origin_, HalsteadReport{});
     const uint32_t depth = static_cast<uint32_t>(contexts_.size());
     visitors_.push_back(Visitor{next_visitor_++, depth, result_.definitions.size() - 1});
   }
@@ -632,7 +694,10 @@ private:
   uint32_t context_id(TSNode function) {
     const std::string_view name =
         node_text(source_, ts_node_child_by_field_id(function, fields().name));
-    return contexts_by_name_.emplace(name, contexts_by_name_.size() + 1).first->second;
+    const auto [found, added] = contexts_by_name_.emplace(name, contexts_by_name_.size() + 1);
+    if (added)
+      context_names_.push_back(name);
+    return found->second;
   }
 
   // BinOp and AugAssign: one operator, operands left and right.
@@ -743,10 +808,30 @@ private:
     const uint32_t context = depth == 0 ? 0 : contexts_.back();
     for (Visitor& visitor : visitors_) {
       ++visitor.operands;
-      if (value == kUnique ||
-          seen_.insert(visitor.id, depth > visitor.base_depth ? context : 0, value))
+      if (value == kUnique) {
         ++visitor.distinct_operands;
+        continue;
+      }
+      const uint32_t seen_context = depth > visitor.base_depth ? context : 0;
+      if (seen_.insert(visitor.id, seen_context, value)) {
+        ++visitor.distinct_operands;
+        if (visitor.id == 0 && operand_keys_ != nullptr)
+          record_operand_key(seen_context, value);
+      }
     }
+  }
+
+  // Appends the stable key of a module operand new to this walk: context name, kContextEnd,
+  // value key.
+  void record_operand_key(uint32_t context, uint32_t value) {
+    const std::string_view name = context == 0 ? std::string_view() : context_names_[context - 1];
+    const auto [tag, text] = values_.key(value);
+    std::string& key = operand_keys_->emplace_back();
+    key.reserve(name.size() + 1 + tag.size() + text.size());
+    key.append(name.data(), name.size());
+    key += kContextEnd;
+    key.append(tag.data(), tag.size());
+    key.append(text.data(), text.size());
   }
 
   // What radon puts in operands_seen for an operand node: the node's value, or kUnique.
@@ -797,8 +882,11 @@ private:
   std::vector<Visitor> visitors_;  // The module's, then those of the enclosing definitions.
   std::vector<uint32_t> contexts_; // Names (ids) of the enclosing functions.
   std::unordered_map<std::string_view, uint32_t> contexts_by_name_;
+  std::vector<std::string_view> context_names_; // By context id - 1.
   std::vector<Frame> frames_;
   uint32_t next_visitor_ = 1;
+  uint32_t origin_ = 0; // Definitions are keyed by their start byte minus origin_.
+  std::vector<std::string>* operand_keys_ = nullptr; // Set when walking one statement.
   HalsteadResult result_;
 };
 
@@ -829,6 +917,32 @@ HalsteadReport halstead_report(int h1, int h2, int N1, int N2) {
 
 HalsteadResult compute_halstead(std::string_view source, TSNode root) {
   return HalsteadWalker(source).run(root);
+}
+
+HalsteadStatement compute_halstead_statement(std::string_view source, TSNode statement) {
+  return HalsteadWalker(source).run_statement(statement);
+}
+
+HalsteadReport merge_halstead(const std::vector<const HalsteadPartial*>& parts) {
+  uint64_t operators_seen = 0;
+  int operators = 0, operands = 0, identity_operands = 0;
+  size_t keys = 0;
+  for (const HalsteadPartial* part : parts) {
+    operators += part->N1;
+    operands += part->N2;
+    identity_operands += part->identity_operands;
+    for (uint8_t op : part->operators)
+      operators_seen |= uint64_t{1} << op;
+    keys += part->operands.size();
+  }
+  std::vector<std::string_view> distinct;
+  distinct.reserve(keys);
+  for (const HalsteadPartial* part : parts)
+    distinct.insert(distinct.end(), part->operands.begin(), part->operands.end());
+  std::sort(distinct.begin(), distinct.end());
+  const auto end = std::unique(distinct.begin(), distinct.end());
+  const int h2 = static_cast<int>(end - distinct.begin()) + identity_operands;
+  return halstead_report(__builtin_popcountll(operators_seen), h2, operators, operands);
 }
 
 } // namespace docent::analysis

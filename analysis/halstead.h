@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -40,5 +41,42 @@ HalsteadReport halstead_report(int h1, int h2, int N1, int N2);
 // Halstead metrics of the module whose text is `source` and whose tree has root `root`: one walk
 // over the tree. Reentrant; the tree is only read.
 HalsteadResult compute_halstead(std::string_view source, TSNode root);
+
+// The module-level part of radon's Halstead visit that one top-level statement contributes, in a
+// form that merges across statements: merge_halstead(parts of every child of the module node)
+// equals compute_halstead(source, root).module exactly. The module total is not a sum (h1 and h2
+// count distinct operators and operands over the whole module), so a part keeps its distinct
+// operators and operands themselves; an editor can then re-analyze only the statements an edit
+// touched.
+struct HalsteadPartial {
+  int N1 = 0, N2 = 0;
+  std::vector<uint8_t> operators; // distinct operator ids (sorted, unique)
+  // Distinct (context, value) operands, sorted and unique, as keys that depend only on the text
+  // of the statement (not on byte offsets or on anything interned during the walk): the name of
+  // the innermost enclosing function (empty for None), '\x1f', a kind tag ('s' str, 'b' bytes,
+  // 'i' int/bool/integral float, 'f' other float, 'j' imaginary, 'N' None, 'E' Ellipsis) and the
+  // canonical form of the value compute_halstead interns (the bytes of the double for 'f' and
+  // 'j'), so that keys are equal exactly when compute_halstead finds the values equal.
+  std::vector<std::string> operands;
+  int identity_operands = 0; // operands distinct by node identity (each counts once in h2)
+};
+
+// What one top-level statement contributes to a module's Halstead metrics.
+struct HalsteadStatement {
+  HalsteadPartial module; // what this statement adds to the module visitor
+  // Reports of every function_definition / class_definition inside the statement (the
+  // statement itself included if it is one), in document order, keyed by start byte RELATIVE
+  // to the statement node's start byte, with the same values as compute_halstead's
+  // `definitions`: a definition's report depends only on its own text.
+  std::vector<std::pair<uint32_t, HalsteadReport>> definitions;
+};
+
+// The contribution of `statement`, any named child of the module node (comments, decorated
+// definitions and ERROR nodes included; a comment contributes nothing): one walk over the
+// statement's subtree. Reentrant; the tree is only read.
+HalsteadStatement compute_halstead_statement(std::string_view source, TSNode statement);
+
+// The module report from the parts of all of the module's statements (in any order).
+HalsteadReport merge_halstead(const std::vector<const HalsteadPartial*>& parts);
 
 } // namespace docent::analysis

@@ -148,11 +148,19 @@ public:
       : source_(snapshot.text()), model_(model) {}
 
   void build(TSNode root) {
-    model_.docstring = docstring_of_block(source_, root);
+    describe_module(root);
     collect_errors(root);
     visit_children(root, -1);
+  }
+
+  // The module's own facts, without its definitions.
+  void describe_module(TSNode root) {
+    model_.docstring = docstring_of_block(source_, root);
     collect_module_all(root);
   }
+
+  // The definitions of one top-level statement, as build() would list them.
+  void build_statement(TSNode statement) { visit(statement, -1); }
 
 private:
   void visit_children(TSNode node, int parent) {
@@ -428,6 +436,42 @@ std::optional<Docstring> docstring_of_block(std::string_view source, TSNode bloc
   if (ts_node_is_null(literal))
     return std::nullopt;
   return docstring_from_literal(source, literal);
+}
+
+std::vector<Definition> definitions_in_statement(const Snapshot& snapshot, TSNode statement) {
+  ModuleModel model;
+  ModelBuilder(snapshot, model).build_statement(statement);
+  return std::move(model.definitions);
+}
+
+void describe_module(const Snapshot& snapshot, ModuleModel& model) {
+  ModelBuilder(snapshot, model).describe_module(snapshot.root());
+}
+
+namespace {
+
+void shift(ByteRange& range, int64_t delta) {
+  range.start = static_cast<uint32_t>(range.start + delta);
+  range.end = static_cast<uint32_t>(range.end + delta);
+}
+
+} // namespace
+
+void shift_definition(Definition& definition, int64_t byte_delta, int64_t line_delta) {
+  for (ByteRange* range : {&definition.whole, &definition.definition, &definition.name_range,
+                           &definition.signature, &definition.body})
+    shift(*range, byte_delta);
+  for (Parameter& parameter : definition.parameters)
+    shift(parameter.range, byte_delta);
+  if (definition.docstring)
+    shift(definition.docstring->range, byte_delta);
+  for (auto* flows : {&definition.raises, &definition.returns, &definition.yields})
+    for (FlowStatement& flow : *flows)
+      shift(flow.range, byte_delta);
+  for (ClassAttribute& attribute : definition.attributes)
+    shift(attribute.range, byte_delta);
+  definition.line = static_cast<uint32_t>(definition.line + line_delta);
+  definition.end_line = static_cast<uint32_t>(definition.end_line + line_delta);
 }
 
 ModuleModel build_module_model(const Snapshot& snapshot) {

@@ -102,6 +102,14 @@ struct ModuleModel {
 
 ModuleModel build_module_model(const Snapshot& snapshot);
 
+// Pieces of build_module_model() for incremental analysis (see analysis/incremental.h):
+// the definitions inside one top-level statement (parents relative to the returned list, -1
+// for the statement's own top-level definitions); the module's docstring and `__all__`; and
+// moving a definition's ranges and lines (its `node` is left as it was).
+std::vector<Definition> definitions_in_statement(const Snapshot& snapshot, TSNode statement);
+void describe_module(const Snapshot& snapshot, ModuleModel& model);
+void shift_definition(Definition& definition, int64_t byte_delta, int64_t line_delta);
+
 // Docstring of a module, class or function body (its first statement, if a plain string).
 std::optional<Docstring> docstring_of_block(std::string_view source, TSNode block);
 

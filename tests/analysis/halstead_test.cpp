@@ -95,6 +95,51 @@ std::vector<std::string> describe(std::string_view text, TSNode root, const Hals
   return lines;
 }
 
+// Checks that merging the statement partials of the module's children gives the module total
+// field by field, and that the statements' relative definition reports, made absolute, are the
+// whole walk's.
+void check_statements_merge(const std::string& text) {
+  const auto snapshot = parse_snapshot(text);
+  const TSNode root = snapshot->root();
+  const HalsteadResult whole = compute_halstead(snapshot->text(), root);
+
+  std::vector<HalsteadStatement> statements;
+  std::vector<std::pair<uint32_t, HalsteadReport>> definitions;
+  const uint32_t count = ts_node_named_child_count(root);
+  for (uint32_t i = 0; i < count; ++i) {
+    const TSNode statement = ts_node_named_child(root, i);
+    statements.push_back(compute_halstead_statement(snapshot->text(), statement));
+    const HalsteadPartial& part = statements.back().module;
+    CHECK(std::is_sorted(part.operators.begin(), part.operators.end()));
+    CHECK(std::adjacent_find(part.operators.begin(), part.operators.end()) == part.operators.end());
+    CHECK(std::is_sorted(part.operands.begin(), part.operands.end()));
+    CHECK(std::adjacent_find(part.operands.begin(), part.operands.end()) == part.operands.end());
+    for (const auto& [offset, report] : statements.back().definitions)
+      definitions.emplace_back(start_byte(statement) + offset, report);
+  }
+  std::vector<const HalsteadPartial*> parts;
+  for (const HalsteadStatement& statement : statements)
+    parts.push_back(&statement.module);
+  const HalsteadReport merged = merge_halstead(parts);
+
+  const HalsteadReport& m = whole.module;
+  CHECK(counts(merged) == counts(m));
+  CHECK(merged.vocabulary == m.vocabulary);
+  CHECK(merged.length == m.length);
+  CHECK(merged.calculated_length == m.calculated_length);
+  CHECK(merged.volume == m.volume);
+  CHECK(merged.difficulty == m.difficulty);
+  CHECK(merged.effort == m.effort);
+  CHECK(merged.time == m.time);
+  CHECK(merged.bugs == m.bugs);
+
+  REQUIRE(definitions.size() == whole.definitions.size());
+  for (size_t i = 0; i < definitions.size(); ++i) {
+    CHECK(definitions[i].first == whole.definitions[i].first);
+    CHECK(counts(definitions[i].second) == counts(whole.definitions[i].second));
+  }
+}
+
 } // namespace
 
 TEST_CASE("Halstead metrics agree with radon on every fixture") {
@@ -163,4 +208,59 @@ TEST_CASE("Definitions are keyed by the definition node, decorators excluded") {
   CHECK(counts(result.definitions[1].second) == "1 1 1 2");
   CHECK(counts(result.definitions[0].second) == "1 1 1 2");
   CHECK(counts(result.module) == "1 1 1 2");
+}
+
+TEST_CASE("Halstead statement partials merge into the module total on every fixture") {
+  for (const std::string& name : fixture_names()) {
+    INFO("fixture " << name << ".py");
+    check_statements_merge(read_file(DOCENT_FIXTURES_DIR "/halstead/" + name + ".py"));
+  }
+}
+
+TEST_CASE("Halstead statement partials merge into the module total on real modules") {
+  for (const char* path : {"/usr/lib/python3.11/typing.py", "/usr/lib/python3.11/ast.py",
+                           "/usr/lib/python3.11/argparse.py"}) {
+    std::ifstream in(path);
+    if (!in)
+      continue; // Not installed here.
+    INFO(path);
+    check_statements_merge(read_file(path));
+  }
+}
+
+TEST_CASE("Halstead statement keys depend only on the statement's text") {
+  // The same statement at two places, with values that Python finds equal spelled apart.
+  const auto snapshot = parse_snapshot("# lead\n"
+                                       "x = 1 + 1.0 + True + 0x1 + 0 * False\n"
+                                       "def f(a):\n    return a + 'a' + b'a' + 1j + 2e0\n"
+                                       "x = 1 + 1.0 + True + 0x1 + 0 * False\n");
+  const TSNode root = snapshot->root();
+  REQUIRE(ts_node_named_child_count(root) == 4);
+  const HalsteadStatement comment =
+      compute_halstead_statement(snapshot->text(), ts_node_named_child(root, 0));
+  CHECK(comment.module.N1 == 0);
+  CHECK(comment.module.N2 == 0);
+  CHECK(comment.module.operands.empty());
+  CHECK(comment.definitions.empty());
+
+  const HalsteadStatement first =
+      compute_halstead_statement(snapshot->text(), ts_node_named_child(root, 1));
+  const HalsteadStatement last =
+      compute_halstead_statement(snapshot->text(), ts_node_named_child(root, 3));
+  CHECK(first.module.operands == last.module.operands);
+  CHECK(first.module.operators == last.module.operators);
+  // 1 (== 1.0 == True == 0x1) and 0 (== False); the four nested BinOps are operands by identity
+  // (an assignment target is no operand).
+  CHECK(first.module.operands.size() == 2);
+  CHECK(first.module.identity_operands == 4);
+  CHECK(first.module.N2 == 10);
+
+  const HalsteadStatement function =
+      compute_halstead_statement(snapshot->text(), ts_node_named_child(root, 2));
+  REQUIRE(function.definitions.size() == 1);
+  CHECK(function.definitions[0].first == 0);
+  // a and 'a' are one operand, in context f; b'a', 1j and 2 are three more.
+  CHECK(function.module.operands.size() == 4);
+  CHECK(function.module.identity_operands == 3); // The nested BinOps.
+  CHECK(counts(function.definitions[0].second) == counts(merge_halstead({&function.module})));
 }

@@ -2,6 +2,7 @@
 // same metrics as a fresh parse of the final text.
 #include "analysis/analyzer.h"
 #include "analysis/document.h"
+#include "analysis/incremental.h"
 
 #include <catch2/catch.hpp>
 
@@ -70,7 +71,10 @@ std::string describe(const FileAnalysis& analysis) {
   }
   const ModuleMetrics& module = analysis.module;
   out << "module cc=" << module.cyclomatic_total << " mi=" << module.mi.value_or(-1)
-      << " lloc=" << (module.raw ? module.raw->lloc : -1) << " errors=" << model.errors.size();
+      << " lloc=" << (module.raw ? module.raw->lloc : -1)
+      << " blank=" << (module.raw ? module.raw->blank : -1) << " h=" << module.halstead.h1 << '/'
+      << module.halstead.h2 << '/' << module.halstead.N1 << '/' << module.halstead.N2
+      << " errors=" << model.errors.size();
   return out.str();
 }
 
@@ -102,6 +106,7 @@ TEST_CASE("random incremental edits equal a fresh parse", "[property]") {
   for (uint32_t seed = 1; seed <= 40; ++seed) {
     std::mt19937 rng(seed);
     Document doc(kSeedText);
+    IncrementalAnalyzer incremental;
     const PositionEncoding encoding = encodings[seed % 3];
     for (int step = 0; step < 60; ++step) {
       doc.apply(random_change(rng, doc), encoding);
@@ -109,8 +114,10 @@ TEST_CASE("random incremental edits equal a fresh parse", "[property]") {
       Document fresh(text);
       INFO("seed " << seed << " step " << step << "\n" << text);
       REQUIRE(doc.sexp() == fresh.sexp());
+      const std::string expected = describe(analyze(fresh.snapshot()));
+      REQUIRE(describe(incremental.analyze(doc.snapshot())) == expected);
       if (step % 10 == 9)
-        REQUIRE(describe(analyze(doc.snapshot())) == describe(analyze(fresh.snapshot())));
+        REQUIRE(describe(analyze(doc.snapshot())) == expected);
     }
   }
 }
@@ -132,4 +139,24 @@ TEST_CASE("a bounded parse resumes and converges to the full tree", "[property]"
   while (!doc.complete())
     doc.reparse();
   CHECK(doc.sexp() == Document(std::string(doc.text())).sexp());
+}
+
+TEST_CASE("an edit inside one function re-analyzes only its statement") {
+  Document doc(kSeedText);
+  IncrementalAnalyzer incremental;
+  incremental.analyze(doc.snapshot());
+  const size_t statements = incremental.last_computed();
+  REQUIRE(statements >= 3);
+  // Inside `walk`: `depth > 3` becomes `depth > 30`.
+  const size_t at = std::string(kSeedText).find("depth > 3") + 9;
+  const Position position = doc.lines().position_of(doc.text(), at, PositionEncoding::Utf16);
+  doc.apply(TextChange{Range{position, position}, "0"}, PositionEncoding::Utf16);
+  const FileAnalysis analysis = incremental.analyze(doc.snapshot());
+  CHECK(incremental.last_computed() == 1);
+  CHECK(incremental.last_reused() == statements - 1);
+  CHECK(describe(analysis) == describe(analyze(doc.snapshot())));
+  // Lines inserted above every definition shift all of them; nothing is recomputed.
+  doc.apply(TextChange{Range{{0, 0}, {0, 0}}, "# header\n\n"}, PositionEncoding::Utf16);
+  CHECK(describe(incremental.analyze(doc.snapshot())) == describe(analyze(doc.snapshot())));
+  CHECK(incremental.last_computed() == 1); // The new comment line.
 }
