@@ -95,7 +95,7 @@ void Document::edit(const TextChange& change, PositionEncoding encoding) {
   ts_edit.start_point = point_at(lines_, start);
   ts_edit.old_end_point = point_at(lines_, end);
   replace_bytes(start, end, replacement);
-  lines_ = LineIndex(text_);
+  lines_.update(text_, start, end, start + replacement.size());
   ts_edit.new_end_point = point_at(lines_, ts_edit.new_end_byte);
   ts_tree_edit(tree_, &ts_edit);
 }
@@ -113,9 +113,9 @@ void Document::replace_all(std::string_view text) {
   ts_tree_edit(tree_, &ts_edit);
 }
 
-ParseResult Document::apply(const TextChange& change, PositionEncoding encoding) {
+ParseResult Document::apply(const TextChange& change, PositionEncoding encoding, bool settle) {
   edit(change, encoding);
-  return reparse();
+  return reparse(settle);
 }
 
 TSTree* Document::parse_stage(ParseStage stage) {
@@ -131,13 +131,15 @@ TSTree* Document::parse_stage(ParseStage stage) {
   return tree;
 }
 
-ParseResult Document::reparse() {
+ParseResult Document::reparse(bool settle) {
   if (stage_ == ParseStage::Incremental) {
     if (parse_stage(ParseStage::Incremental) == nullptr)
       return ParseResult::TimedOut;
     const bool needs_fresh_parse = ts_node_has_error(ts_tree_root_node(tree_));
     stage_ = needs_fresh_parse ? ParseStage::Fresh : ParseStage::Done;
   }
+  if (stage_ == ParseStage::Fresh && !settle)
+    return ParseResult::Provisional;
   if (stage_ == ParseStage::Fresh) {
     // Until this finishes, readers get the incremental tree: current text, maybe not canonical.
     if (parse_stage(ParseStage::Fresh) == nullptr)

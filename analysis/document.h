@@ -51,7 +51,12 @@ struct TextChange {
   std::string text;
 };
 
-enum class ParseResult { Complete, TimedOut };
+enum class ParseResult {
+  Complete,    // The tree is the one a fresh parse of the text gives.
+  Provisional, // The tree reflects the text, but an incremental parse with syntax errors made
+               // it, so it may differ from a fresh parse until reparse() settles it.
+  TimedOut,    // The time bound hit; the tree is the previous one with positions moved.
+};
 
 // A mutable document. Thread-safety: none; one owner (e.g. the server's document store) applies
 // edits and hands out Snapshots to other threads.
@@ -63,12 +68,15 @@ public:
   Document(const Document&) = delete;
   Document& operator=(const Document&) = delete;
 
-  // Applies one change (positions clamped as LSP specifies) and reparses incrementally.
-  ParseResult apply(const TextChange& change, PositionEncoding encoding);
+  // Applies one change (positions clamped as LSP specifies) and reparses incrementally; with
+  // `settle` false, stops at a Provisional tree rather than parse the whole text again.
+  ParseResult apply(const TextChange& change, PositionEncoding encoding, bool settle = true);
   // Applies a change without reparsing; call reparse() after a batch of changes.
   void edit(const TextChange& change, PositionEncoding encoding);
-  // Parses the current text, reusing the previous tree; resumes an interrupted parse.
-  ParseResult reparse();
+  // Parses the current text, reusing the previous tree; resumes an interrupted parse. With
+  // `settle` false it does not take the second, fresh parse that an error-laden incremental
+  // result needs to be canonical; a later reparse() does (e.g. when the editor is idle).
+  ParseResult reparse(bool settle = true);
 
   std::string_view text() const { return text_; }
   const LineIndex& lines() const { return lines_; }

@@ -202,8 +202,9 @@ IncrementalAnalyzer& IncrementalAnalyzer::operator=(IncrementalAnalyzer&&) noexc
 
 FileAnalysis IncrementalAnalyzer::analyze(std::shared_ptr<const Snapshot> snapshot) {
   last_computed_ = last_reused_ = 0;
+  // The statements of the last decomposable version stay: a typo that breaks the file
+  // is usually fixed by the next keystroke, which can then reuse them.
   auto whole_file = [&] {
-    statements_.clear();
     last_computed_ = last_reused_ = 0;
     return docent::analysis::analyze(snapshot);
   };

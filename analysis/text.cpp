@@ -91,6 +91,41 @@ LineIndex::LineIndex(std::string_view text) : size_(text.size()) {
   content_ends_.push_back(text.size());
 }
 
+void LineIndex::update(std::string_view new_text, size_t start, size_t old_end, size_t new_end) {
+  const size_t first = line_of(start > 0 ? start - 1 : 0);
+  // Two lines on from the edit: that line's start and the break before it are bytes the edit
+  // did not touch, so everything from there on only moves.
+  const size_t resume = line_of(old_end) + 2;
+  const bool unchanged_tail = resume < starts_.size();
+  const auto shift = [&](size_t offset) { return offset - old_end + new_end; };
+  const size_t stop = unchanged_tail ? shift(starts_[resume]) : new_text.size();
+
+  std::vector<size_t> starts(starts_.begin(), starts_.begin() + first);
+  std::vector<size_t> ends(content_ends_.begin(), content_ends_.begin() + first);
+  size_t line_start = starts_[first];
+  for (size_t i = line_start; i < stop; ++i) {
+    if (new_text[i] != '\n' && new_text[i] != '\r')
+      continue;
+    starts.push_back(line_start);
+    ends.push_back(i);
+    if (new_text[i] == '\r' && i + 1 < new_text.size() && new_text[i + 1] == '\n')
+      ++i;
+    line_start = i + 1;
+  }
+  if (unchanged_tail) {
+    for (size_t line = resume; line < starts_.size(); ++line) {
+      starts.push_back(shift(starts_[line]));
+      ends.push_back(shift(content_ends_[line]));
+    }
+  } else {
+    starts.push_back(line_start);
+    ends.push_back(new_text.size());
+  }
+  starts_ = std::move(starts);
+  content_ends_ = std::move(ends);
+  size_ = new_text.size();
+}
+
 size_t LineIndex::line_start(size_t line) const {
   return line < starts_.size() ? starts_[line] : size_;
 }

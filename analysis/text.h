@@ -49,6 +49,14 @@ public:
   LineIndex() : starts_{0}, content_ends_{0} {}
   explicit LineIndex(std::string_view text);
 
+  // Updates the index after old[start, old_end) became new_text[start, new_end), rescanning only
+  // the lines around the edit and shifting the rest (a keystroke need not rescan a whole file).
+  void update(std::string_view new_text, size_t start, size_t old_end, size_t new_end);
+
+  friend bool operator==(const LineIndex& a, const LineIndex& b) {
+    return a.starts_ == b.starts_ && a.content_ends_ == b.content_ends_ && a.size_ == b.size_;
+  }
+
   size_t line_count() const { return starts_.size(); }
   // Byte offset where `line` starts; the text size for lines past the end.
   size_t line_start(size_t line) const;

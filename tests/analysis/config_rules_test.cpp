@@ -132,7 +132,8 @@ TEST_CASE("source files: BOM, PEP 263 codings, invalid UTF-8") {
   CHECK(latin.file->encoding == "iso-8859-1");
   CHECK(latin.file->text == "# -*- coding: latin-1 -*-\nname = '\xC3\xA9'\n");
 
-  auto second_line = decode_source("#!/usr/bin/python\n# vim: set fileencoding=cp1252 :\nx = '\x80'\n");
+  auto second_line =
+      decode_source("#!/usr/bin/python\n# vim: set fileencoding=cp1252 :\nx = '\x80'\n");
   REQUIRE(second_line.file);
   CHECK(second_line.file->text.find("\xE2\x82\xAC") != std::string::npos); // The euro sign.
 

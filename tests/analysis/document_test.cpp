@@ -3,6 +3,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <random>
+
 using namespace docent::analysis;
 
 namespace {
@@ -70,5 +72,36 @@ TEST_CASE("lone CR ends a line for the parser too") {
 TEST_CASE("NUL bytes and an unterminated string do not crash") {
   Document doc(std::string("x = 1\0\ny = '\n", 13));
   CHECK(doc.root().id != nullptr);
+  CHECK(doc.sexp() == fresh_sexp(doc.text()));
+}
+
+TEST_CASE("the line index updated in place equals one built afresh") {
+  std::mt19937 rng(11);
+  const char* const pieces[] = {"a", "\n", "\r", "\r\n", "", "xy\nz", "\r\r\n", "é"};
+  std::string text = "one\ntwo\r\nthree\rfour\n\nsix";
+  LineIndex lines(text);
+  for (int step = 0; step < 5000; ++step) {
+    std::uniform_int_distribution<size_t> at(0, text.size());
+    size_t start = at(rng), end = at(rng);
+    if (end < start)
+      std::swap(start, end);
+    end = std::min(end, start + 3);
+    const std::string piece = pieces[rng() % std::size(pieces)];
+    text.replace(start, end - start, piece);
+    lines.update(text, start, end, start + piece.size());
+    INFO("step " << step);
+    REQUIRE(lines == LineIndex(text));
+  }
+}
+
+TEST_CASE("a provisional tree settles to the fresh parse") {
+  Document doc("def f(a):\n    return a\n\n\ndef g(b):\n    return b\n");
+  const ParseResult result =
+      doc.apply(change(0, 4, 0, 4, "(("), PositionEncoding::Utf16, /*settle=*/false);
+  REQUIRE(result != ParseResult::TimedOut);
+  if (result == ParseResult::Provisional)
+    CHECK_FALSE(doc.complete());
+  CHECK(doc.reparse() == ParseResult::Complete);
+  CHECK(doc.complete());
   CHECK(doc.sexp() == fresh_sexp(doc.text()));
 }
