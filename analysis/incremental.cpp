@@ -15,32 +15,42 @@ struct IncrementalAnalyzer::Statement {
   std::vector<Definition> definitions; // `node` is not valid: re-found when placed.
   std::vector<DefinitionMetrics> metrics;
   HalsteadPartial halstead;
-  RawMetrics raw;     // radon's raw metrics of the statement's lines.
-  int cyclomatic = 0; // What the statement adds to radon's module total.
+  std::vector<SyntaxProblem> errors; // Ranges relative like the definitions'.
+  RawMetrics raw;                    // radon's raw metrics of the statement's lines.
+  int cyclomatic = 0;                // What the statement adds to radon's module total.
+  bool has_error = false;
 };
 
 namespace {
 
 using StatementPtr = std::shared_ptr<const IncrementalAnalyzer::Statement>;
 
+} // namespace
+
 // A statement with the comments that share its lines; it owns whole lines.
-struct Span {
+struct IncrementalAnalyzer::Span {
   std::vector<TSNode> nodes;
   uint32_t first_line = 0; // 0-based.
   uint32_t last_line = 0;
 };
 
+namespace {
+
+using Span = IncrementalAnalyzer::Span;
+
 // The top-level statements with their lines, or nothing if the file is not one this analysis
-// decomposes exactly.
+// decomposes exactly. Syntax errors inside statements are fine; an error in the module's own
+// list of statements is not (the statements themselves are then in doubt).
 std::optional<std::vector<Span>> decomposable_statements(const Snapshot& snapshot) {
   TSNode root = snapshot.root();
-  if (ts_node_has_error(root) || !has_only_newline_breaks(snapshot.text()))
+  if (ts_node_is_missing(root) || !has_only_newline_breaks(snapshot.text()))
     return std::nullopt;
   std::vector<Span> spans;
   bool ok = true;
   for_each_child(root, [&](TSNode node) {
     if (!ts_node_is_named(node))
       return;
+    ok &= kind_of(node) != NodeKind::Error && !ts_node_is_missing(node);
     const uint32_t first = ts_node_start_point(node).row;
     const uint32_t last = last_line(node) - 1;
     if (!spans.empty() && first <= spans.back().last_line) {
@@ -121,7 +131,9 @@ std::shared_ptr<IncrementalAnalyzer::Statement> analyze_statement(const Snapshot
   HalsteadLookup halstead_by_start;
   int outside_definitions = 0; // radon decisions of the span outside its definitions.
   for (TSNode node : span.nodes) {
-    std::vector<Definition> found = definitions_in_statement(snapshot, node);
+    ModuleModel part = model_of_statement(snapshot, node);
+    statement->errors.insert(statement->errors.end(), part.errors.begin(), part.errors.end());
+    std::vector<Definition>& found = part.definitions;
     const int offset = static_cast<int>(definitions.size());
     for (Definition& definition : found) {
       if (definition.parent >= 0)
@@ -143,8 +155,11 @@ std::shared_ptr<IncrementalAnalyzer::Statement> analyze_statement(const Snapshot
   if (!raw)
     return nullptr;
   statement->raw = *raw;
-  statement->metrics =
-      measure_definitions(snapshot, definitions, radon_scores, halstead_by_start, &sloc);
+  // analyze() counts SLOC lines only in files without errors; it tokenizes each definition
+  // of a file with errors on its own, and so must this.
+  statement->has_error = !statement->errors.empty();
+  statement->metrics = measure_definitions(snapshot, definitions, radon_scores, halstead_by_start,
+                                           statement->has_error ? nullptr : &sloc);
   std::vector<const HalsteadPartial*> parts;
   for (const HalsteadStatement& part : halstead)
     parts.push_back(&part.module);
@@ -163,7 +178,20 @@ std::shared_ptr<IncrementalAnalyzer::Statement> analyze_statement(const Snapshot
     definition.node = TSNode{};
   }
   statement->definitions = std::move(definitions);
+  for (SyntaxProblem& error : statement->errors) {
+    error.range.start -= base;
+    error.range.end -= base;
+  }
   return statement;
+}
+
+// The definition node at `range`, searched from the span's statement that holds it: searching
+// from the root would scan all of the module's statements for every definition.
+TSNode find_definition_node(const Span& span, ByteRange range) {
+  for (TSNode node : span.nodes)
+    if (start_byte(node) <= range.start && range.end <= end_byte(node))
+      return ts_node_descendant_for_byte_range(node, range.start, range.end);
+  return TSNode{};
 }
 
 // Appends a statement's definitions to the model at its place in this snapshot.
@@ -171,16 +199,19 @@ void place_definitions(const IncrementalAnalyzer::Statement& statement, const Sp
                        const Snapshot& snapshot, ModuleModel& model) {
   const int base = static_cast<int>(model.definitions.size());
   const int64_t line_start = static_cast<int64_t>(snapshot.lines().line_start(span.first_line));
-  TSNode root = snapshot.root();
   for (Definition definition : statement.definitions) {
     shift_definition(definition, line_start, span.first_line);
     if (definition.parent >= 0)
       definition.parent += base;
     for (int& child : definition.children)
       child += base;
-    definition.node = ts_node_descendant_for_byte_range(root, definition.definition.start,
-                                                        definition.definition.end);
+    definition.node = find_definition_node(span, definition.definition);
     model.definitions.push_back(std::move(definition));
+  }
+  for (SyntaxProblem error : statement.errors) {
+    error.range.start += static_cast<uint32_t>(line_start);
+    error.range.end += static_cast<uint32_t>(line_start);
+    model.errors.push_back(std::move(error));
   }
 }
 
@@ -194,6 +225,28 @@ void add_raw(RawMetrics& total, const RawMetrics& part) {
 }
 
 } // namespace
+
+std::optional<std::vector<std::string>>
+IncrementalAnalyzer::module_all(const Snapshot& snapshot, const std::vector<Span>& spans) {
+  // `__all__` comes from the statements that assign it; cooking a long list of names on every
+  // keystroke would cost more than the rest of the analysis, so it is kept while they stay.
+  std::string key;
+  for (const Span& span : spans) {
+    const std::string_view text = node_text(snapshot.text(), span.nodes.front());
+    if (text.substr(0, 7) == "__all__") {
+      key.append(text);
+      key.push_back('\0');
+    }
+  }
+  if (key != all_key_ || !all_known_) {
+    ModuleModel described;
+    describe_module(snapshot, described);
+    all_ = std::move(described.all);
+    all_key_ = std::move(key);
+    all_known_ = true;
+  }
+  return all_;
+}
 
 IncrementalAnalyzer::IncrementalAnalyzer() = default;
 IncrementalAnalyzer::~IncrementalAnalyzer() = default;
@@ -214,7 +267,8 @@ FileAnalysis IncrementalAnalyzer::analyze(std::shared_ptr<const Snapshot> snapsh
 
   FileAnalysis analysis;
   analysis.snapshot = snapshot;
-  describe_module(*snapshot, analysis.model);
+  analysis.model.docstring = docstring_of_block(snapshot->text(), snapshot->root());
+  analysis.model.all = module_all(*snapshot, *spans);
   std::unordered_map<std::string, StatementPtr> kept;
   std::vector<StatementPtr> used; // Owns every statement halstead_parts points into.
   std::vector<const HalsteadPartial*> halstead_parts;
@@ -245,7 +299,10 @@ FileAnalysis IncrementalAnalyzer::analyze(std::shared_ptr<const Snapshot> snapsh
     halstead_parts.push_back(&statement->halstead);
     add_raw(raw, statement->raw);
     cyclomatic += statement->cyclomatic;
-    kept.emplace(std::move(key), statement); // Equal statements (two `pass`) share one entry.
+    // Equal statements (two `pass`) share one entry. A statement with a syntax error is not
+    // kept: how tree-sitter recovers from an error can depend on what surrounds it.
+    if (!statement->has_error)
+      kept.emplace(std::move(key), statement);
     used.push_back(std::move(statement));
   }
   const std::optional<int> trailing =

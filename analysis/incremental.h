@@ -12,8 +12,10 @@
 #include "analysis/analyzer.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace docent::analysis {
 
@@ -33,11 +35,20 @@ public:
   size_t last_computed() const { return last_computed_; }
   size_t last_reused() const { return last_reused_; }
 
-  // One top-level statement's share of the analysis (defined in incremental.cpp).
+  // One top-level statement's share of the analysis, and where a statement stands in a
+  // snapshot (both defined in incremental.cpp).
   struct Statement;
+  struct Span;
 
 private:
+  // The module's `__all__`, recomputed only when a statement assigning it changes.
+  std::optional<std::vector<std::string>> module_all(const Snapshot& snapshot,
+                                                     const std::vector<Span>& spans);
+
   std::unordered_map<std::string, std::shared_ptr<const Statement>> statements_;
+  std::string all_key_;
+  std::optional<std::vector<std::string>> all_;
+  bool all_known_ = false;
   size_t last_computed_ = 0;
   size_t last_reused_ = 0;
 };

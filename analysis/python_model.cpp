@@ -159,8 +159,11 @@ public:
     collect_module_all(root);
   }
 
-  // The definitions of one top-level statement, as build() would list them.
-  void build_statement(TSNode statement) { visit(statement, -1); }
+  // The definitions and syntax errors of one top-level statement, as build() would list them.
+  void build_statement(TSNode statement) {
+    collect_errors(statement);
+    visit(statement, -1);
+  }
 
 private:
   void visit_children(TSNode node, int parent) {
@@ -387,10 +390,13 @@ private:
 
   void collect_module_all(TSNode root) {
     for_each_named_child(root, [&](TSNode statement) {
+      // A cheap test first: this runs over every top-level statement on each keystroke.
+      if (kind_of(statement) != NodeKind::ExpressionStatement ||
+          node_text(source_, statement).substr(0, 7) != "__all__")
+        return;
       TSNode assignment = ts_node_named_child(statement, 0);
       const NodeKind kind = kind_of(assignment);
-      if (kind_of(statement) != NodeKind::ExpressionStatement ||
-          (kind != NodeKind::Assignment && kind != NodeKind::AugmentedAssignment))
+      if (kind != NodeKind::Assignment && kind != NodeKind::AugmentedAssignment)
         return;
       if (text_of(source_, field(assignment, "left")) != "__all__")
         return;
@@ -438,10 +444,10 @@ std::optional<Docstring> docstring_of_block(std::string_view source, TSNode bloc
   return docstring_from_literal(source, literal);
 }
 
-std::vector<Definition> definitions_in_statement(const Snapshot& snapshot, TSNode statement) {
+ModuleModel model_of_statement(const Snapshot& snapshot, TSNode statement) {
   ModuleModel model;
   ModelBuilder(snapshot, model).build_statement(statement);
-  return std::move(model.definitions);
+  return model;
 }
 
 void describe_module(const Snapshot& snapshot, ModuleModel& model) {

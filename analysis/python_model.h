@@ -103,10 +103,11 @@ struct ModuleModel {
 ModuleModel build_module_model(const Snapshot& snapshot);
 
 // Pieces of build_module_model() for incremental analysis (see analysis/incremental.h):
-// the definitions inside one top-level statement (parents relative to the returned list, -1
-// for the statement's own top-level definitions); the module's docstring and `__all__`; and
-// moving a definition's ranges and lines (its `node` is left as it was).
-std::vector<Definition> definitions_in_statement(const Snapshot& snapshot, TSNode statement);
+// the definitions and syntax errors inside one top-level statement (parents relative to the
+// returned list, -1 for the statement's own top-level definitions; no docstring or __all__);
+// the module's docstring and `__all__`; and moving a definition's ranges and lines (its
+// `node` is left as it was).
+ModuleModel model_of_statement(const Snapshot& snapshot, TSNode statement);
 void describe_module(const Snapshot& snapshot, ModuleModel& model);
 void shift_definition(Definition& definition, int64_t byte_delta, int64_t line_delta);
 
