@@ -3,6 +3,7 @@
 #include "analysis/document.h"
 
 #include <cstring>
+#include <unordered_map>
 #include <vector>
 
 namespace docent::analysis {
@@ -48,6 +49,21 @@ NodeKind kind_of(TSNode node) {
   if (symbol == static_cast<TSSymbol>(-1)) // ts_builtin_sym_error
     return NodeKind::Error;
   return symbol < table.size() ? table[symbol] : NodeKind::Other;
+}
+
+TSFieldId field_id(std::string_view name) {
+  static const std::unordered_map<std::string_view, TSFieldId> ids = [] {
+    std::unordered_map<std::string_view, TSFieldId> table;
+    const TSLanguage* language = tree_sitter_python();
+    const uint32_t count = ts_language_field_count(language);
+    for (uint32_t id = 1; id <= count; ++id)
+      if (const char* field_name =
+              ts_language_field_name_for_id(language, static_cast<TSFieldId>(id)))
+        table.emplace(field_name, static_cast<TSFieldId>(id));
+    return table;
+  }();
+  const auto found = ids.find(name);
+  return found == ids.end() ? 0 : found->second;
 }
 
 uint32_t last_line(TSNode node) {

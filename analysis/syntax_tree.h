@@ -143,8 +143,11 @@ inline uint32_t end_byte(TSNode node) {
 inline std::string_view node_text(std::string_view source, TSNode node) {
   return source.substr(start_byte(node), end_byte(node) - start_byte(node));
 }
+// The grammar's id of a field name (0 if there is none), looked up in a table built once:
+// tree-sitter's own lookup compares the name with every field name of the grammar.
+TSFieldId field_id(std::string_view name);
 inline TSNode field(TSNode node, std::string_view name) {
-  return ts_node_child_by_field_name(node, name.data(), static_cast<uint32_t>(name.size()));
+  return ts_node_child_by_field_id(node, field_id(name));
 }
 // 1-based line of a node's first byte (tree rows are LSP lines; see document.h).
 inline uint32_t first_line(TSNode node) {
