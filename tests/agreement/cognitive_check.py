@@ -15,7 +15,7 @@ alone from docent's reading, change the value. The same walk gives the block nes
 is checked against docent's max_nesting_depth.
 
 Usage (Debian's /usr/bin/python3, where the package is installed):
-  python3 tests/agreement/cognitive_check.py [--build-dir build] [--root /usr/lib/python3.11]
+  python3 tests/agreement/cognitive_check.py [--build-dir build/release] [--root /usr/lib/python3.11]
                                              [--examples N]
 """
 
@@ -390,7 +390,7 @@ def python_files(root):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--build-dir", default=os.path.join(
-        os.path.dirname(os.path.abspath(__file__)), "..", "..", "build"))
+        os.path.dirname(os.path.abspath(__file__)), "..", "..", "build", "release"))
     parser.add_argument("--root", default="/usr/lib/python3.11")
     parser.add_argument("--examples", type=int, default=0,
                         help="print up to N differing functions per class")

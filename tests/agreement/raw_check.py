@@ -29,7 +29,7 @@ The tool reads file paths on stdin, one per line, and prints for each
       }
     }
 
-built with: g++ -std=c++17 -O2 -I. driver.cpp build/analysis/libdocent_analysis.a
+built with: g++ -std=c++17 -O2 -I. driver.cpp build/release/analysis/libdocent_analysis.a build/release/third_party/libtree_sitter_python.a -ltree-sitter
 
 radon is run in-process, reading files as its CLI does (text mode, UTF-8, universal newlines).
 Files radon cannot analyze (SyntaxError, undecodable bytes) must be errors for the tool too.
