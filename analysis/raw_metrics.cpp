@@ -259,25 +259,10 @@ private:
   std::vector<bool>* sloc_lines_ = nullptr;
 };
 
-// is_valid_utf8() with a fast path for ASCII, which is nearly all of any Python source.
-bool is_valid_utf8_text(std::string_view text) {
-  for (size_t i = 0; i < text.size();) {
-    if (static_cast<unsigned char>(text[i]) < 0x80) {
-      ++i;
-      continue;
-    }
-    const size_t length = utf8_sequence_length(text, i);
-    if (length == 0)
-      return false;
-    i += length;
-  }
-  return true;
-}
-
 } // namespace
 
 std::optional<RawMetrics> compute_raw_metrics(std::string_view source) {
-  if (!is_valid_utf8_text(source))
+  if (!is_valid_utf8(source))
     return std::nullopt;
   return RawAnalyzer(source).run();
 }
@@ -285,7 +270,7 @@ std::optional<RawMetrics> compute_raw_metrics(std::string_view source) {
 std::optional<RawMetrics> compute_raw_metrics(std::string_view source,
                                               std::vector<bool>& sloc_lines) {
   sloc_lines.clear();
-  if (!is_valid_utf8_text(source))
+  if (!is_valid_utf8(source))
     return std::nullopt;
   return RawAnalyzer(source).run(&sloc_lines);
 }

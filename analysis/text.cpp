@@ -41,6 +41,10 @@ size_t utf8_sequence_length(std::string_view text, size_t i) {
 
 bool is_valid_utf8(std::string_view text) {
   for (size_t i = 0; i < text.size();) {
+    if (static_cast<unsigned char>(text[i]) < 0x80) { // ASCII: nearly all of any Python source.
+      ++i;
+      continue;
+    }
     const size_t n = utf8_sequence_length(text, i);
     if (n == 0)
       return false;
