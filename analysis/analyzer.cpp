@@ -60,11 +60,11 @@ int count_marked(const std::vector<bool>& marks, size_t begin, size_t end) {
 }
 
 DefinitionMetrics function_metrics(const Snapshot& snapshot, const Definition& definition,
-                                   int radon_score) {
+                                   TSNode node, int radon_score) {
   DefinitionMetrics metrics;
   metrics.cyclomatic = radon_score;
-  metrics.mccabe = mccabe_complexity(definition.node);
-  const CognitiveMetrics cognitive = cognitive_metrics(snapshot.text(), definition.node);
+  metrics.mccabe = mccabe_complexity(node);
+  const CognitiveMetrics cognitive = cognitive_metrics(snapshot.text(), node);
   metrics.cognitive = cognitive.cognitive;
   metrics.max_nesting = cognitive.max_nesting;
   metrics.params = parameter_count(definition);
@@ -89,11 +89,10 @@ ModuleMetrics module_metrics(std::optional<RawMetrics> raw, const HalsteadReport
   return module;
 }
 
-std::vector<DefinitionMetrics> measure_definitions(const Snapshot& snapshot,
-                                                   const std::vector<Definition>& definitions,
-                                                   const std::vector<int>& radon_scores,
-                                                   const HalsteadLookup& halstead,
-                                                   const SlocLines* sloc) {
+std::vector<DefinitionMetrics>
+measure_definitions(const Snapshot& snapshot, const std::vector<Definition>& definitions,
+                    const std::vector<TSNode>& nodes, const std::vector<int>& radon_scores,
+                    const HalsteadLookup& halstead, const SlocLines* sloc) {
   std::vector<DefinitionMetrics> measured(definitions.size());
   // Children come after their parents, so a reverse pass sees methods before their class.
   for (size_t i = definitions.size(); i-- > 0;) {
@@ -110,7 +109,7 @@ std::vector<DefinitionMetrics> measure_definitions(const Snapshot& snapshot,
       }
       metrics.cyclomatic = average_class_complexity(radon_scores[i], methods);
     } else {
-      metrics = function_metrics(snapshot, definition, radon_scores[i]);
+      metrics = function_metrics(snapshot, definition, nodes[i], radon_scores[i]);
     }
     metrics.rank = radon_rank(metrics.cyclomatic);
     metrics.loc = static_cast<int>(definition.end_line - definition.line + 1);
@@ -119,7 +118,7 @@ std::vector<DefinitionMetrics> measure_definitions(const Snapshot& snapshot,
                                   definition.end_line - sloc->first_line);
     else if (auto raw = compute_raw_metrics(definition_lines(snapshot, definition)))
       metrics.sloc = raw->sloc;
-    if (auto found = halstead.find(start_byte(definition.node)); found != halstead.end())
+    if (auto found = halstead.find(start_byte(nodes[i])); found != halstead.end())
       metrics.halstead = *found->second;
   }
   return measured;
@@ -128,10 +127,11 @@ std::vector<DefinitionMetrics> measure_definitions(const Snapshot& snapshot,
 FileAnalysis analyze(std::shared_ptr<const Snapshot> snapshot) {
   FileAnalysis analysis;
   analysis.snapshot = snapshot;
-  analysis.model = build_module_model(*snapshot);
+  std::vector<TSNode> nodes;
+  analysis.model = build_module_model(*snapshot, &nodes);
   const ModuleModel& model = analysis.model;
   const HalsteadResult halstead = compute_halstead(snapshot->text(), snapshot->root());
-  const std::vector<int> radon_scores = radon_complexities(model);
+  const std::vector<int> radon_scores = radon_complexities(model.definitions, nodes);
   SlocLines sloc;
   const std::optional<RawMetrics> raw = compute_raw_metrics(snapshot->text(), sloc.marks);
   analysis.module = module_metrics(raw, halstead.module,
@@ -142,7 +142,7 @@ FileAnalysis analyze(std::shared_ptr<const Snapshot> snapshot) {
   HalsteadLookup halstead_by_start;
   for (const auto& [start, report] : halstead.definitions)
     halstead_by_start.emplace(start, &report);
-  analysis.definitions = measure_definitions(*snapshot, model.definitions, radon_scores,
+  analysis.definitions = measure_definitions(*snapshot, model.definitions, nodes, radon_scores,
                                              halstead_by_start, count_sloc_lines ? &sloc : nullptr);
   return analysis;
 }

@@ -60,13 +60,12 @@ struct SlocLines {
   size_t first_line = 0; // 0-based line of marks[0].
 };
 // Metrics of each of `definitions` (a model's list: parents before children, `children`
-// indexing the same list). radon_scores come from radon_complexities(); without `sloc` each
-// definition's lines are tokenized on their own.
-std::vector<DefinitionMetrics> measure_definitions(const Snapshot& snapshot,
-                                                   const std::vector<Definition>& definitions,
-                                                   const std::vector<int>& radon_scores,
-                                                   const HalsteadLookup& halstead,
-                                                   const SlocLines* sloc);
+// indexing the same list), whose nodes are `nodes`. radon_scores come from
+// radon_complexities(); without `sloc` each definition's lines are tokenized on their own.
+std::vector<DefinitionMetrics>
+measure_definitions(const Snapshot& snapshot, const std::vector<Definition>& definitions,
+                    const std::vector<TSNode>& nodes, const std::vector<int>& radon_scores,
+                    const HalsteadLookup& halstead, const SlocLines* sloc);
 
 // radon's mi_compute and mi_rank.
 double maintainability_index(double halstead_volume, int complexity, int lloc,

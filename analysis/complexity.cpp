@@ -117,16 +117,13 @@ int radon_function_complexity(TSNode function_definition) {
   return 1 + radon_decisions_in_body(function_definition);
 }
 
-std::vector<int> radon_complexities(const ModuleModel& model) {
-  return radon_complexities(model.definitions);
-}
-
-std::vector<int> radon_complexities(const std::vector<Definition>& definitions) {
+std::vector<int> radon_complexities(const std::vector<Definition>& definitions,
+                                    const std::vector<TSNode>& nodes) {
   std::vector<int> scores(definitions.size(), 1);
   // Children follow their parents, so a reverse pass has every method's score before its class.
   for (size_t i = definitions.size(); i-- > 0;) {
     const Definition& definition = definitions[i];
-    scores[i] = 1 + radon_decisions_in_body(definition.node);
+    scores[i] = 1 + radon_decisions_in_body(nodes[i]);
     if (definition.kind != DefinitionKind::Class)
       continue;
     for (int child : definition.children)
@@ -151,14 +148,6 @@ int radon_module_complexity(const ModuleModel& model, const std::vector<int>& sc
     if (model.definitions[i].parent == -1)
       total += scores[i] - 1; // Functions: their score; classes: their real score.
   return total;
-}
-
-RadonClassComplexity radon_class_complexity(const ModuleModel& model, int class_index) {
-  return radon_class_score(model, radon_complexities(model), class_index);
-}
-
-int radon_module_complexity(const ModuleModel& model, TSNode root) {
-  return radon_module_complexity(model, radon_complexities(model), root);
 }
 
 char radon_rank(int complexity) {

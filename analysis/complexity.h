@@ -19,16 +19,12 @@ struct RadonClassComplexity {
   int real = 1;     // 1 + decisions in the class body + the complexity of each method.
   int averaged = 1; // What `radon cc` reports: real / methods (+1 if several methods).
 };
-RadonClassComplexity radon_class_complexity(const ModuleModel& model, int class_index);
 
-// radon's ComplexityVisitor.total_complexity for a whole module, as radon's MI uses it.
-int radon_module_complexity(const ModuleModel& model, TSNode root);
-
-// The same numbers with each body walked once, for callers that need all of them: the radon
-// score of every definition (functions and methods: their complexity; classes: their real
-// complexity, which includes their methods'), then class and module scores from those.
-std::vector<int> radon_complexities(const ModuleModel& model);
-std::vector<int> radon_complexities(const std::vector<Definition>& definitions);
+// Every definition's radon score with each body walked once (functions and methods: their
+// complexity; classes: their real complexity, which includes their methods'), then class and
+// module scores from those. `nodes` are the definitions' nodes (build_module_model).
+std::vector<int> radon_complexities(const std::vector<Definition>& definitions,
+                                    const std::vector<TSNode>& nodes);
 // radon's class score from its real complexity: real / methods, +1 with several methods.
 int average_class_complexity(int real, int methods);
 RadonClassComplexity radon_class_score(const ModuleModel& model, const std::vector<int>& scores,

@@ -6,46 +6,60 @@
 #include "analysis/syntax_tree.h"
 
 #include <algorithm>
+#include <atomic>
+#include <cstring>
+#include <unordered_map>
 
 namespace docent::analysis {
 
 // One top-level statement's share of the module's analysis, with positions relative to the
-// statement: bytes from its first byte, lines from its first line.
+// statement: bytes from its first line's start, lines from its first line.
 struct IncrementalAnalyzer::Statement {
-  std::vector<Definition> definitions; // `node` is not valid: re-found when placed.
+  std::vector<Definition> definitions;
   std::vector<DefinitionMetrics> metrics;
   HalsteadPartial halstead;
   std::vector<SyntaxProblem> errors; // Ranges relative like the definitions'.
   RawMetrics raw;                    // radon's raw metrics of the statement's lines.
   int cyclomatic = 0;                // What the statement adds to radon's module total.
-  bool has_error = false;
+  bool has_error = false;            // Such a statement is never reused (see analyze()).
 };
 
-namespace {
-
-using StatementPtr = std::shared_ptr<const IncrementalAnalyzer::Statement>;
-
-} // namespace
-
-// A statement with the comments that share its lines; it owns whole lines.
-struct IncrementalAnalyzer::Span {
+// The top-level statements of a snapshot, each with the comments that share its lines; a
+// statement owns whole lines.
+struct IncrementalAnalyzer::StatementList {
+  struct Span {
+    uint32_t first_node = 0, node_count = 0; // Into `nodes`.
+    uint32_t first_line = 0, last_line = 0;  // 0-based.
+    uint32_t begin = 0, end = 0;             // Bytes of its lines, the last line's break excluded.
+  };
   std::vector<TSNode> nodes;
-  uint32_t first_line = 0; // 0-based.
-  uint32_t last_line = 0;
+  std::vector<Span> spans;
+};
+
+// A statement of the last decomposable version and where it stood.
+struct IncrementalAnalyzer::Placed {
+  std::shared_ptr<const Statement> statement;
+  uint32_t begin = 0, end = 0; // As in StatementList::Span, in placed_snapshot_.
+  uint32_t first_line = 0;
+  uint32_t first_definition = 0; // Its first definition's index in placed_result_.
 };
 
 namespace {
 
-using Span = IncrementalAnalyzer::Span;
+using Statement = IncrementalAnalyzer::Statement;
+using StatementList = IncrementalAnalyzer::StatementList;
+using Span = StatementList::Span;
+using Placed = IncrementalAnalyzer::Placed;
+using StatementPtr = std::shared_ptr<const Statement>;
 
 // The top-level statements with their lines, or nothing if the file is not one this analysis
 // decomposes exactly. Syntax errors inside statements are fine; an error in the module's own
 // list of statements is not (the statements themselves are then in doubt).
-std::optional<std::vector<Span>> decomposable_statements(const Snapshot& snapshot) {
+std::optional<StatementList> decomposable_statements(const Snapshot& snapshot) {
   TSNode root = snapshot.root();
   if (ts_node_is_missing(root) || !has_only_newline_breaks(snapshot.text()))
     return std::nullopt;
-  std::vector<Span> spans;
+  StatementList list;
   bool ok = true;
   for_each_child(root, [&](TSNode node) {
     if (!ts_node_is_named(node))
@@ -53,19 +67,31 @@ std::optional<std::vector<Span>> decomposable_statements(const Snapshot& snapsho
     ok &= kind_of(node) != NodeKind::Error && !ts_node_is_missing(node);
     const uint32_t first = ts_node_start_point(node).row;
     const uint32_t last = last_line(node) - 1;
-    if (!spans.empty() && first <= spans.back().last_line) {
+    list.nodes.push_back(node);
+    if (!list.spans.empty() && first <= list.spans.back().last_line) {
       // A comment after a statement on its last line: radon counts the line once.
-      spans.back().nodes.push_back(node);
-      spans.back().last_line = std::max(spans.back().last_line, last);
+      Span& span = list.spans.back();
+      ++span.node_count;
+      span.last_line = std::max(span.last_line, last);
       return;
     }
     // A statement's tree depends on its indentation; a comment's share does not.
     ok &= ts_node_start_point(node).column == 0 || kind_of(node) == NodeKind::Comment;
-    spans.push_back(Span{{node}, first, last});
+    Span span;
+    span.first_node = static_cast<uint32_t>(list.nodes.size() - 1);
+    span.node_count = 1;
+    span.first_line = first;
+    span.last_line = last;
+    list.spans.push_back(span);
   });
   if (!ok)
     return std::nullopt;
-  return spans;
+  const LineIndex& lines = snapshot.lines();
+  for (Span& span : list.spans) {
+    span.begin = static_cast<uint32_t>(lines.line_start(span.first_line));
+    span.end = static_cast<uint32_t>(lines.line_content_end(span.last_line));
+  }
+  return list;
 }
 
 bool is_blank(std::string_view line) {
@@ -94,16 +120,17 @@ size_t radon_line_count(const Snapshot& snapshot) {
 
 // The union of Halstead partials of statements on shared lines (a statement and its comments,
 // or statements separated by `;`).
-HalsteadPartial merge_partials(const std::vector<const HalsteadPartial*>& parts) {
+HalsteadPartial merge_partials(const std::vector<HalsteadStatement>& parts) {
   if (parts.size() == 1)
-    return *parts.front();
+    return parts.front().module;
   HalsteadPartial merged;
-  for (const HalsteadPartial* part : parts) {
-    merged.N1 += part->N1;
-    merged.N2 += part->N2;
-    merged.identity_operands += part->identity_operands;
-    merged.operators.insert(merged.operators.end(), part->operators.begin(), part->operators.end());
-    merged.operands.insert(merged.operands.end(), part->operands.begin(), part->operands.end());
+  for (const HalsteadStatement& statement : parts) {
+    const HalsteadPartial& part = statement.module;
+    merged.N1 += part.N1;
+    merged.N2 += part.N2;
+    merged.identity_operands += part.identity_operands;
+    merged.operators.insert(merged.operators.end(), part.operators.begin(), part.operators.end());
+    merged.operands.insert(merged.operands.end(), part.operands.begin(), part.operands.end());
   }
   std::sort(merged.operators.begin(), merged.operators.end());
   merged.operators.erase(std::unique(merged.operators.begin(), merged.operators.end()),
@@ -114,56 +141,55 @@ HalsteadPartial merge_partials(const std::vector<const HalsteadPartial*>& parts)
   return merged;
 }
 
-// The text of a span's lines: what its analysis depends on, and its key for reuse.
-std::string_view span_text(const Snapshot& snapshot, const Span& span) {
-  const LineIndex& lines = snapshot.lines();
-  const size_t begin = lines.line_start(span.first_line);
-  return snapshot.text().substr(begin, lines.line_content_end(span.last_line) - begin);
+// The text of a statement's lines: what its analysis depends on, and how it is recognized.
+std::string_view text_of(const Snapshot& snapshot, uint32_t begin, uint32_t end) {
+  return snapshot.text().substr(begin, end - begin);
 }
 
-std::shared_ptr<IncrementalAnalyzer::Statement> analyze_statement(const Snapshot& snapshot,
-                                                                  const Span& span) {
-  auto statement = std::make_shared<IncrementalAnalyzer::Statement>();
+std::shared_ptr<Statement> analyze_statement(const Snapshot& snapshot, const StatementList& list,
+                                             const Span& span) {
+  auto statement = std::make_shared<Statement>();
   const std::string_view text = snapshot.text();
-  const uint32_t base = static_cast<uint32_t>(snapshot.lines().line_start(span.first_line));
   std::vector<Definition> definitions;
+  std::vector<TSNode> nodes;
   std::vector<HalsteadStatement> halstead;
   HalsteadLookup halstead_by_start;
   int outside_definitions = 0; // radon decisions of the span outside its definitions.
-  for (TSNode node : span.nodes) {
-    ModuleModel part = model_of_statement(snapshot, node);
+  for (uint32_t k = span.first_node; k < span.first_node + span.node_count; ++k) {
+    const TSNode node = list.nodes[k];
+    std::vector<TSNode> found_nodes;
+    ModuleModel part = model_of_statement(snapshot, node, &found_nodes);
     statement->errors.insert(statement->errors.end(), part.errors.begin(), part.errors.end());
-    std::vector<Definition>& found = part.definitions;
     const int offset = static_cast<int>(definitions.size());
-    for (Definition& definition : found) {
+    for (Definition& definition : part.definitions) {
       if (definition.parent >= 0)
         definition.parent += offset;
       for (int& child : definition.children)
         child += offset;
       definitions.push_back(std::move(definition));
     }
+    nodes.insert(nodes.end(), found_nodes.begin(), found_nodes.end());
     halstead.push_back(compute_halstead_statement(text, node));
     for (auto& [relative, report] : halstead.back().definitions)
       halstead_by_start.emplace(start_byte(node) + relative, &report);
     outside_definitions += radon_module_complexity(ModuleModel{}, {}, node) - 1;
   }
-  const std::vector<int> radon_scores = radon_complexities(definitions);
+  const std::vector<int> radon_scores = radon_complexities(definitions, nodes);
 
   SlocLines sloc;
   sloc.first_line = span.first_line;
-  std::optional<RawMetrics> raw = compute_raw_metrics(span_text(snapshot, span), sloc.marks);
+  std::optional<RawMetrics> raw =
+      compute_raw_metrics(text_of(snapshot, span.begin, span.end), sloc.marks);
   if (!raw)
     return nullptr;
   statement->raw = *raw;
   // analyze() counts SLOC lines only in files without errors; it tokenizes each definition
   // of a file with errors on its own, and so must this.
   statement->has_error = !statement->errors.empty();
-  statement->metrics = measure_definitions(snapshot, definitions, radon_scores, halstead_by_start,
-                                           statement->has_error ? nullptr : &sloc);
-  std::vector<const HalsteadPartial*> parts;
-  for (const HalsteadStatement& part : halstead)
-    parts.push_back(&part.module);
-  statement->halstead = merge_partials(parts);
+  statement->metrics =
+      measure_definitions(snapshot, definitions, nodes, radon_scores, halstead_by_start,
+                          statement->has_error ? nullptr : &sloc);
+  statement->halstead = merge_partials(halstead);
 
   // radon's module total adds the decisions outside definitions and each top-level
   // definition's score less one.
@@ -172,46 +198,54 @@ std::shared_ptr<IncrementalAnalyzer::Statement> analyze_statement(const Snapshot
     if (definitions[i].parent == -1)
       statement->cyclomatic += radon_scores[i] - 1;
 
-  for (Definition& definition : definitions) {
-    shift_definition(definition, -static_cast<int64_t>(base),
+  for (Definition& definition : definitions)
+    shift_definition(definition, -static_cast<int64_t>(span.begin),
                      -static_cast<int64_t>(span.first_line));
-    definition.node = TSNode{};
-  }
   statement->definitions = std::move(definitions);
   for (SyntaxProblem& error : statement->errors) {
-    error.range.start -= base;
-    error.range.end -= base;
+    error.range.start -= span.begin;
+    error.range.end -= span.begin;
   }
   return statement;
 }
 
-// The definition node at `range`, searched from the span's statement that holds it: searching
-// from the root would scan all of the module's statements for every definition.
-TSNode find_definition_node(const Span& span, ByteRange range) {
-  for (TSNode node : span.nodes)
-    if (start_byte(node) <= range.start && range.end <= end_byte(node))
-      return ts_node_descendant_for_byte_range(node, range.start, range.end);
-  return TSNode{};
+// Moves `definition` by the given bytes, lines and places in the list of definitions.
+void relocate(Definition& definition, int64_t byte_delta, int64_t line_delta, int index_delta) {
+  if (byte_delta != 0 || line_delta != 0)
+    shift_definition(definition, byte_delta, line_delta);
+  if (index_delta == 0)
+    return;
+  if (definition.parent >= 0)
+    definition.parent += index_delta;
+  for (int& child : definition.children)
+    child += index_delta;
 }
 
-// Appends a statement's definitions to the model at its place in this snapshot.
-void place_definitions(const IncrementalAnalyzer::Statement& statement, const Span& span,
-                       const Snapshot& snapshot, ModuleModel& model) {
-  const int base = static_cast<int>(model.definitions.size());
-  const int64_t line_start = static_cast<int64_t>(snapshot.lines().line_start(span.first_line));
-  for (Definition definition : statement.definitions) {
-    shift_definition(definition, line_start, span.first_line);
-    if (definition.parent >= 0)
-      definition.parent += base;
-    for (int& child : definition.children)
-      child += base;
-    definition.node = find_definition_node(span, definition.definition);
-    model.definitions.push_back(std::move(definition));
+// Appends copies of a statement's definitions and errors to the model at its place `span`.
+void copy_definitions(const Statement& statement, const Span& span, ModuleModel& model) {
+  const int index_delta = static_cast<int>(model.definitions.size());
+  for (const Definition& definition : statement.definitions) {
+    model.definitions.push_back(definition);
+    relocate(model.definitions.back(), span.begin, span.first_line, index_delta);
   }
   for (SyntaxProblem error : statement.errors) {
-    error.range.start += static_cast<uint32_t>(line_start);
-    error.range.end += static_cast<uint32_t>(line_start);
+    error.range.start += span.begin;
+    error.range.end += span.begin;
     model.errors.push_back(std::move(error));
+  }
+}
+
+// Moves a kept statement's definitions out of the previous result's list, from where it
+// stood (`placed`) to `span`.
+void move_definitions(std::vector<Definition>& previous, const Placed& placed, size_t count,
+                      const Span& span, ModuleModel& model) {
+  const int64_t byte_delta = static_cast<int64_t>(span.begin) - placed.begin;
+  const int64_t line_delta = static_cast<int64_t>(span.first_line) - placed.first_line;
+  const int index_delta =
+      static_cast<int>(model.definitions.size()) - static_cast<int>(placed.first_definition);
+  for (size_t i = placed.first_definition; i < placed.first_definition + count; ++i) {
+    model.definitions.push_back(std::move(previous[i]));
+    relocate(model.definitions.back(), byte_delta, line_delta, index_delta);
   }
 }
 
@@ -226,13 +260,13 @@ void add_raw(RawMetrics& total, const RawMetrics& part) {
 
 } // namespace
 
-std::optional<std::vector<std::string>>
-IncrementalAnalyzer::module_all(const Snapshot& snapshot, const std::vector<Span>& spans) {
+std::optional<std::vector<std::string>> IncrementalAnalyzer::module_all(const Snapshot& snapshot,
+                                                                        const StatementList& list) {
   // `__all__` comes from the statements that assign it; cooking a long list of names on every
   // keystroke would cost more than the rest of the analysis, so it is kept while they stay.
   std::string key;
-  for (const Span& span : spans) {
-    const std::string_view text = node_text(snapshot.text(), span.nodes.front());
+  for (const Span& span : list.spans) {
+    const std::string_view text = text_of(snapshot, span.begin, span.end);
     if (text.substr(0, 7) == "__all__") {
       key.append(text);
       key.push_back('\0');
@@ -248,71 +282,137 @@ IncrementalAnalyzer::module_all(const Snapshot& snapshot, const std::vector<Span
   return all_;
 }
 
+std::vector<int> IncrementalAnalyzer::match_statements(const Snapshot& snapshot,
+                                                       const StatementList& list) const {
+  const std::vector<Span>& spans = list.spans;
+  std::vector<int> matches(spans.size(), -1);
+  if (!placed_snapshot_)
+    return matches;
+  auto same = [&](size_t now, size_t before) {
+    const Placed& placed = placed_[before];
+    return !placed.statement->has_error && text_of(snapshot, spans[now].begin, spans[now].end) ==
+                                               text_of(*placed_snapshot_, placed.begin, placed.end);
+  };
+  // An edit changes one run of statements: match from the front, then from the back.
+  size_t front = 0;
+  while (front < spans.size() && front < placed_.size() && same(front, front)) {
+    matches[front] = static_cast<int>(front);
+    ++front;
+  }
+  size_t back_now = spans.size(), back_before = placed_.size();
+  while (back_now > front && back_before > front && same(back_now - 1, back_before - 1)) {
+    --back_now;
+    --back_before;
+    matches[back_now] = static_cast<int>(back_before);
+  }
+  if (back_now == front)
+    return matches;
+  // Statements moved or duplicated inside the changed run (a paste, an undo).
+  std::unordered_multimap<std::string_view, size_t> by_text;
+  for (size_t before = front; before < back_before; ++before)
+    if (!placed_[before].statement->has_error)
+      by_text.emplace(text_of(*placed_snapshot_, placed_[before].begin, placed_[before].end),
+                      before);
+  for (size_t now = front; now < back_now; ++now) {
+    auto found = by_text.find(text_of(snapshot, spans[now].begin, spans[now].end));
+    if (found != by_text.end())
+      matches[now] = static_cast<int>(found->second);
+  }
+  return matches;
+}
+
+std::shared_ptr<FileAnalysis> IncrementalAnalyzer::take_unshared_result() {
+  std::shared_ptr<FileAnalysis> result = std::move(placed_result_);
+  if (!result || result.use_count() != 1)
+    return nullptr;
+  // Whoever held it last released it with a release decrement; see its writes before ours.
+  std::atomic_thread_fence(std::memory_order_acquire);
+  return result;
+}
+
+std::shared_ptr<const FileAnalysis>
+IncrementalAnalyzer::whole_file(std::shared_ptr<const Snapshot> snapshot) {
+  // The statements of the last decomposable version stay: a typo that breaks the file is
+  // usually fixed by the next keystroke, which can then reuse them.
+  last_computed_ = last_reused_ = 0;
+  placed_result_.reset();
+  return std::make_shared<const FileAnalysis>(docent::analysis::analyze(std::move(snapshot)));
+}
+
 IncrementalAnalyzer::IncrementalAnalyzer() = default;
 IncrementalAnalyzer::~IncrementalAnalyzer() = default;
 IncrementalAnalyzer::IncrementalAnalyzer(IncrementalAnalyzer&&) noexcept = default;
 IncrementalAnalyzer& IncrementalAnalyzer::operator=(IncrementalAnalyzer&&) noexcept = default;
 
-FileAnalysis IncrementalAnalyzer::analyze(std::shared_ptr<const Snapshot> snapshot) {
+std::shared_ptr<const FileAnalysis>
+IncrementalAnalyzer::analyze(std::shared_ptr<const Snapshot> snapshot) {
   last_computed_ = last_reused_ = 0;
-  // The statements of the last decomposable version stay: a typo that breaks the file
-  // is usually fixed by the next keystroke, which can then reuse them.
-  auto whole_file = [&] {
-    last_computed_ = last_reused_ = 0;
-    return docent::analysis::analyze(snapshot);
-  };
-  const std::optional<std::vector<Span>> spans = decomposable_statements(*snapshot);
-  if (!spans)
-    return whole_file();
+  const std::optional<StatementList> list = decomposable_statements(*snapshot);
+  if (!list)
+    return whole_file(snapshot);
+  const std::vector<int> matches = match_statements(*snapshot, *list);
+  std::vector<Definition> previous; // The last result's definitions, if they can be moved.
+  if (std::shared_ptr<FileAnalysis> unshared = take_unshared_result())
+    previous = std::move(unshared->model.definitions);
 
-  FileAnalysis analysis;
-  analysis.snapshot = snapshot;
-  analysis.model.docstring = docstring_of_block(snapshot->text(), snapshot->root());
-  analysis.model.all = module_all(*snapshot, *spans);
-  std::unordered_map<std::string, StatementPtr> kept;
-  std::vector<StatementPtr> used; // Owns every statement halstead_parts points into.
+  auto analysis = std::make_shared<FileAnalysis>();
+  analysis->snapshot = snapshot;
+  analysis->model.docstring = docstring_of_block(snapshot->text(), snapshot->root());
+  analysis->model.all = module_all(*snapshot, *list);
+  analysis->model.definitions.reserve(previous.size());
+  analysis->definitions.reserve(previous.size());
+  std::vector<Placed> placed;
+  placed.reserve(list->spans.size());
   std::vector<const HalsteadPartial*> halstead_parts;
+  halstead_parts.reserve(list->spans.size());
   RawMetrics raw;
   int cyclomatic = 1;
   size_t next_line = 0;
-  for (const Span& span : *spans) {
+  for (size_t k = 0; k < list->spans.size(); ++k) {
+    const Span& span = list->spans[k];
     std::optional<int> blank = blank_lines_between(*snapshot, next_line, span.first_line);
     if (!blank)
-      return whole_file();
+      return whole_file(snapshot);
     raw.blank += *blank;
     next_line = span.last_line + 1;
 
-    std::string key(span_text(*snapshot, span));
+    const uint32_t first_definition = static_cast<uint32_t>(analysis->model.definitions.size());
     StatementPtr statement;
-    if (auto found = statements_.find(key); found != statements_.end()) {
-      statement = found->second;
+    if (matches[k] >= 0) {
+      const Placed& before = placed_[matches[k]];
+      statement = before.statement;
+      if (!previous.empty())
+        move_definitions(previous, before, statement->definitions.size(), span, analysis->model);
+      else
+        copy_definitions(*statement, span, analysis->model);
       ++last_reused_;
     } else {
-      statement = analyze_statement(*snapshot, span);
+      statement = analyze_statement(*snapshot, *list, span);
       if (!statement)
-        return whole_file();
+        return whole_file(snapshot);
+      copy_definitions(*statement, span, analysis->model);
       ++last_computed_;
     }
-    place_definitions(*statement, span, *snapshot, analysis.model);
-    analysis.definitions.insert(analysis.definitions.end(), statement->metrics.begin(),
-                                statement->metrics.end());
+    analysis->definitions.insert(analysis->definitions.end(), statement->metrics.begin(),
+                                 statement->metrics.end());
     halstead_parts.push_back(&statement->halstead);
     add_raw(raw, statement->raw);
     cyclomatic += statement->cyclomatic;
-    // Equal statements (two `pass`) share one entry. A statement with a syntax error is not
-    // kept: how tree-sitter recovers from an error can depend on what surrounds it.
-    if (!statement->has_error)
-      kept.emplace(std::move(key), statement);
-    used.push_back(std::move(statement));
+    placed.push_back(
+        Placed{std::move(statement), span.begin, span.end, span.first_line, first_definition});
   }
   const std::optional<int> trailing =
       blank_lines_between(*snapshot, next_line, std::max(next_line, radon_line_count(*snapshot)));
   if (!trailing)
-    return whole_file();
+    return whole_file(snapshot);
   raw.blank += *trailing;
   raw.loc = raw.sloc + raw.blank + raw.multi + raw.single_comments;
-  analysis.module = module_metrics(raw, merge_halstead(halstead_parts), cyclomatic);
-  statements_ = std::move(kept); // Only the latest version's statements are worth keeping.
+  analysis->module = module_metrics(raw, merge_halstead(halstead_parts), cyclomatic);
+  // A statement with a syntax error is kept only for its place: how tree-sitter recovers
+  // from an error can depend on what surrounds it, so match_statements() never reuses it.
+  placed_ = std::move(placed);
+  placed_snapshot_ = std::move(snapshot);
+  placed_result_ = analysis;
   return analysis;
 }
 

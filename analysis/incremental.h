@@ -3,10 +3,12 @@
 // A module's metrics decompose over its top-level statements: each statement's definitions and
 // their metrics depend only on the statement's text, radon's raw counts and total complexity
 // are sums over statements, and Halstead's distinct-operand sets merge (halstead.h). So each
-// statement's share is kept, keyed by its text, and an edit inside one function costs about
-// the analysis of that function. Files where this does not hold exactly (syntax errors, two
-// statements on one line, line breaks that radon's str.splitlines() sees but LSP does not) go
-// through analyze() whole.
+// statement's share is kept, and an edit inside one function costs about the analysis of that
+// function. Unchanged statements are found by comparing texts from both ends of the statement
+// list (an edit changes a run of statements), so finding them costs a memcmp, not a hash of
+// the file. Files where the decomposition does not hold exactly (an error in the module's own
+// list of statements, two statements on one line, line breaks that radon's str.splitlines()
+// sees but LSP does not) go through analyze() whole.
 #pragma once
 
 #include "analysis/analyzer.h"
@@ -14,12 +16,12 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 namespace docent::analysis {
 
-// Thread-safety: one per document, used by one thread at a time.
+// Thread-safety: one per document, used by one thread at a time. The analyses it returns are
+// immutable and may be read from any thread.
 class IncrementalAnalyzer {
 public:
   IncrementalAnalyzer();
@@ -27,25 +29,35 @@ public:
   IncrementalAnalyzer(IncrementalAnalyzer&&) noexcept;
   IncrementalAnalyzer& operator=(IncrementalAnalyzer&&) noexcept;
 
-  // The same result as analyze(snapshot), reusing the statements of the previous call.
-  FileAnalysis analyze(std::shared_ptr<const Snapshot> snapshot);
+  // The same result as analyze(snapshot), reusing the statements of earlier calls. If the
+  // caller has let go of the previous result, its definitions are moved into the new one
+  // instead of being copied (copy-on-write): keep only the newest analysis of a document.
+  std::shared_ptr<const FileAnalysis> analyze(std::shared_ptr<const Snapshot> snapshot);
 
   // How many top-level statements the last call analyzed anew and reused (for tests and
   // benchmarks); both 0 after a whole-file analysis.
   size_t last_computed() const { return last_computed_; }
   size_t last_reused() const { return last_reused_; }
 
-  // One top-level statement's share of the analysis, and where a statement stands in a
-  // snapshot (both defined in incremental.cpp).
+  // One top-level statement's share of the analysis, where a statement stands in a snapshot,
+  // and where a kept statement stood in the last result (defined in incremental.cpp).
   struct Statement;
-  struct Span;
+  struct StatementList;
+  struct Placed;
 
 private:
+  std::shared_ptr<const FileAnalysis> whole_file(std::shared_ptr<const Snapshot> snapshot);
+  // For each statement of `list`, the index of the kept statement with the same text, or -1.
+  std::vector<int> match_statements(const Snapshot& snapshot, const StatementList& list) const;
   // The module's `__all__`, recomputed only when a statement assigning it changes.
   std::optional<std::vector<std::string>> module_all(const Snapshot& snapshot,
-                                                     const std::vector<Span>& spans);
+                                                     const StatementList& list);
+  // The previous result if nobody else holds it any more (its definitions can then be moved).
+  std::shared_ptr<FileAnalysis> take_unshared_result();
 
-  std::unordered_map<std::string, std::shared_ptr<const Statement>> statements_;
+  std::vector<Placed> placed_; // The statements of the last decomposable version...
+  std::shared_ptr<const Snapshot> placed_snapshot_; // ...whose text they were matched in...
+  std::shared_ptr<FileAnalysis> placed_result_;     // ...and its analysis, if the last result.
   std::string all_key_;
   std::optional<std::vector<std::string>> all_;
   bool all_known_ = false;

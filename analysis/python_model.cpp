@@ -165,6 +165,9 @@ public:
     visit(statement, -1);
   }
 
+  // The definition nodes found so far, parallel to the model's definitions.
+  std::vector<TSNode> take_nodes() { return std::move(nodes_); }
+
 private:
   void visit_children(TSNode node, int parent) {
     for_each_child(node, [&](TSNode child) {
@@ -238,7 +241,7 @@ private:
     const int index = static_cast<int>(model_.definitions.size());
     model_.definitions.emplace_back();
     Definition& definition = model_.definitions.back();
-    definition.node = node;
+    nodes_.push_back(node);
     definition.parent = parent;
     definition.whole = range_of(outer);
     definition.definition = range_of(node);
@@ -339,7 +342,7 @@ private:
       const Definition& init = model_.definitions[child];
       if (init.kind == DefinitionKind::Method && init.name == "__init__" &&
           !init.parameters.empty())
-        collect_init_attributes(cls, init.node, init.parameters.front().name);
+        collect_init_attributes(cls, nodes_[child], init.parameters.front().name);
     }
   }
 
@@ -433,6 +436,7 @@ private:
 
   std::string_view source_;
   ModuleModel& model_;
+  std::vector<TSNode> nodes_; // Parallel to model_.definitions.
 };
 
 } // namespace
@@ -444,9 +448,13 @@ std::optional<Docstring> docstring_of_block(std::string_view source, TSNode bloc
   return docstring_from_literal(source, literal);
 }
 
-ModuleModel model_of_statement(const Snapshot& snapshot, TSNode statement) {
+ModuleModel model_of_statement(const Snapshot& snapshot, TSNode statement,
+                               std::vector<TSNode>* nodes) {
   ModuleModel model;
-  ModelBuilder(snapshot, model).build_statement(statement);
+  ModelBuilder builder(snapshot, model);
+  builder.build_statement(statement);
+  if (nodes != nullptr)
+    *nodes = builder.take_nodes();
   return model;
 }
 
@@ -480,10 +488,20 @@ void shift_definition(Definition& definition, int64_t byte_delta, int64_t line_d
   definition.end_line = static_cast<uint32_t>(definition.end_line + line_delta);
 }
 
-ModuleModel build_module_model(const Snapshot& snapshot) {
+ModuleModel build_module_model(const Snapshot& snapshot, std::vector<TSNode>* nodes) {
   ModuleModel model;
-  ModelBuilder(snapshot, model).build(snapshot.root());
+  ModelBuilder builder(snapshot, model);
+  builder.build(snapshot.root());
+  if (nodes != nullptr)
+    *nodes = builder.take_nodes();
   return model;
+}
+
+TSNode definition_node(const Snapshot& snapshot, const Definition& definition) {
+  const ByteRange range = definition.definition;
+  // The smallest node spanning the range: its own children each span less.
+  TSNode node = ts_node_descendant_for_byte_range(snapshot.root(), range.start, range.end);
+  return is_definition(kind_of(node)) ? node : TSNode{};
 }
 
 } // namespace docent::analysis

@@ -66,7 +66,6 @@ struct Definition {
   int parent = -1;      // Index of the enclosing definition, -1 at module level.
   std::vector<int> children;
 
-  TSNode node;           // function_definition / class_definition (decorators excluded).
   ByteRange whole;       // Including decorators.
   ByteRange definition;  // From `def`/`class` (or `async`) to the end of the body.
   ByteRange name_range;  // The name identifier.
@@ -100,14 +99,22 @@ struct ModuleModel {
   std::vector<SyntaxProblem> errors;
 };
 
-ModuleModel build_module_model(const Snapshot& snapshot);
+// With `nodes`, also each definition's function_definition / class_definition node (decorators
+// excluded), parallel to the model's definitions. A Definition holds no node: it outlives the
+// tree (incremental analysis moves definitions from one snapshot's analysis to the next).
+ModuleModel build_module_model(const Snapshot& snapshot, std::vector<TSNode>* nodes = nullptr);
+
+// The function_definition / class_definition node of `definition` in the snapshot it was built
+// from (a descent from the root).
+TSNode definition_node(const Snapshot& snapshot, const Definition& definition);
 
 // Pieces of build_module_model() for incremental analysis (see analysis/incremental.h):
 // the definitions and syntax errors inside one top-level statement (parents relative to the
 // returned list, -1 for the statement's own top-level definitions; no docstring or __all__);
 // the module's docstring and `__all__`; and moving a definition's ranges and lines (its
 // `node` is left as it was).
-ModuleModel model_of_statement(const Snapshot& snapshot, TSNode statement);
+ModuleModel model_of_statement(const Snapshot& snapshot, TSNode statement,
+                               std::vector<TSNode>* nodes = nullptr);
 void describe_module(const Snapshot& snapshot, ModuleModel& model);
 void shift_definition(Definition& definition, int64_t byte_delta, int64_t line_delta);
 

@@ -99,13 +99,13 @@ void LineIndex::update(std::string_view new_text, size_t start, size_t old_end, 
   const size_t first = line_of(start > 0 ? start - 1 : 0);
   // Two lines on from the edit: that line's start and the break before it are bytes the edit
   // did not touch, so everything from there on only moves.
-  const size_t resume = line_of(old_end) + 2;
+  const size_t resume = std::min(line_of(old_end) + 2, starts_.size());
   const bool unchanged_tail = resume < starts_.size();
   const auto shift = [&](size_t offset) { return offset - old_end + new_end; };
   const size_t stop = unchanged_tail ? shift(starts_[resume]) : new_text.size();
 
-  std::vector<size_t> starts(starts_.begin(), starts_.begin() + first);
-  std::vector<size_t> ends(content_ends_.begin(), content_ends_.begin() + first);
+  // The lines from `first` up to the unchanged tail, found anew.
+  std::vector<size_t> starts, ends;
   size_t line_start = starts_[first];
   for (size_t i = line_start; i < stop; ++i) {
     if (new_text[i] != '\n' && new_text[i] != '\r')
@@ -116,17 +116,20 @@ void LineIndex::update(std::string_view new_text, size_t start, size_t old_end, 
       ++i;
     line_start = i + 1;
   }
-  if (unchanged_tail) {
-    for (size_t line = resume; line < starts_.size(); ++line) {
-      starts.push_back(shift(starts_[line]));
-      ends.push_back(shift(content_ends_[line]));
-    }
-  } else {
+  if (!unchanged_tail) {
     starts.push_back(line_start);
     ends.push_back(new_text.size());
   }
-  starts_ = std::move(starts);
-  content_ends_ = std::move(ends);
+  // Splice them in place of the old ones and move the tail: an edit costs a pass over the
+  // line offsets, with no allocation of the whole index.
+  const auto splice = [&](std::vector<size_t>& lines, const std::vector<size_t>& found) {
+    lines.erase(lines.begin() + first, lines.begin() + resume);
+    lines.insert(lines.begin() + first, found.begin(), found.end());
+    for (size_t line = first + found.size(); line < lines.size(); ++line)
+      lines[line] = shift(lines[line]);
+  };
+  splice(starts_, starts);
+  splice(content_ends_, ends);
   size_ = new_text.size();
 }
 

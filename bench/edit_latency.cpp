@@ -146,8 +146,9 @@ void timed_edit(const Scenario& scenario, Document& doc, IncrementalAnalyzer& an
   const double parse_ms = ms_since(start);
   const Clock::time_point analysis_start = Clock::now();
   const std::shared_ptr<const Snapshot> snapshot = doc.snapshot();
-  const FileAnalysis analysis =
-      scenario.incremental ? analyzer.analyze(snapshot) : analyze(snapshot);
+  const std::shared_ptr<const FileAnalysis> analysis =
+      scenario.incremental ? analyzer.analyze(snapshot)
+                           : std::make_shared<const FileAnalysis>(analyze(snapshot));
   const double analyze_ms = ms_since(analysis_start);
   samples.total_cpu.push_back(thread_cpu_ms() - cpu_start);
   samples.total.push_back(parse_ms + analyze_ms);

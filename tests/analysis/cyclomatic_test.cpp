@@ -12,15 +12,18 @@ namespace {
 
 std::string measured_lines(const std::string& source) {
   auto snapshot = parse_snapshot(source);
-  const ModuleModel model = build_module_model(*snapshot);
+  std::vector<TSNode> nodes;
+  const ModuleModel model = build_module_model(*snapshot, &nodes);
+  const std::vector<int> scores = radon_complexities(model.definitions, nodes);
   std::ostringstream out;
   for (size_t i = 0; i < model.definitions.size(); ++i) {
     const Definition& d = model.definitions[i];
     const bool is_class = d.kind == DefinitionKind::Class;
-    const int cc = is_class ? radon_class_complexity(model, static_cast<int>(i)).averaged
-                            : radon_function_complexity(d.node);
+    const int cc = is_class ? radon_class_score(model, scores, static_cast<int>(i)).averaged
+                            : radon_function_complexity(nodes[i]);
+    CHECK(ts_node_eq(definition_node(*snapshot, d), nodes[i]));
     out << d.line << ' ' << d.qualname << ' ' << to_string(d.kind) << ' ' << cc << ' '
-        << radon_rank(cc) << ' ' << (is_class ? "-" : std::to_string(mccabe_complexity(d.node)))
+        << radon_rank(cc) << ' ' << (is_class ? "-" : std::to_string(mccabe_complexity(nodes[i])))
         << '\n';
   }
   return out.str();
