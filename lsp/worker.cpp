@@ -6,20 +6,28 @@
 #include "analysis/incremental.h"
 #include "lsp/features.h"
 
+#include <malloc.h>
 #include <spdlog/spdlog.h>
 
 namespace docent::lsp {
 
 using namespace docent::analysis;
 
+// A document is hot (a tree, a parser and an incremental analyzer, ready for the next
+// keystroke) or cold (only its latest analysis, whose snapshot keeps the text but not the
+// tree). A tree takes about 25 times the memory of its text, so only the most recently
+// edited documents stay hot; a cold one is parsed again on its next edit.
 struct DocumentWorker::OpenDocument {
   OpenDocument(std::string uri_, std::string text, uint64_t budget)
-      : uri(std::move(uri_)), document(std::move(text), budget) {}
+      : uri(std::move(uri_)), document(std::make_unique<Document>(std::move(text), budget)) {}
+
+  bool hot() const { return document != nullptr; }
 
   std::string uri;
-  std::string path; // Empty for URIs that are not local files.
-  Document document;
+  std::string path;                   // Empty for URIs that are not local files.
+  std::unique_ptr<Document> document; // Null while cold.
   IncrementalAnalyzer analyzer;
+  uint64_t last_used = 0;                       // When it was last opened or edited (a counter).
   std::shared_ptr<const FileAnalysis> analysis; // Of `analyzed_version`.
   CheckConfig config;
   int64_t version = 0;           // Of the text in `document`.
@@ -35,6 +43,9 @@ namespace {
 
 // How often, at most, an edited document looks for changes to its pyproject.toml.
 constexpr auto kConfigRecheck = std::chrono::seconds(1);
+
+// How many documents keep their trees (see OpenDocument).
+constexpr size_t kHotDocuments = 8;
 
 // LSP clamps positions past the end; log it, since it means the client and the server
 // disagree about the text.
@@ -159,9 +170,7 @@ bool DocumentWorker::take_work(std::map<std::string, Inbox>& inboxes, std::deque
   };
   if (!has_work()) {
     // Idle work (finishing a cut-short parse, settling a tree) goes on without waiting.
-    const bool idle_pending = std::any_of(documents_.begin(), documents_.end(), [](auto& entry) {
-      return !entry.second->parsed || !entry.second->settled;
-    });
+    const bool idle_pending = idle_work_left_;
     if (!idle_pending) {
       if (std::optional<Clock::time_point> due = next_due())
         wake_.wait_until(lock, *due, has_work);
@@ -189,13 +198,15 @@ void DocumentWorker::run() {
       return;
     const int taken = static_cast<int>(inboxes.size() + queries.size()) + reconfigure_all;
     worker_editor_ = editor;
-    for (auto& [uri, inbox] : inboxes)
+    for (auto& [uri, inbox] : inboxes) {
       apply_inbox(uri, inbox);
+      cool_down(); // Opening a hundred files at once must not hold a hundred trees.
+    }
     if (reconfigure_all)
       for (auto& [uri, document] : documents_) {
         document->config = config_for_(document->path, true);
         document->published.clear(); // Settings may change the set: compare anew.
-        analyze(*document);
+        publish_soon(*document);
       }
     for (Query& query : queries) {
       auto found = documents_.find(query.uri);
@@ -210,8 +221,11 @@ void DocumentWorker::run() {
     }
     busy_ -= taken;
     publish_due();
-    if (!busy())
-      idle_step();
+    idle_work_left_ = !busy() && idle_step();
+    // glibc keeps freed memory in the worker thread's arena; give the trees back.
+    if (trees_released_)
+      malloc_trim(0);
+    trees_released_ = false;
   }
 }
 
@@ -240,9 +254,12 @@ void DocumentWorker::apply_inbox(const std::string& uri, Inbox& inbox) {
     document = found->second.get();
   }
   document->version = inbox.version;
+  document->last_used = ++use_counter_;
+  if (!inbox.changes.empty())
+    make_hot(*document);
   for (const TextChange& change : inbox.changes) {
-    log_if_out_of_range(document->document, change, options_.encoding, uri);
-    document->document.edit(change, options_.encoding);
+    log_if_out_of_range(*document->document, change, options_.encoding, uri);
+    document->document->edit(change, options_.encoding);
   }
   if (inbox.reconfigure || Clock::now() - document->config_checked > kConfigRecheck) {
     document->config = config_for_(document->path, true);
@@ -250,17 +267,68 @@ void DocumentWorker::apply_inbox(const std::string& uri, Inbox& inbox) {
     if (inbox.reconfigure)
       document->published.clear();
   }
+  if (!document->hot()) {
+    if (inbox.reconfigure)
+      publish_soon(*document);
+    return; // A cold document's analysis is of its current text.
+  }
   // One bounded parse step now; if it is cut short, later steps finish it between other work.
-  const ParseResult result = document->document.reparse(/*settle=*/false);
+  const ParseResult result = document->document->reparse(/*settle=*/false);
   document->parsed = result != ParseResult::TimedOut;
   document->settled = result == ParseResult::Complete;
   if (document->parsed)
     analyze(*document);
 }
 
+void DocumentWorker::make_hot(OpenDocument& document) {
+  if (document.hot())
+    return;
+  // The text is the cold analysis' text; parsing it again is the price of having let the
+  // tree go (a few milliseconds for a thousand lines).
+  document.document = std::make_unique<Document>(std::string(document.analysis->snapshot->text()),
+                                                 options_.parse_budget_micros);
+  document.analyzer = IncrementalAnalyzer();
+  document.analysis.reset();
+  document.parsed = document.settled = false;
+}
+
+void DocumentWorker::make_cold(OpenDocument& document) {
+  spdlog::debug("{}: letting its tree go", document.uri);
+  auto cold = std::make_shared<FileAnalysis>(*document.analysis);
+  cold->snapshot = document.analysis->snapshot->without_tree();
+  document.analysis = std::move(cold);
+  document.analyzer = IncrementalAnalyzer();
+  document.document.reset();
+}
+
+// Lets the least recently used hot documents go cold, once their analysis is final.
+bool DocumentWorker::cool_down() {
+  std::vector<OpenDocument*> hot;
+  for (auto& [uri, document] : documents_)
+    if (document->hot())
+      hot.push_back(document.get());
+  if (hot.size() <= kHotDocuments)
+    return false;
+  std::sort(hot.begin(), hot.end(), [](const OpenDocument* a, const OpenDocument* b) {
+    return a->last_used < b->last_used;
+  });
+  bool cooled = false;
+  for (size_t i = 0; i + kHotDocuments < hot.size(); ++i) {
+    OpenDocument& document = *hot[i];
+    if (document.parsed && document.settled && document.analysis &&
+        document.analyzed_version == document.version) {
+      make_cold(document);
+      cooled = trees_released_ = true;
+    }
+  }
+  return cooled;
+}
+
 void DocumentWorker::bring_up_to_date(OpenDocument& document) {
+  if (!document.hot())
+    return; // Its analysis is of its current text.
   while (!document.parsed) {
-    const ParseResult result = document.document.reparse(/*settle=*/false);
+    const ParseResult result = document.document->reparse(/*settle=*/false);
     document.parsed = result != ParseResult::TimedOut;
     document.settled = result == ParseResult::Complete;
   }
@@ -270,8 +338,12 @@ void DocumentWorker::bring_up_to_date(OpenDocument& document) {
 
 void DocumentWorker::analyze(OpenDocument& document) {
   document.analysis.reset(); // Lets the analyzer move definitions out of it.
-  document.analysis = document.analyzer.analyze(document.document.snapshot());
+  document.analysis = document.analyzer.analyze(document.document->snapshot());
   document.analyzed_version = document.version;
+  publish_soon(document);
+}
+
+void DocumentWorker::publish_soon(OpenDocument& document) {
   if (options_.push_diagnostics)
     document.publish_at = Clock::now() + std::chrono::milliseconds(worker_editor_.debounce_ms);
 }
@@ -308,23 +380,23 @@ void DocumentWorker::publish(OpenDocument& document) {
 
 bool DocumentWorker::idle_step() {
   for (auto& [uri, document] : documents_) {
-    if (document->parsed && document->settled)
+    if (!document->hot() || (document->parsed && document->settled))
       continue;
     if (!document->parsed) {
       // Finish a parse that was cut short, one bounded step at a time.
-      const ParseResult result = document->document.reparse(/*settle=*/false);
+      const ParseResult result = document->document->reparse(/*settle=*/false);
       document->parsed = result != ParseResult::TimedOut;
       document->settled = result == ParseResult::Complete;
       if (document->parsed)
         analyze(*document);
-    } else if (document->document.reparse(/*settle=*/true) == ParseResult::Complete) {
+    } else if (document->document->reparse(/*settle=*/true) == ParseResult::Complete) {
       // The provisional tree became canonical: the diagnostics now equal `docent check`'s.
       document->settled = true;
       analyze(*document);
     }
     return true;
   }
-  return false;
+  return cool_down();
 }
 
 } // namespace docent::lsp

@@ -80,7 +80,11 @@ private:
                  bool& reconfigure_all, EditorSettings& editor);
   void apply_inbox(const std::string& uri, Inbox& inbox);
   void bring_up_to_date(OpenDocument& document);
+  void make_hot(OpenDocument& document);
+  void make_cold(OpenDocument& document);
+  bool cool_down();
   void analyze(OpenDocument& document);
+  void publish_soon(OpenDocument& document);
   void publish_due();
   void publish(OpenDocument& document);
   bool idle_step();
@@ -103,6 +107,9 @@ private:
   // Worker thread only.
   std::map<std::string, std::unique_ptr<OpenDocument>> documents_;
   EditorSettings worker_editor_;
+  uint64_t use_counter_ = 0;
+  bool idle_work_left_ = false; // The last idle step did something; there may be more.
+  bool trees_released_ = false; // Since the last malloc_trim().
   std::thread thread_;
 };
 
