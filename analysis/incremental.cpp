@@ -262,12 +262,13 @@ void add_raw(RawMetrics& total, const RawMetrics& part) {
 
 std::optional<std::vector<std::string>> IncrementalAnalyzer::module_all(const Snapshot& snapshot,
                                                                         const StatementList& list) {
-  // `__all__` comes from the statements that assign it; cooking a long list of names on every
-  // keystroke would cost more than the rest of the analysis, so it is kept while they stay.
+  // `__all__` comes from the statements that mention it; cooking a long list of names on
+  // every keystroke would cost more than the rest of the analysis, so it is kept while they
+  // stay.
   std::string key;
   for (const Span& span : list.spans) {
     const std::string_view text = text_of(snapshot, span.begin, span.end);
-    if (text.substr(0, 7) == "__all__") {
+    if (text.find("__all__") != std::string_view::npos) {
       key.append(text);
       key.push_back('\0');
     }

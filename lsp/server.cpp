@@ -603,7 +603,7 @@ private:
       if (analysis == nullptr)
         return json{{"kind", "full"}, {"items", json::array()}};
       const CheckConfig config = configuration_.config_for(path.value_or(""), false);
-      json items = diagnostics_json(*analysis, config, encoding);
+      json items = diagnostics_json(*analysis, config, path.value_or(""), encoding);
       const std::string result_id = fmt::format("{:x}", std::hash<std::string>()(items.dump()));
       if (result_id == previous)
         return json{{"kind", "unchanged"}, {"resultId", result_id}};

@@ -367,7 +367,8 @@ void DocumentWorker::publish(OpenDocument& document) {
   document.publish_at.reset();
   if (!document.analysis)
     return;
-  json diagnostics = diagnostics_json(*document.analysis, document.config, options_.encoding);
+  json diagnostics =
+      diagnostics_json(*document.analysis, document.config, document.path, options_.encoding);
   std::string text = diagnostics.dump();
   if (text == document.published)
     return; // Unchanged sets are not sent again.
