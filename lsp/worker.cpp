@@ -86,7 +86,7 @@ void DocumentWorker::open(const std::string& uri, std::string text, int64_t vers
     inbox.opened_text = std::move(text);
     inbox.version = version;
     open_[uri] = true;
-    ++busy_;
+    note_queued();
   }
   wake_.notify_one();
 }
@@ -107,7 +107,7 @@ void DocumentWorker::change(const std::string& uri, int64_t version,
       inbox.changes.push_back(std::move(change));
     }
     inbox.version = version;
-    ++busy_;
+    note_queued();
   }
   wake_.notify_one();
 }
@@ -122,7 +122,7 @@ void DocumentWorker::close(const std::string& uri) {
     Inbox& inbox = inboxes_[uri];
     inbox = Inbox{};
     inbox.closed = true;
-    ++busy_;
+    note_queued();
   }
   wake_.notify_one();
 }
@@ -133,7 +133,7 @@ void DocumentWorker::reconfigure(const std::string& uri) {
     if (open_.count(uri) == 0)
       return;
     inboxes_[uri].reconfigure = true;
-    ++busy_;
+    note_queued();
   }
   wake_.notify_one();
 }
@@ -143,7 +143,7 @@ void DocumentWorker::reconfigure_all(EditorSettings editor) {
     std::lock_guard<std::mutex> lock(mutex_);
     reconfigure_all_ = true;
     editor_ = editor;
-    ++busy_;
+    note_queued();
   }
   wake_.notify_one();
 }
@@ -152,7 +152,7 @@ void DocumentWorker::query(const std::string& uri, Job job) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     queries_.push_back(Query{uri, std::move(job)});
-    ++busy_;
+    note_queued();
   }
   wake_.notify_one();
 }
@@ -162,8 +162,13 @@ bool DocumentWorker::is_open(const std::string& uri) const {
   return open_.count(uri) != 0;
 }
 
+void DocumentWorker::note_queued() {
+  ++queued_;
+  ++busy_;
+}
+
 bool DocumentWorker::take_work(std::map<std::string, Inbox>& inboxes, std::deque<Query>& queries,
-                               bool& reconfigure_all, EditorSettings& editor) {
+                               bool& reconfigure_all, EditorSettings& editor, int& taken) {
   std::unique_lock<std::mutex> lock(mutex_);
   const auto has_work = [&] {
     return stopping_ || !inboxes_.empty() || !queries_.empty() || reconfigure_all_;
@@ -185,6 +190,9 @@ bool DocumentWorker::take_work(std::map<std::string, Inbox>& inboxes, std::deque
   reconfigure_all = reconfigure_all_;
   reconfigure_all_ = false;
   editor = editor_;
+  // Calls for the same document merge into one inbox: count calls, not inboxes.
+  taken = queued_;
+  queued_ = 0;
   return true;
 }
 
@@ -194,9 +202,9 @@ void DocumentWorker::run() {
     std::deque<Query> queries;
     bool reconfigure_all = false;
     EditorSettings editor;
-    if (!take_work(inboxes, queries, reconfigure_all, editor))
+    int taken = 0;
+    if (!take_work(inboxes, queries, reconfigure_all, editor, taken))
       return;
-    const int taken = static_cast<int>(inboxes.size() + queries.size()) + reconfigure_all;
     worker_editor_ = editor;
     for (auto& [uri, inbox] : inboxes) {
       apply_inbox(uri, inbox);

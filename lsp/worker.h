@@ -76,8 +76,9 @@ private:
   };
 
   void run();
+  void note_queued(); // With mutex_ held, for each call that queues work.
   bool take_work(std::map<std::string, Inbox>& inboxes, std::deque<Query>& queries,
-                 bool& reconfigure_all, EditorSettings& editor);
+                 bool& reconfigure_all, EditorSettings& editor, int& taken);
   void apply_inbox(const std::string& uri, Inbox& inbox);
   void bring_up_to_date(OpenDocument& document);
   void make_hot(OpenDocument& document);
@@ -102,7 +103,8 @@ private:
   bool reconfigure_all_ = false;         // Guarded by mutex_.
   EditorSettings editor_;                // Guarded by mutex_ (the worker keeps a copy).
   bool stopping_ = false;                // Guarded by mutex_.
-  std::atomic<int> busy_{0};
+  int queued_ = 0;                       // Guarded by mutex_: calls not yet taken by the worker.
+  std::atomic<int> busy_{0};             // Calls queued or being worked on.
 
   // Worker thread only.
   std::map<std::string, std::unique_ptr<OpenDocument>> documents_;
