@@ -132,8 +132,8 @@ std::vector<DefinitionMetrics> measure_definitions(const Snapshot& snapshot,
                                                    const std::vector<int>& radon_scores,
                                                    const HalsteadLookup& halstead,
                                                    const SlocLines* sloc) {
-  return measure_located(snapshot, definitions, locate_definitions(definitions), radon_scores,
-                         halstead, sloc);
+  return measure_located(snapshot, definitions, locate_definitions(definitions, snapshot.text()),
+                         radon_scores, halstead, sloc);
 }
 
 FileAnalysis analyze(std::shared_ptr<const Snapshot> snapshot) {
@@ -142,7 +142,7 @@ FileAnalysis analyze(std::shared_ptr<const Snapshot> snapshot) {
   analysis.model = build_module_model(*snapshot);
   const ModuleModel& model = analysis.model;
   // Every metric walks this one copy of the tree (see FlatTree for why).
-  const FlatTree tree(snapshot->root());
+  const FlatTree tree(snapshot->root(), snapshot->text(), FlatTree::Folding::Inert);
   const DefinitionNodes nodes = locate_definitions(tree, model.definitions);
   const HalsteadResult halstead = compute_halstead(snapshot->text(), tree);
   const std::vector<int> radon_scores = radon_complexities(model.definitions, nodes);

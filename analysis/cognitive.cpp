@@ -257,15 +257,16 @@ CognitiveMetrics cognitive_metrics(const FlatTree& tree, uint32_t function_defin
   return walker.result();
 }
 
-// The source is not read: every rule is decided by node kinds. It stays in the signature so that
-// all metric entry points take the same (source, node) pair.
-CognitiveMetrics cognitive_metrics(std::string_view /*source*/, TSNode function_definition) {
+// Every rule is decided by node kinds; the source only lets the copy of the tree fold inert
+// expressions (see FlatTree).
+CognitiveMetrics cognitive_metrics(std::string_view source, TSNode function_definition) {
   const TSNode definition = definition_of(function_definition);
   if (kind_of(definition) != NodeKind::FunctionDefinition)
     return {};
   // The decorators are part of the function (see above): copy them too.
   const TSNode parent = ts_node_parent(definition);
-  const FlatTree tree(kind_of(parent) == NodeKind::DecoratedDefinition ? parent : definition);
+  const FlatTree tree(kind_of(parent) == NodeKind::DecoratedDefinition ? parent : definition,
+                      source, FlatTree::Folding::Inert);
   return cognitive_metrics(tree, tree.find(definition));
 }
 

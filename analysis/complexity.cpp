@@ -124,7 +124,10 @@ DefinitionNodes locate_definitions(const FlatTree& tree,
   return located;
 }
 
-DefinitionNodes locate_definitions(const std::vector<Definition>& definitions) {
+DefinitionNodes locate_definitions(const std::vector<Definition>& definitions,
+                                   std::string_view source) {
+  const FlatTree::Folding folding =
+      source.empty() ? FlatTree::Folding::None : FlatTree::Folding::Inert;
   DefinitionNodes located;
   located.nodes.resize(definitions.size());
   // A top-level definition comes before the definitions nested in it, which follow it up to the
@@ -140,7 +143,7 @@ DefinitionNodes locate_definitions(const std::vector<Definition>& definitions) {
         if (kind_of(parent) == NodeKind::DecoratedDefinition)
           root = parent;
       }
-      tree = located.owned.emplace_back(std::make_unique<FlatTree>(root)).get();
+      tree = located.owned.emplace_back(std::make_unique<FlatTree>(root, source, folding)).get();
     }
     if (tree == nullptr)
       continue;

@@ -29,8 +29,10 @@ struct DefinitionNodes {
 DefinitionNodes locate_definitions(const FlatTree& tree,
                                    const std::vector<Definition>& definitions);
 // The same in flat trees built from each top-level definition's `node` (`parent` -1; with its
-// decorators): every nested definition is inside its top-level one.
-DefinitionNodes locate_definitions(const std::vector<Definition>& definitions);
+// decorators): every nested definition is inside its top-level one. With `source` (the text the
+// nodes were parsed from) the trees fold inert expressions.
+DefinitionNodes locate_definitions(const std::vector<Definition>& definitions,
+                                   std::string_view source = {});
 
 // radon's ComplexityVisitor result for a function or method: 1 + decision points of its body,
 // nested definitions excluded.

@@ -923,7 +923,7 @@ HalsteadResult compute_halstead(std::string_view source, const FlatTree& tree) {
 }
 
 HalsteadResult compute_halstead(std::string_view source, TSNode root) {
-  return compute_halstead(source, FlatTree(root));
+  return compute_halstead(source, FlatTree(root, source, FlatTree::Folding::Inert));
 }
 
 HalsteadStatement compute_halstead_statement(std::string_view source, const FlatTree& statement) {
@@ -931,7 +931,7 @@ HalsteadStatement compute_halstead_statement(std::string_view source, const Flat
 }
 
 HalsteadStatement compute_halstead_statement(std::string_view source, TSNode statement) {
-  return compute_halstead_statement(source, FlatTree(statement));
+  return compute_halstead_statement(source, FlatTree(statement, source, FlatTree::Folding::Inert));
 }
 
 HalsteadReport merge_halstead(const std::vector<const HalsteadPartial*>& parts) {

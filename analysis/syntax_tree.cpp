@@ -3,7 +3,9 @@
 #include "analysis/document.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
+#include <deque>
 #include <unordered_map>
 #include <vector>
 
@@ -51,6 +53,94 @@ NodeKind kind_of_symbol(const std::vector<NodeKind>& table, TSSymbol symbol) {
   return symbol < table.size() ? table[symbol] : NodeKind::Other;
 }
 
+// ---------------------------------------------------------------------------------------------
+// What folding looks for in the text (see FlatTree).
+
+// Word and Digit last: is_word_byte() compares with Word.
+enum class ByteClass : uint8_t { Plain, Operator, Equals, Word, Digit };
+
+constexpr std::array<ByteClass, 256> kByteClasses = [] {
+  std::array<ByteClass, 256> classes{};
+  for (const char c : std::string_view("+-*/%@<>|^&~"))
+    classes[static_cast<unsigned char>(c)] = ByteClass::Operator;
+  classes['='] = classes['!'] = ByteClass::Equals;
+  for (int c = 'a'; c <= 'z'; ++c)
+    classes[c] = classes[c - 'a' + 'A'] = ByteClass::Word;
+  // Non-ASCII bytes stay Plain, so they separate words: a keyword next to one counts even
+  // where it is part of an identifier (harmless), and also next to the zero-width spaces that
+  // tree-sitter reads as whitespace.
+  classes['_'] = ByteClass::Word;
+  for (int c = '0'; c <= '9'; ++c)
+    classes[c] = ByteClass::Digit;
+  return classes;
+}();
+
+ByteClass byte_class(char c) {
+  return kByteClasses[static_cast<unsigned char>(c)];
+}
+
+bool is_word_byte(char c) {
+  return byte_class(c) >= ByteClass::Word;
+}
+
+bool is_trigger_keyword(std::string_view word) {
+  if (word.size() == 2)
+    return word == "or" || word == "is" || word == "in" || word == "if";
+  return word.size() == 3 && (word == "and" || word == "not" || word == "for");
+}
+
+// Whether a run of identifier characters holds a trigger keyword. A run that starts with a digit
+// is a number, which Python and tree-sitter end where a keyword glued to it starts (`1if x`,
+// `0x1for`): a trigger keyword anywhere inside it counts.
+bool is_trigger_word(std::string_view run) {
+  if (byte_class(run[0]) != ByteClass::Digit)
+    return is_trigger_keyword(run);
+  for (size_t i = 1; i + 2 <= run.size(); ++i)
+    if (is_trigger_keyword(run.substr(i, 2)) || is_trigger_keyword(run.substr(i, 3)))
+      return true;
+  return false;
+}
+
+// The offsets (from `base`) of the operator characters and trigger words of `text`, ascending.
+// One pass over the text, a table lookup per byte.
+std::vector<uint32_t> trigger_offsets(std::string_view text, uint32_t base) {
+  std::vector<uint32_t> offsets;
+  const size_t size = text.size();
+  for (size_t i = 0; i < size;) {
+    const ByteClass type = byte_class(text[i]);
+    if (type == ByteClass::Plain) {
+      ++i;
+    } else if (type == ByteClass::Operator) {
+      offsets.push_back(base + static_cast<uint32_t>(i));
+      ++i;
+    } else if (type == ByteClass::Equals) { // `==` and `!=`; `=` alone assigns or names.
+      if (i + 1 < size && text[i + 1] == '=')
+        offsets.push_back(base + static_cast<uint32_t>(i));
+      ++i;
+    } else {
+      size_t end = i + 1;
+      while (end < size && is_word_byte(text[end]))
+        ++end;
+      if (is_trigger_word(text.substr(i, end - i)))
+        offsets.push_back(base + static_cast<uint32_t>(i));
+      i = end;
+    }
+  }
+  return offsets;
+}
+
+// True if a string literal has an f prefix.
+bool is_formatted_string(std::string_view source, uint32_t start) {
+  for (size_t i = start; i < source.size(); ++i) {
+    const char c = source[i];
+    if (c == 'f' || c == 'F')
+      return true;
+    if (c == '\'' || c == '"')
+      return false;
+  }
+  return false;
+}
+
 } // namespace
 
 NodeKind kind_of(TSNode node) {
@@ -81,6 +171,45 @@ uint32_t last_line(TSNode node) {
     return end.row;
   return end.row + 1;
 }
+
+namespace detail {
+
+namespace {
+
+// The cursors of this thread's for_each_child calls, by nesting level. A deque: a cursor stays
+// where it is while nested calls add more.
+class CursorPool {
+public:
+  ~CursorPool() {
+    for (TSTreeCursor& cursor : cursors_)
+      ts_tree_cursor_delete(&cursor);
+  }
+  TSTreeCursor* acquire(TSNode node) {
+    if (used_ == cursors_.size()) {
+      cursors_.push_back(ts_tree_cursor_new(node));
+    } else {
+      ts_tree_cursor_reset(&cursors_[used_], node);
+    }
+    return &cursors_[used_++];
+  }
+  void release() { --used_; }
+
+private:
+  std::deque<TSTreeCursor> cursors_;
+  size_t used_ = 0;
+};
+
+thread_local CursorPool cursor_pool;
+
+} // namespace
+
+PooledCursor::PooledCursor(TSNode node) : cursor_(cursor_pool.acquire(node)) {}
+
+PooledCursor::~PooledCursor() {
+  cursor_pool.release();
+}
+
+} // namespace detail
 
 TSNode definition_of(TSNode node) {
   if (kind_of(node) == NodeKind::DecoratedDefinition)
@@ -117,10 +246,74 @@ bool FlatTree::records_fields(NodeKind parent) {
   }
 }
 
-FlatTree::FlatTree(TSNode root) {
+FlatTree::FoldRule FlatTree::fold_rule(NodeKind kind) {
+  switch (kind) {
+  case NodeKind::String:
+  case NodeKind::ImportStatement:
+  case NodeKind::ImportFromStatement:
+  case NodeKind::FutureImportStatement:
+  case NodeKind::GlobalStatement:
+  case NodeKind::NonlocalStatement:
+    return FoldRule::Always;
+  case NodeKind::Module:
+  case NodeKind::Error:
+  case NodeKind::Block:
+  case NodeKind::FunctionDefinition:
+  case NodeKind::ClassDefinition:
+  case NodeKind::DecoratedDefinition:
+  case NodeKind::Decorator:
+  case NodeKind::IfStatement:
+  case NodeKind::ElifClause:
+  case NodeKind::ElseClause:
+  case NodeKind::ForStatement:
+  case NodeKind::WhileStatement:
+  case NodeKind::TryStatement:
+  case NodeKind::ExceptClause:
+  case NodeKind::ExceptGroupClause:
+  case NodeKind::FinallyClause:
+  case NodeKind::WithStatement:
+  case NodeKind::MatchStatement:
+  case NodeKind::CaseClause:
+  case NodeKind::ReturnStatement:
+  case NodeKind::Attribute:
+  case NodeKind::ParenthesizedExpression:
+  case NodeKind::Type:
+  case NodeKind::MemberType:
+  case NodeKind::ConcatenatedString:
+    return FoldRule::Never;
+  default:
+    return FoldRule::IfInert;
+  }
+}
+
+// Whether `node` folds by fold_rule(), syntax errors aside. `next_trigger` indexes the first of
+// `triggers` at or after the start of the previous node asked about; start bytes never
+// decrease, so it only moves forward.
+bool FlatTree::folds_inert(const Node& node, std::string_view source,
+                           const std::vector<uint32_t>& triggers, size_t& next_trigger) {
+  FoldRule rule = fold_rule(node.kind);
+  if (node.kind == NodeKind::String && is_formatted_string(source, node.start_byte))
+    rule = FoldRule::IfInert; // An f-string holds expressions.
+  if (rule != FoldRule::IfInert)
+    return rule == FoldRule::Always;
+  while (next_trigger < triggers.size() && triggers[next_trigger] < node.start_byte)
+    ++next_trigger;
+  return next_trigger == triggers.size() || triggers[next_trigger] >= node.end_byte;
+}
+
+FlatTree::FlatTree(TSNode root) : FlatTree(root, std::string_view(), Folding::None) {}
+
+FlatTree::FlatTree(TSNode root, std::string_view source, Folding folding) {
   if (ts_node_is_null(root))
     return;
   const std::vector<NodeKind>& kinds = symbol_table();
+  const bool folds = folding == Folding::Inert;
+  std::vector<uint32_t> triggers;
+  if (folds) {
+    const uint32_t start = ts_node_start_byte(root);
+    triggers = trigger_offsets(source.substr(start, ts_node_end_byte(root) - start), start);
+  }
+  size_t next_trigger = 0;
   // Python source averages about six bytes per node; reserving a little more than that saves
   // the copies of a growing vector on most files.
   nodes_.reserve((ts_node_end_byte(root) - ts_node_start_byte(root)) / 4 + 16);
@@ -139,8 +332,10 @@ FlatTree::FlatTree(TSNode root) {
     added.extra = ts_node_is_extra(node);
     if (parent != kNone && records_fields(nodes_[parent].kind))
       added.field = ts_tree_cursor_current_field_id(&cursor);
+    if (folds && added.named && !added.extra)
+      added.folded = folds_inert(added, source, triggers, next_trigger) && !ts_node_has_error(node);
     uint32_t current = size() - 1;
-    if (ts_tree_cursor_goto_first_child(&cursor)) {
+    if (!added.folded && ts_tree_cursor_goto_first_child(&cursor)) {
       parent = current;
       continue;
     }

@@ -161,17 +161,34 @@ uint32_t last_line(TSNode node);
 // The node of a definition (function or class) with its decorators peeled off, and back.
 TSNode definition_of(TSNode decorated_or_definition);
 
+namespace detail {
+// A tree cursor borrowed for one call of for_each_child from a pool of this thread (one cursor
+// per level of nested calls), reset to `node`: creating a cursor allocates its stack, which a
+// reused one keeps. Thread-safety: each thread has its own pool.
+class PooledCursor {
+public:
+  explicit PooledCursor(TSNode node);
+  ~PooledCursor();
+  PooledCursor(const PooledCursor&) = delete;
+  PooledCursor& operator=(const PooledCursor&) = delete;
+  TSTreeCursor* get() const { return cursor_; }
+
+private:
+  TSTreeCursor* cursor_;
+};
+} // namespace detail
+
 // Calls f(child) for every child, named or not (keywords and punctuation too). Walks with a
 // cursor: ts_node_child(node, i) restarts from the first child, which is quadratic over the
 // hundreds of statements of a long block.
 template <typename F> void for_each_child(TSNode node, F&& f) {
-  TSTreeCursor cursor = ts_tree_cursor_new(node);
-  if (ts_tree_cursor_goto_first_child(&cursor)) {
+  const detail::PooledCursor pooled(node);
+  TSTreeCursor* cursor = pooled.get();
+  if (ts_tree_cursor_goto_first_child(cursor)) {
     do
-      f(ts_tree_cursor_current_node(&cursor));
-    while (ts_tree_cursor_goto_next_sibling(&cursor));
+      f(ts_tree_cursor_current_node(cursor));
+    while (ts_tree_cursor_goto_next_sibling(cursor));
   }
-  ts_tree_cursor_delete(&cursor);
 }
 
 // Calls f(child) for each named child, skipping comments.
@@ -196,7 +213,25 @@ template <typename F> void for_each_named_child(TSNode node, F&& f) {
 // node 0 is the root, a node's subtree is the index range [index, end), its first child (if
 // any) is index + 1 and the next sibling of a child is the child's `end` while that is below
 // the parent's `end`. Start bytes never decrease along the array. Every node of the tree is
-// here, anonymous tokens and extras (comments, line continuations) included.
+// here, anonymous tokens and extras (comments, line continuations) included, except below
+// folded nodes.
+//
+// Folding (Folding::Inert) leaves out the children of nodes that hold nothing any metric counts
+// and that no metric reads the children of, which roughly halves the nodes to copy (the copy
+// costs what it does because of the tree-sitter calls per node). Such a node is marked
+// `folded`. fold_rule() says which nodes fold:
+//  - always: string literals without an f prefix (their value is read from their text) and
+//    import, global and nonlocal statements;
+//  - if inert: other expressions and simple statements whose text has no operator character
+//    (+ - * / % @ < > | ^ & ~ == !=) and no `and`, `or`, `not`, `is`, `in`, `if` or `for`.
+//    Every construct the metrics count inside an expression spells one of those (operators,
+//    comparisons, boolean operators, conditional expressions, comprehensions), so the metrics
+//    find the same counts as in a full tree; the check may keep more than it must (a word in a
+//    string or a comment), never less;
+//  - never: compound statements, blocks, clauses and definitions, return statements (cognitive
+//    complexity reads `return NAME`) and the nodes Halstead reads operand values from the
+//    children of (attribute, parentheses, annotation, concatenated string).
+// Nothing folds that has a syntax error inside: error recovery can put statements anywhere.
 //
 // Thread-safety: immutable once built; share it freely. It does not refer to the TSTree after
 // construction (byte offsets index the snapshot's text).
@@ -216,11 +251,17 @@ public:
     NodeKind kind = NodeKind::Other;
     bool named = false;
     bool extra = false;
+    bool folded = false; // Its children are left out (see Folding).
   };
 
+  enum class Folding { None, Inert };
+
   FlatTree() = default;
-  // The subtree of `root` (empty if `root` is null).
+  // The subtree of `root` (empty if `root` is null), with every node.
   explicit FlatTree(TSNode root);
+  // The same, with inert nodes folded when `folding` says so (see above); `source` is the text
+  // the tree was parsed from.
+  FlatTree(TSNode root, std::string_view source, Folding folding);
 
   bool empty() const { return nodes_.empty(); }
   uint32_t size() const { return static_cast<uint32_t>(nodes_.size()); }
@@ -228,6 +269,10 @@ public:
 
   // Whether FlatTree records the fields of children of a node of this kind.
   static bool records_fields(NodeKind parent);
+  // Which nodes of a kind fold (see above; a string literal folds always only without an f
+  // prefix).
+  enum class FoldRule { Never, IfInert, Always };
+  static FoldRule fold_rule(NodeKind kind);
 
   std::string_view text(std::string_view source, uint32_t index) const {
     const Node& node = nodes_[index];
@@ -277,6 +322,8 @@ public:
   uint32_t find(TSNode node) const;
 
 private:
+  static bool folds_inert(const Node& node, std::string_view source,
+                          const std::vector<uint32_t>& triggers, size_t& next_trigger);
   template <typename Matches>
   uint32_t find_if(uint32_t start_byte, uint32_t end_byte, Matches matches) const;
 
