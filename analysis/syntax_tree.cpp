@@ -101,32 +101,47 @@ bool is_trigger_word(std::string_view run) {
   return false;
 }
 
-// The offsets (from `base`) of the operator characters and trigger words of `text`, ascending.
-// One pass over the text, a table lookup per byte.
-std::vector<uint32_t> trigger_offsets(std::string_view text, uint32_t base) {
-  std::vector<uint32_t> offsets;
-  const size_t size = text.size();
-  for (size_t i = 0; i < size;) {
-    const ByteClass type = byte_class(text[i]);
+// Whether the `*`, `**` or `/` at text[i] comes right after an opening bracket or a comma
+// (whitespace between): an unpacking or a parameter separator then, never an operator, which
+// needs an operand on its left.
+bool is_unpacking(std::string_view text, size_t i) {
+  const char c = text[i];
+  if (c != '*' && c != '/')
+    return false;
+  while (i > 0) {
+    const char before = text[--i];
+    if (before == ' ' || before == '\t' || before == '\n' || before == '\r' || before == '\f')
+      continue;
+    return before == '(' || before == '[' || before == '{' || before == ',';
+  }
+  return false;
+}
+
+// Whether source[begin, end) holds an operator character or a trigger word: a table lookup per
+// byte, up to the first one. `begin` must start a token (as a node's first byte does).
+bool has_trigger(std::string_view source, size_t begin, size_t end) {
+  for (size_t i = begin; i < end;) {
+    const ByteClass type = byte_class(source[i]);
     if (type == ByteClass::Plain) {
       ++i;
     } else if (type == ByteClass::Operator) {
-      offsets.push_back(base + static_cast<uint32_t>(i));
-      ++i;
+      if (!is_unpacking(source, i))
+        return true;
+      i += i + 1 < end && source[i + 1] == source[i] ? 2 : 1; // `*` or `**`.
     } else if (type == ByteClass::Equals) { // `==` and `!=`; `=` alone assigns or names.
-      if (i + 1 < size && text[i + 1] == '=')
-        offsets.push_back(base + static_cast<uint32_t>(i));
+      if (i + 1 < end && source[i + 1] == '=')
+        return true;
       ++i;
     } else {
-      size_t end = i + 1;
-      while (end < size && is_word_byte(text[end]))
-        ++end;
-      if (is_trigger_word(text.substr(i, end - i)))
-        offsets.push_back(base + static_cast<uint32_t>(i));
-      i = end;
+      size_t word_end = i + 1;
+      while (word_end < end && is_word_byte(source[word_end]))
+        ++word_end;
+      if (is_trigger_word(source.substr(i, word_end - i)))
+        return true;
+      i = word_end;
     }
   }
-  return offsets;
+  return false;
 }
 
 // True if a string literal has an f prefix.
@@ -286,19 +301,14 @@ FlatTree::FoldRule FlatTree::fold_rule(NodeKind kind) {
   }
 }
 
-// Whether `node` folds by fold_rule(), syntax errors aside. `next_trigger` indexes the first of
-// `triggers` at or after the start of the previous node asked about; start bytes never
-// decrease, so it only moves forward.
-bool FlatTree::folds_inert(const Node& node, std::string_view source,
-                           const std::vector<uint32_t>& triggers, size_t& next_trigger) {
+// Whether `node` folds by fold_rule(), syntax errors aside.
+bool FlatTree::folds_inert(const Node& node, std::string_view source) {
   FoldRule rule = fold_rule(node.kind);
   if (node.kind == NodeKind::String && is_formatted_string(source, node.start_byte))
     rule = FoldRule::IfInert; // An f-string holds expressions.
   if (rule != FoldRule::IfInert)
     return rule == FoldRule::Always;
-  while (next_trigger < triggers.size() && triggers[next_trigger] < node.start_byte)
-    ++next_trigger;
-  return next_trigger == triggers.size() || triggers[next_trigger] >= node.end_byte;
+  return !has_trigger(source, node.start_byte, node.end_byte);
 }
 
 FlatTree::FlatTree(TSNode root) : FlatTree(root, std::string_view(), Folding::None) {}
@@ -308,15 +318,6 @@ FlatTree::FlatTree(TSNode root, std::string_view source, Folding folding) {
     return;
   const std::vector<NodeKind>& kinds = symbol_table();
   const bool folds = folding == Folding::Inert;
-  std::vector<uint32_t> triggers;
-  if (folds) {
-    const uint32_t start = ts_node_start_byte(root);
-    triggers = trigger_offsets(source.substr(start, ts_node_end_byte(root) - start), start);
-  }
-  size_t next_trigger = 0;
-  // Python source averages about six bytes per node; reserving a little more than that saves
-  // the copies of a growing vector on most files.
-  nodes_.reserve((ts_node_end_byte(root) - ts_node_start_byte(root)) / 4 + 16);
   TSTreeCursor cursor = ts_tree_cursor_new(root);
   uint32_t parent = kNone;
   for (;;) {
@@ -333,7 +334,8 @@ FlatTree::FlatTree(TSNode root, std::string_view source, Folding folding) {
     if (parent != kNone && records_fields(nodes_[parent].kind))
       added.field = ts_tree_cursor_current_field_id(&cursor);
     if (folds && added.named && !added.extra)
-      added.folded = folds_inert(added, source, triggers, next_trigger) && !ts_node_has_error(node);
+      added.folded =
+          ts_node_child_count(node) != 0 && folds_inert(added, source) && !ts_node_has_error(node);
     uint32_t current = size() - 1;
     if (!added.folded && ts_tree_cursor_goto_first_child(&cursor)) {
       parent = current;

@@ -223,7 +223,9 @@ template <typename F> void for_each_named_child(TSNode node, F&& f) {
 //  - always: string literals without an f prefix (their value is read from their text) and
 //    import, global and nonlocal statements;
 //  - if inert: other expressions and simple statements whose text has no operator character
-//    (+ - * / % @ < > | ^ & ~ == !=) and no `and`, `or`, `not`, `is`, `in`, `if` or `for`.
+//    (+ - * / % @ < > | ^ & ~ == !=; a `*`, `**` or `/` right after an opening bracket or a
+//    comma unpacks or separates parameters) and no `and`, `or`, `not`, `is`, `in`, `if` or
+//    `for`.
 //    Every construct the metrics count inside an expression spells one of those (operators,
 //    comparisons, boolean operators, conditional expressions, comprehensions), so the metrics
 //    find the same counts as in a full tree; the check may keep more than it must (a word in a
@@ -322,8 +324,7 @@ public:
   uint32_t find(TSNode node) const;
 
 private:
-  static bool folds_inert(const Node& node, std::string_view source,
-                          const std::vector<uint32_t>& triggers, size_t& next_trigger);
+  static bool folds_inert(const Node& node, std::string_view source);
   template <typename Matches>
   uint32_t find_if(uint32_t start_byte, uint32_t end_byte, Matches matches) const;
 
