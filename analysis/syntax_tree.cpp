@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
-#include <deque>
 #include <unordered_map>
 #include <vector>
 
@@ -186,45 +185,6 @@ uint32_t last_line(TSNode node) {
     return end.row;
   return end.row + 1;
 }
-
-namespace detail {
-
-namespace {
-
-// The cursors of this thread's for_each_child calls, by nesting level. A deque: a cursor stays
-// where it is while nested calls add more.
-class CursorPool {
-public:
-  ~CursorPool() {
-    for (TSTreeCursor& cursor : cursors_)
-      ts_tree_cursor_delete(&cursor);
-  }
-  TSTreeCursor* acquire(TSNode node) {
-    if (used_ == cursors_.size()) {
-      cursors_.push_back(ts_tree_cursor_new(node));
-    } else {
-      ts_tree_cursor_reset(&cursors_[used_], node);
-    }
-    return &cursors_[used_++];
-  }
-  void release() { --used_; }
-
-private:
-  std::deque<TSTreeCursor> cursors_;
-  size_t used_ = 0;
-};
-
-thread_local CursorPool cursor_pool;
-
-} // namespace
-
-PooledCursor::PooledCursor(TSNode node) : cursor_(cursor_pool.acquire(node)) {}
-
-PooledCursor::~PooledCursor() {
-  cursor_pool.release();
-}
-
-} // namespace detail
 
 TSNode definition_of(TSNode node) {
   if (kind_of(node) == NodeKind::DecoratedDefinition)

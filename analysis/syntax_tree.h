@@ -161,34 +161,17 @@ uint32_t last_line(TSNode node);
 // The node of a definition (function or class) with its decorators peeled off, and back.
 TSNode definition_of(TSNode decorated_or_definition);
 
-namespace detail {
-// A tree cursor borrowed for one call of for_each_child from a pool of this thread (one cursor
-// per level of nested calls), reset to `node`: creating a cursor allocates its stack, which a
-// reused one keeps. Thread-safety: each thread has its own pool.
-class PooledCursor {
-public:
-  explicit PooledCursor(TSNode node);
-  ~PooledCursor();
-  PooledCursor(const PooledCursor&) = delete;
-  PooledCursor& operator=(const PooledCursor&) = delete;
-  TSTreeCursor* get() const { return cursor_; }
-
-private:
-  TSTreeCursor* cursor_;
-};
-} // namespace detail
-
 // Calls f(child) for every child, named or not (keywords and punctuation too). Walks with a
 // cursor: ts_node_child(node, i) restarts from the first child, which is quadratic over the
 // hundreds of statements of a long block.
 template <typename F> void for_each_child(TSNode node, F&& f) {
-  const detail::PooledCursor pooled(node);
-  TSTreeCursor* cursor = pooled.get();
-  if (ts_tree_cursor_goto_first_child(cursor)) {
+  TSTreeCursor cursor = ts_tree_cursor_new(node);
+  if (ts_tree_cursor_goto_first_child(&cursor)) {
     do
-      f(ts_tree_cursor_current_node(cursor));
-    while (ts_tree_cursor_goto_next_sibling(cursor));
+      f(ts_tree_cursor_current_node(&cursor));
+    while (ts_tree_cursor_goto_next_sibling(&cursor));
   }
+  ts_tree_cursor_delete(&cursor);
 }
 
 // Calls f(child) for each named child, skipping comments.
