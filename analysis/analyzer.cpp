@@ -73,11 +73,12 @@ DefinitionMetrics function_metrics(const Definition& definition,
   return metrics;
 }
 
-// measure_definitions() with the definitions' nodes located in flat trees.
+} // namespace
+
 std::vector<DefinitionMetrics>
-measure_located(const Snapshot& snapshot, const std::vector<Definition>& definitions,
-                const DefinitionNodes& nodes, const std::vector<int>& radon_scores,
-                const HalsteadLookup& halstead, const SlocLines* sloc) {
+measure_definitions(const Snapshot& snapshot, const std::vector<Definition>& definitions,
+                    const DefinitionNodes& nodes, const std::vector<int>& radon_scores,
+                    const HalsteadLookup& halstead, const SlocLines* sloc) {
   std::vector<DefinitionMetrics> measured(definitions.size());
   // Children come after their parents, so a reverse pass sees methods before their class.
   for (size_t i = definitions.size(); i-- > 0;) {
@@ -109,8 +110,6 @@ measure_located(const Snapshot& snapshot, const std::vector<Definition>& definit
   return measured;
 }
 
-} // namespace
-
 ModuleMetrics module_metrics(std::optional<RawMetrics> raw, const HalsteadReport& halstead,
                              int cyclomatic_total) {
   ModuleMetrics module;
@@ -131,9 +130,9 @@ std::vector<DefinitionMetrics>
 measure_definitions(const Snapshot& snapshot, const std::vector<Definition>& definitions,
                     const std::vector<TSNode>& nodes, const std::vector<int>& radon_scores,
                     const HalsteadLookup& halstead, const SlocLines* sloc) {
-  return measure_located(snapshot, definitions,
-                         locate_definitions(definitions, nodes, snapshot.text()), radon_scores,
-                         halstead, sloc);
+  return measure_definitions(snapshot, definitions,
+                             locate_definitions(definitions, nodes, snapshot.text()), radon_scores,
+                             halstead, sloc);
 }
 
 FileAnalysis analyze(std::shared_ptr<const Snapshot> snapshot) {
@@ -156,8 +155,8 @@ FileAnalysis analyze(std::shared_ptr<const Snapshot> snapshot) {
   HalsteadLookup halstead_by_start;
   for (const auto& [start, report] : halstead.definitions)
     halstead_by_start.emplace(start, &report);
-  analysis.definitions = measure_located(*snapshot, model.definitions, nodes, radon_scores,
-                                         halstead_by_start, count_sloc_lines ? &sloc : nullptr);
+  analysis.definitions = measure_definitions(*snapshot, model.definitions, nodes, radon_scores,
+                                             halstead_by_start, count_sloc_lines ? &sloc : nullptr);
   return analysis;
 }
 
