@@ -500,6 +500,11 @@ private:
   }
 
   void initialized() {
+    if (initialized_received_) {
+      spdlog::warn("a second initialized notification; ignored");
+      return;
+    }
+    initialized_received_ = true;
     if (client_supports({"workspace", "configuration"}))
       request_configuration();
     if (client_supports({"workspace", "didChangeWatchedFiles", "dynamicRegistration"}))
@@ -656,6 +661,7 @@ private:
   RequestTracker tracker_;
   State state_ = State::Uninitialized;
   bool shutdown_requested_ = false;
+  bool initialized_received_ = false;
   bool exit_requested_ = false;
   json client_capabilities_ = json::object();
   PositionEncoding encoding_ = PositionEncoding::Utf16;

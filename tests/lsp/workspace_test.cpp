@@ -117,6 +117,24 @@ TEST_CASE("workspace: indexing with work done progress, then statistics") {
   client.shutdown_and_exit();
 }
 
+TEST_CASE("workspace: a second initialized notification starts nothing again") {
+  TempDir workspace;
+  write_workspace(workspace);
+  LspClient client;
+  InitOptions options;
+  options.root_uri = workspace.uri();
+  options.capabilities = {{"window", {{"workDoneProgress", true}}}};
+  client.initialize_and_start(options);
+  client.notify("initialized");
+  const json create = client.server_request("window/workDoneProgress/create");
+  client.respond(create["id"], nullptr);
+  check_counts(indexed_stats(client));
+  for (const json& message : client.drain())
+    CHECK(message.value("method", "") != "window/workDoneProgress/create");
+  CHECK(client.process().log().find("second initialized") != std::string::npos);
+  client.shutdown_and_exit();
+}
+
 TEST_CASE("workspace: no progress without window.workDoneProgress") {
   TempDir workspace;
   write_workspace(workspace);
