@@ -7,6 +7,8 @@
 #include "analysis/rules.h"
 #include "lsp/batch.h"
 #include "lsp/report_json.h"
+#include "lsp/server.h"
+#include "lsp/transport.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -15,6 +17,9 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
 
 namespace docent::lsp {
 
@@ -190,10 +195,93 @@ int run_check(const CommonOptions& options, const std::string& format) {
 
 } // namespace
 
+namespace {
+
+struct ServerCommand {
+  bool stdio = false;
+  std::string listen; // HOST:PORT
+  std::string log_file;
+  std::string log_level = "info";
+  size_t max_message_bytes = 64 * 1024 * 1024;
+};
+
+void add_server_options(CLI::App& app, ServerCommand& server) {
+  app.add_flag("--stdio", server.stdio, "Serve LSP on stdin/stdout (the default)");
+  app.add_option("--listen", server.listen,
+                 "Serve LSP on one TCP connection at HOST:PORT (for debugging)");
+  app.add_option("--log-file", server.log_file, "Write the server log here (default: stderr)");
+  app.add_option("--log-level", server.log_level, "Log level")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
+  app.add_option("--max-message-bytes", server.max_message_bytes,
+                 "Largest LSP message accepted (default 64 MiB)")
+      ->check(CLI::PositiveNumber);
+}
+
+// Logs go to stderr or a file, never to stdout (the protocol's channel).
+bool set_up_logging(const ServerCommand& server) {
+  std::shared_ptr<spdlog::logger> logger;
+  try {
+    if (server.log_file.empty())
+      logger = std::make_shared<spdlog::logger>("docent",
+                                                std::make_shared<spdlog::sinks::stderr_sink_mt>());
+    else
+      logger = std::make_shared<spdlog::logger>(
+          "docent", std::make_shared<spdlog::sinks::basic_file_sink_mt>(server.log_file));
+  } catch (const spdlog::spdlog_ex& error) {
+    std::cerr << "docent: cannot open the log file: " << error.what() << "\n";
+    return false;
+  }
+  logger->set_level(spdlog::level::from_str(server.log_level));
+  logger->flush_on(spdlog::level::warn);
+  spdlog::set_default_logger(logger);
+  return true;
+}
+
+int run_server_command(const ServerCommand& server) {
+  if (!set_up_logging(server))
+    return kExitError;
+  std::unique_ptr<Transport> transport;
+  if (server.listen.empty()) {
+    transport = stdio_transport(server.max_message_bytes);
+  } else {
+    const size_t colon = server.listen.rfind(':');
+    const std::string host =
+        colon == std::string::npos ? "127.0.0.1" : server.listen.substr(0, colon);
+    const std::string port =
+        colon == std::string::npos ? server.listen : server.listen.substr(colon + 1);
+    int number = 0;
+    try {
+      number = std::stoi(port);
+    } catch (const std::exception&) {
+      number = -1;
+    }
+    if (number <= 0 || number > 65535) {
+      std::cerr << "docent: --listen needs HOST:PORT, got '" << server.listen << "'\n";
+      return kExitError;
+    }
+    std::string error;
+    spdlog::info("listening on {}:{}", host, number);
+    transport = tcp_transport(host, static_cast<uint16_t>(number), server.max_message_bytes, error);
+    if (!transport) {
+      std::cerr << "docent: " << error << "\n";
+      return kExitError;
+    }
+  }
+  spdlog::info("docent {} serving LSP", "0.1.0");
+  const int status = run_server(*transport, ServerOptions{});
+  spdlog::shutdown();
+  return status;
+}
+
+} // namespace
+
 int run_cli(int argc, char** argv) {
-  CLI::App app{"docent: complexity metrics and docstrings for Python"};
+  CLI::App app{"docent: complexity metrics and docstrings for Python.\n"
+               "Without a command, serves the Language Server Protocol on stdin/stdout."};
   app.set_version_flag("--version", "docent 0.1.0");
-  app.require_subcommand(1);
+  app.require_subcommand(0, 1);
+  ServerCommand server;
+  add_server_options(app, server);
 
   CommonOptions metrics_options;
   CLI::App* metrics = app.add_subcommand(
@@ -216,7 +304,9 @@ int run_cli(int argc, char** argv) {
   }
   if (metrics->parsed())
     return run_metrics(metrics_options);
-  return run_check(check_options, format);
+  if (check_command->parsed())
+    return run_check(check_options, format);
+  return run_server_command(server);
 }
 
 } // namespace docent::lsp

@@ -1,0 +1,642 @@
+// The message loop and lifecycle of the language server (see server.h).
+//
+// Threads: the message thread (run_server's caller) reads and dispatches every message and
+// answers lifecycle and bookkeeping requests itself; the document worker parses, analyzes and
+// answers document queries; the workspace index runs at low priority; a watch thread ends the
+// process when the editor dies. Any thread may write a message (Transport::write serializes).
+#include "lsp/server.h"
+
+#include "analysis/config.h"
+#include "lsp/features.h"
+#include "lsp/protocol.h"
+#include "lsp/settings.h"
+#include "lsp/worker.h"
+#include "lsp/workspace_index.h"
+
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+
+#include <csignal>
+#include <map>
+#include <set>
+
+namespace docent::lsp {
+
+using namespace docent::analysis;
+
+namespace {
+
+constexpr const char* kVersion = "0.1.0";
+
+// A request the client may still cancel. Thread-safety: all members lock.
+class RequestTracker {
+public:
+  void start(const json& id) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    running_.insert(id.dump());
+  }
+  // True for the one caller that gets to answer `id` (the handler or the cancellation).
+  bool finish(const json& id) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return running_.erase(id.dump()) == 1;
+  }
+
+private:
+  std::mutex mutex_;
+  std::set<std::string> running_;
+};
+
+// Settings from every source, merged per file. Thread-safety: all members lock.
+class Configuration {
+public:
+  using Report = std::function<void(const std::string& message)>;
+  explicit Configuration(Report report) : report_(std::move(report)) {}
+
+  void set_client_settings(const json& settings) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    client_ = settings;
+    EditorSettings editor;
+    CheckConfig scratch;
+    report_problems("settings", apply_settings(client_, scratch, &editor));
+    editor_ = editor;
+  }
+
+  EditorSettings editor() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return editor_;
+  }
+
+  void set_root(std::string root) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    root_ = std::move(root);
+  }
+
+  // Defaults, then [tool.docent] of the nearest pyproject.toml, then the client's settings.
+  CheckConfig config_for(const std::string& path, bool fresh) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    CheckConfig config;
+    const std::string start = path.empty() ? root_ : path;
+    if (!start.empty())
+      if (std::optional<std::string> pyproject = find_pyproject(start))
+        config = pyproject_config(*pyproject, fresh);
+    std::vector<ConfigProblem> problems = apply_settings(client_, config, nullptr);
+    report_problems("settings", problems);
+    return config;
+  }
+
+  WalkOptions walk_options() { return WalkOptions{config_for("", true).exclude}; }
+
+private:
+  struct Loaded {
+    int64_t mtime = -1;
+    CheckConfig config;
+  };
+
+  static int64_t modification_time(const std::string& path) {
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0)
+      return -1;
+    return static_cast<int64_t>(info.st_mtim.tv_sec) * 1000000000 + info.st_mtim.tv_nsec;
+  }
+
+  CheckConfig pyproject_config(const std::string& pyproject, bool fresh) {
+    Loaded& loaded = pyprojects_[pyproject];
+    if (fresh || loaded.mtime < 0) {
+      const int64_t mtime = modification_time(pyproject);
+      if (mtime != loaded.mtime) {
+        loaded.mtime = mtime;
+        loaded.config = CheckConfig{};
+        report_problems(pyproject, load_pyproject(pyproject, loaded.config));
+      }
+    }
+    return loaded.config;
+  }
+
+  // One warning per distinct problem, naming the key.
+  void report_problems(const std::string& where, const std::vector<ConfigProblem>& problems) {
+    for (const ConfigProblem& problem : problems) {
+      std::string message =
+          fmt::format("docent: {}: {}: {}; using the default", where, problem.key, problem.message);
+      if (reported_.insert(message).second) {
+        spdlog::warn("{}", message);
+        report_(message);
+      }
+    }
+  }
+
+  mutable std::mutex mutex_;
+  Report report_;
+  json client_ = json::object();
+  EditorSettings editor_;
+  std::string root_;
+  std::map<std::string, Loaded> pyprojects_;
+  std::set<std::string> reported_;
+};
+
+// Ends the process when the editor that started it is gone (LSP: initialize's processId).
+class ParentWatch {
+public:
+  explicit ParentWatch(int pid) {
+    thread_ = std::thread([this, pid] {
+      std::unique_lock<std::mutex> lock(mutex_);
+      while (!stopping_) {
+        if (::kill(pid, 0) != 0 && errno == ESRCH) {
+          spdlog::error("the editor process {} is gone; exiting", pid);
+          spdlog::shutdown();
+          std::_Exit(1);
+        }
+        wake_.wait_for(lock, std::chrono::seconds(1));
+      }
+    });
+  }
+  ~ParentWatch() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+  }
+
+private:
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+struct InvalidParams : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+const json& require(const json& params, const char* key) {
+  if (!params.is_object() || !params.contains(key))
+    throw InvalidParams(std::string("missing '") + key + "'");
+  return params[key];
+}
+
+std::string require_string(const json& params, const char* key) {
+  const json& value = require(params, key);
+  if (!value.is_string())
+    throw InvalidParams(std::string("'") + key + "' must be a string");
+  return value.get<std::string>();
+}
+
+std::string document_uri(const json& params) {
+  return require_string(require(params, "textDocument"), "uri");
+}
+
+int64_t document_version(const json& text_document) {
+  const json& version = require(text_document, "version");
+  if (!version.is_number_integer())
+    throw InvalidParams("'version' must be an integer");
+  return version.get<int64_t>();
+}
+
+Position require_position(const json& params) {
+  std::string error;
+  std::optional<Position> position = position_from_json(require(params, "position"), error);
+  if (!position)
+    throw InvalidParams("position: " + error);
+  return *position;
+}
+
+std::vector<TextChange> content_changes(const json& params) {
+  const json& changes = require(params, "contentChanges");
+  if (!changes.is_array())
+    throw InvalidParams("'contentChanges' must be an array");
+  std::vector<TextChange> result;
+  for (const json& change : changes) {
+    TextChange parsed;
+    parsed.text = require_string(change, "text");
+    if (change.contains("range")) {
+      std::string error;
+      parsed.range = range_from_json(change["range"], error);
+      if (!parsed.range)
+        throw InvalidParams("contentChanges: " + error);
+    }
+    result.push_back(std::move(parsed));
+  }
+  return result;
+}
+
+bool is_valid_id(const json& id) {
+  return id.is_number_integer() || id.is_string();
+}
+
+class Server {
+public:
+  Server(Transport& transport, const ServerOptions& options)
+      : transport_(transport), options_(options),
+        configuration_([this](const std::string& message) { show_warning(message); }) {}
+
+  ~Server() {
+    index_.reset(); // Before the worker it polls.
+    worker_.reset();
+    parent_.reset();
+  }
+
+  int run() {
+    for (;;) {
+      ReadResult read = transport_.read();
+      switch (read.status) {
+      case ReadResult::Status::Message:
+        handle_body(std::move(read.body));
+        break;
+      case ReadResult::Status::BadHeader:
+      case ReadResult::Status::TooLarge:
+        spdlog::warn("{}", read.problem);
+        break;
+      case ReadResult::Status::EndOfInput:
+        spdlog::info("{}; stopping", read.problem);
+        return shutdown_requested_ ? 0 : 1;
+      }
+      if (exit_requested_)
+        return shutdown_requested_ ? 0 : 1;
+    }
+  }
+
+private:
+  enum class State { Uninitialized, Running, ShutDown };
+
+  void send(const json& message) {
+    transport_.write(message.dump(-1, ' ', false, json::error_handler_t::replace));
+  }
+
+  void reply(const json& id, json result) {
+    if (tracker_.finish(id))
+      send(response(id, std::move(result)));
+  }
+
+  void reply_error(const json& id, int code, const std::string& message) {
+    if (tracker_.finish(id))
+      send(error_response(id, code, message));
+  }
+
+  void show_warning(const std::string& message) {
+    send(notification("window/showMessage", json{{"type", 2}, {"message", message}}));
+  }
+
+  void handle_body(std::string body) {
+    if (const size_t replaced = repair_utf8(body))
+      spdlog::warn("message with {} bytes of invalid UTF-8; replaced by U+FFFD", replaced);
+    json message;
+    try {
+      message = json::parse(body);
+    } catch (const json::parse_error& error) {
+      spdlog::warn("malformed JSON: {}", error.what());
+      send(error_response(nullptr, kParseError, std::string("Parse error: ") + error.what()));
+      return;
+    }
+    if (!message.is_object()) {
+      send(error_response(nullptr, kInvalidRequest, "Invalid Request: not a JSON object"));
+      return;
+    }
+    const auto method = message.find("method");
+    const auto id = message.find("id");
+    if (method == message.end()) {
+      if (id != message.end() && (message.contains("result") || message.contains("error")))
+        handle_client_response(*id, message);
+      else
+        send(error_response(id != message.end() && is_valid_id(*id) ? *id : json(nullptr),
+                            kInvalidRequest, "Invalid Request: no method"));
+      return;
+    }
+    if (!method->is_string() || (id != message.end() && !is_valid_id(*id))) {
+      send(error_response(id != message.end() && is_valid_id(*id) ? *id : json(nullptr),
+                          kInvalidRequest, "Invalid Request: bad method or id"));
+      return;
+    }
+    const json params = message.contains("params") ? message["params"] : json(nullptr);
+    if (id == message.end())
+      handle_notification(method->get<std::string>(), params);
+    else
+      handle_request(*id, method->get<std::string>(), params);
+  }
+
+  void handle_request(const json& id, const std::string& method, const json& params) {
+    tracker_.start(id);
+    if (state_ == State::Uninitialized && method != "initialize")
+      return reply_error(id, kServerNotInitialized, "the server is not initialized yet");
+    if (state_ == State::Running && method == "initialize")
+      return reply_error(id, kInvalidRequest, "initialize was already received");
+    if (state_ == State::ShutDown)
+      return reply_error(id, kInvalidRequest, "the server is shutting down");
+    try {
+      dispatch_request(id, method, params);
+    } catch (const InvalidParams& error) {
+      reply_error(id, kInvalidParams, std::string("Invalid params: ") + error.what());
+    } catch (const std::exception& error) {
+      spdlog::error("{} failed: {}", method, error.what());
+      reply_error(id, kInternalError, std::string("Internal error: ") + error.what());
+    }
+  }
+
+  void dispatch_request(const json& id, const std::string& method, const json& params) {
+    if (method == "initialize")
+      return reply(id, initialize(params));
+    if (method == "shutdown") {
+      state_ = State::ShutDown;
+      shutdown_requested_ = true;
+      return reply(id, nullptr);
+    }
+    if (method == "textDocument/hover")
+      return hover(id, params);
+    if (method == "textDocument/codeLens")
+      return code_lens(id, params);
+    if (method == "textDocument/diagnostic")
+      return pull_diagnostics(id, params);
+    if (method == "docent/workspaceStats")
+      return reply(id, index_ ? index_->stats() : json::object());
+    reply_error(id, kMethodNotFound, "Method not found: " + method);
+  }
+
+  void handle_notification(const std::string& method, const json& params) {
+    if (method == "exit") {
+      exit_requested_ = true;
+      return;
+    }
+    if (state_ != State::Running)
+      return; // Before initialize and after shutdown, notifications other than exit drop.
+    try {
+      dispatch_notification(method, params);
+    } catch (const std::exception& error) {
+      spdlog::warn("{}: {}; ignored", method, error.what());
+    }
+  }
+
+  void dispatch_notification(const std::string& method, const json& params) {
+    if (method == "initialized")
+      return initialized();
+    if (method == "textDocument/didOpen") {
+      const json& document = require(params, "textDocument");
+      return worker_->open(require_string(document, "uri"), require_string(document, "text"),
+                           document_version(document));
+    }
+    if (method == "textDocument/didChange") {
+      const json& document = require(params, "textDocument");
+      return worker_->change(require_string(document, "uri"), document_version(document),
+                             content_changes(params));
+    }
+    if (method == "textDocument/didClose")
+      return worker_->close(document_uri(params));
+    if (method == "textDocument/didSave")
+      return worker_->reconfigure(document_uri(params));
+    if (method == "workspace/didChangeConfiguration")
+      return settings_changed(params);
+    if (method == "workspace/didChangeWatchedFiles")
+      return worker_->reconfigure_all(configuration_.editor());
+    if (method == "$/cancelRequest") {
+      const json& id = require(params, "id");
+      if (tracker_.finish(id))
+        send(error_response(id, kRequestCancelled, "Request cancelled"));
+      return;
+    }
+    // Unknown notifications, `$/` ones included, are ignored as the specification asks.
+  }
+
+  json initialize(const json& params) {
+    if (!params.is_object())
+      throw InvalidParams("initialize needs an object of params");
+    const json capabilities = params.value("capabilities", json::object());
+    client_capabilities_ = capabilities;
+    encoding_ = negotiate_encoding(capabilities);
+    const json* formats = find_path(capabilities, {"textDocument", "hover", "contentFormat"});
+    markdown_ = formats != nullptr && formats->is_array() &&
+                std::find(formats->begin(), formats->end(), "markdown") != formats->end();
+    pull_diagnostics_ = find_path(capabilities, {"textDocument", "diagnostic"}) != nullptr;
+    if (params.contains("initializationOptions"))
+      configuration_.set_client_settings(params["initializationOptions"]);
+    roots_ = workspace_roots(params);
+    if (!roots_.empty())
+      configuration_.set_root(roots_.front());
+    const json process = params.value("processId", json(nullptr));
+    if (process.is_number_integer() && process.get<int64_t>() > 0)
+      parent_ = std::make_unique<ParentWatch>(process.get<int>());
+
+    WorkerOptions worker;
+    worker.encoding = encoding_;
+    worker.push_diagnostics = !pull_diagnostics_;
+    worker.parse_budget_micros = options_.parse_budget_micros;
+    worker_ = std::make_unique<DocumentWorker>(
+        worker, [this](const json& message) { send(message); },
+        [this](const std::string& path, bool fresh) {
+          return configuration_.config_for(path, fresh);
+        });
+    worker_->reconfigure_all(configuration_.editor());
+    state_ = State::Running;
+
+    json result = {
+        {"capabilities",
+         {{"positionEncoding", encoding_name(encoding_)},
+          {"textDocumentSync",
+           {{"openClose", true}, {"change", 2}, {"save", {{"includeText", false}}}}},
+          {"hoverProvider", true},
+          {"codeLensProvider", {{"resolveProvider", false}}},
+          {"workspace", {{"workspaceFolders", {{"supported", true}}}}}}},
+        {"serverInfo", {{"name", "docent"}, {"version", kVersion}}},
+    };
+    if (pull_diagnostics_)
+      result["capabilities"]["diagnosticProvider"] = {{"identifier", "docent"},
+                                                      {"interFileDependencies", false},
+                                                      {"workspaceDiagnostics", false}};
+    return result;
+  }
+
+  static std::vector<std::string> workspace_roots(const json& params) {
+    std::vector<std::string> roots;
+    const json folders = params.value("workspaceFolders", json(nullptr));
+    if (folders.is_array())
+      for (const json& folder : folders)
+        if (folder.is_object() && folder.contains("uri") && folder["uri"].is_string())
+          if (auto path = path_from_uri(folder["uri"].get<std::string>()))
+            roots.push_back(*path);
+    const json root_uri = params.value("rootUri", json(nullptr));
+    if (roots.empty() && root_uri.is_string())
+      if (auto path = path_from_uri(root_uri.get<std::string>()))
+        roots.push_back(*path);
+    const json root_path = params.value("rootPath", json(nullptr));
+    if (roots.empty() && root_path.is_string())
+      roots.push_back(root_path.get<std::string>());
+    return roots;
+  }
+
+  bool client_supports(std::initializer_list<const char*> path) const {
+    const json* value = find_path(client_capabilities_, path);
+    return value != nullptr && value->is_boolean() && value->get<bool>();
+  }
+
+  void initialized() {
+    if (client_supports({"workspace", "configuration"}))
+      request_configuration();
+    if (client_supports({"workspace", "didChangeWatchedFiles", "dynamicRegistration"}))
+      send_request(
+          "client/registerCapability",
+          json{{"registrations",
+                {{{"id", "docent-pyproject"},
+                  {"method", "workspace/didChangeWatchedFiles"},
+                  {"registerOptions", {{"watchers", {{{"globPattern", "**/pyproject.toml"}}}}}}}}}},
+          nullptr);
+    start_index();
+  }
+
+  void start_index() {
+    if (roots_.empty())
+      return;
+    const bool progress = client_supports({"window", "workDoneProgress"});
+    const std::string token = "docent-index";
+    auto report = [this, token, progress](json value) {
+      if (progress)
+        send(notification("$/progress", json{{"token", token}, {"value", std::move(value)}}));
+    };
+    IndexProgress callbacks{
+        [report](size_t total) {
+          report(json{{"kind", "begin"},
+                      {"title", "docent: indexing"},
+                      {"message", fmt::format("0/{} files", total)},
+                      {"percentage", 0},
+                      {"cancellable", false}});
+        },
+        [report](size_t done, size_t total) {
+          report(json{{"kind", "report"},
+                      {"message", fmt::format("{}/{} files", done, total)},
+                      {"percentage", total == 0 ? 100 : done * 100 / total}});
+        },
+        [report](size_t total) {
+          report(json{{"kind", "end"}, {"message", fmt::format("{} files indexed", total)}});
+        }};
+    index_ = std::make_unique<WorkspaceIndex>(
+        roots_, configuration_.walk_options(), [this] { return worker_->busy(); }, callbacks);
+    if (!progress)
+      return index_->start();
+    // Progress may only use the token once the client has created it.
+    send_request("window/workDoneProgress/create", json{{"token", token}},
+                 [this](const json&) { index_->start(); });
+  }
+
+  void settings_changed(const json& params) {
+    const json settings = params.is_object() ? params.value("settings", json(nullptr)) : json();
+    if ((settings.is_null() || settings.empty()) && client_supports({"workspace", "configuration"}))
+      return request_configuration(); // The client expects to be asked.
+    configuration_.set_client_settings(settings);
+    worker_->reconfigure_all(configuration_.editor());
+  }
+
+  void request_configuration() {
+    send_request("workspace/configuration", json{{"items", {{{"section", "docent"}}}}},
+                 [this](const json& reply) {
+                   const json* items = find_path(reply, {"result"});
+                   if (items == nullptr || !items->is_array() || items->empty())
+                     return;
+                   const json& settings = items->front();
+                   configuration_.set_client_settings(settings.is_null() ? json::object()
+                                                                         : settings);
+                   worker_->reconfigure_all(configuration_.editor());
+                 });
+  }
+
+  void send_request(const std::string& method, json params,
+                    std::function<void(const json& reply)> on_reply) {
+    const std::string id = "docent-" + std::to_string(++next_request_);
+    if (on_reply)
+      pending_replies_[id] = std::move(on_reply);
+    send(request(id, method, std::move(params)));
+  }
+
+  void handle_client_response(const json& id, const json& message) {
+    if (!id.is_string())
+      return;
+    const auto found = pending_replies_.find(id.get<std::string>());
+    if (found == pending_replies_.end())
+      return;
+    auto on_reply = std::move(found->second);
+    pending_replies_.erase(found);
+    if (message.contains("error"))
+      spdlog::warn("the client answered {} with an error: {}", id.dump(), message["error"].dump());
+    on_reply(message);
+  }
+
+  // Document queries run on the worker once the document is up to date.
+  template <typename Answer> void on_worker(const json& id, const std::string& uri, Answer answer) {
+    worker_->query(uri, [this, id, answer](const FileAnalysis* analysis) {
+      try {
+        reply(id, answer(analysis));
+      } catch (const std::exception& error) {
+        spdlog::error("request {} failed: {}", id.dump(), error.what());
+        reply_error(id, kInternalError, std::string("Internal error: ") + error.what());
+      }
+    });
+  }
+
+  void hover(const json& id, const json& params) {
+    const std::string uri = document_uri(params);
+    const Position position = require_position(params);
+    const PositionEncoding encoding = encoding_;
+    const bool markdown = markdown_;
+    on_worker(id, uri, [=](const FileAnalysis* analysis) -> json {
+      if (analysis == nullptr)
+        return nullptr;
+      const Snapshot& snapshot = *analysis->snapshot;
+      const size_t offset = snapshot.lines().offset_of(snapshot.text(), position, encoding);
+      std::optional<json> hover = hover_json(*analysis, offset, encoding, markdown);
+      return hover ? *hover : json(nullptr);
+    });
+  }
+
+  void code_lens(const json& id, const json& params) {
+    const std::string uri = document_uri(params);
+    const PositionEncoding encoding = encoding_;
+    const bool enabled = configuration_.editor().code_lens;
+    on_worker(id, uri, [=](const FileAnalysis* analysis) -> json {
+      if (analysis == nullptr || !enabled)
+        return json::array();
+      return code_lenses_json(*analysis, encoding);
+    });
+  }
+
+  void pull_diagnostics(const json& id, const json& params) {
+    const std::string uri = document_uri(params);
+    const std::string previous = params.value("previousResultId", "");
+    const PositionEncoding encoding = encoding_;
+    const std::optional<std::string> path = path_from_uri(uri);
+    on_worker(id, uri, [=](const FileAnalysis* analysis) -> json {
+      if (analysis == nullptr)
+        return json{{"kind", "full"}, {"items", json::array()}};
+      const CheckConfig config = configuration_.config_for(path.value_or(""), false);
+      json items = diagnostics_json(*analysis, config, encoding);
+      const std::string result_id = fmt::format("{:x}", std::hash<std::string>()(items.dump()));
+      if (result_id == previous)
+        return json{{"kind", "unchanged"}, {"resultId", result_id}};
+      return json{{"kind", "full"}, {"resultId", result_id}, {"items", std::move(items)}};
+    });
+  }
+
+  Transport& transport_;
+  ServerOptions options_;
+  Configuration configuration_;
+  RequestTracker tracker_;
+  State state_ = State::Uninitialized;
+  bool shutdown_requested_ = false;
+  bool exit_requested_ = false;
+  json client_capabilities_ = json::object();
+  PositionEncoding encoding_ = PositionEncoding::Utf16;
+  bool markdown_ = false;
+  bool pull_diagnostics_ = false;
+  std::vector<std::string> roots_;
+  int next_request_ = 0;
+  std::map<std::string, std::function<void(const json&)>> pending_replies_;
+  std::unique_ptr<ParentWatch> parent_;
+  std::unique_ptr<DocumentWorker> worker_;
+  std::unique_ptr<WorkspaceIndex> index_;
+};
+
+} // namespace
+
+int run_server(Transport& transport, const ServerOptions& options) {
+  // A client that closes its end of a pipe must not kill the server before it logs why.
+  std::signal(SIGPIPE, SIG_IGN);
+  Server server(transport, options);
+  return server.run();
+}
+
+} // namespace docent::lsp

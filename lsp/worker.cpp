@@ -1,0 +1,330 @@
+// The worker thread: applies queued edits, parses within a time bound, analyzes incrementally,
+// publishes diagnostics and runs queries (see worker.h).
+#include "lsp/worker.h"
+
+#include "analysis/document.h"
+#include "analysis/incremental.h"
+#include "lsp/features.h"
+
+#include <spdlog/spdlog.h>
+
+namespace docent::lsp {
+
+using namespace docent::analysis;
+
+struct DocumentWorker::OpenDocument {
+  OpenDocument(std::string uri_, std::string text, uint64_t budget)
+      : uri(std::move(uri_)), document(std::move(text), budget) {}
+
+  std::string uri;
+  std::string path; // Empty for URIs that are not local files.
+  Document document;
+  IncrementalAnalyzer analyzer;
+  std::shared_ptr<const FileAnalysis> analysis; // Of `analyzed_version`.
+  CheckConfig config;
+  int64_t version = 0;           // Of the text in `document`.
+  int64_t analyzed_version = -1; // -1 until the first analysis.
+  bool parsed = false;           // The tree reflects the text (no parse was cut short).
+  bool settled = false;          // ...and is the canonical tree (what a fresh parse gives).
+  std::string published;         // The diagnostics last sent, as JSON text.
+  std::optional<Clock::time_point> publish_at;
+  Clock::time_point config_checked;
+};
+
+namespace {
+
+// How often, at most, an edited document looks for changes to its pyproject.toml.
+constexpr auto kConfigRecheck = std::chrono::seconds(1);
+
+// LSP clamps positions past the end; log it, since it means the client and the server
+// disagree about the text.
+void log_if_out_of_range(const Document& document, const TextChange& change,
+                         PositionEncoding encoding, const std::string& uri) {
+  if (!change.range)
+    return;
+  for (const Position& position : {change.range->start, change.range->end}) {
+    const size_t offset = document.lines().offset_of(document.text(), position, encoding);
+    if (!(document.lines().position_of(document.text(), offset, encoding) == position))
+      spdlog::warn("{}: edit at {}:{} is outside the text; clamped", uri, position.line,
+                   position.character);
+  }
+}
+
+} // namespace
+
+DocumentWorker::DocumentWorker(WorkerOptions options, Send send, ConfigFor config_for)
+    : options_(options), send_(std::move(send)), config_for_(std::move(config_for)) {
+  thread_ = std::thread([this] { run(); });
+}
+
+DocumentWorker::~DocumentWorker() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+void DocumentWorker::open(const std::string& uri, std::string text, int64_t version) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    Inbox& inbox = inboxes_[uri];
+    inbox = Inbox{};
+    inbox.opened = true;
+    inbox.opened_text = std::move(text);
+    inbox.version = version;
+    open_[uri] = true;
+    ++busy_;
+  }
+  wake_.notify_one();
+}
+
+void DocumentWorker::change(const std::string& uri, int64_t version,
+                            std::vector<TextChange> changes) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (open_.count(uri) == 0) {
+      spdlog::warn("{}: change to a document that is not open; ignored", uri);
+      return;
+    }
+    Inbox& inbox = inboxes_[uri];
+    for (TextChange& change : changes) {
+      if (!change.range) { // A whole-text change makes the earlier ones moot.
+        inbox.changes.clear();
+      }
+      inbox.changes.push_back(std::move(change));
+    }
+    inbox.version = version;
+    ++busy_;
+  }
+  wake_.notify_one();
+}
+
+void DocumentWorker::close(const std::string& uri) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (open_.erase(uri) == 0) {
+      spdlog::warn("{}: close of a document that is not open; ignored", uri);
+      return;
+    }
+    Inbox& inbox = inboxes_[uri];
+    inbox = Inbox{};
+    inbox.closed = true;
+    ++busy_;
+  }
+  wake_.notify_one();
+}
+
+void DocumentWorker::reconfigure(const std::string& uri) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (open_.count(uri) == 0)
+      return;
+    inboxes_[uri].reconfigure = true;
+    ++busy_;
+  }
+  wake_.notify_one();
+}
+
+void DocumentWorker::reconfigure_all(EditorSettings editor) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    reconfigure_all_ = true;
+    editor_ = editor;
+    ++busy_;
+  }
+  wake_.notify_one();
+}
+
+void DocumentWorker::query(const std::string& uri, Job job) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    queries_.push_back(Query{uri, std::move(job)});
+    ++busy_;
+  }
+  wake_.notify_one();
+}
+
+bool DocumentWorker::is_open(const std::string& uri) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return open_.count(uri) != 0;
+}
+
+bool DocumentWorker::take_work(std::map<std::string, Inbox>& inboxes, std::deque<Query>& queries,
+                               bool& reconfigure_all, EditorSettings& editor) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  const auto has_work = [&] {
+    return stopping_ || !inboxes_.empty() || !queries_.empty() || reconfigure_all_;
+  };
+  if (!has_work()) {
+    // Idle work (finishing a cut-short parse, settling a tree) goes on without waiting.
+    const bool idle_pending = std::any_of(documents_.begin(), documents_.end(), [](auto& entry) {
+      return !entry.second->parsed || !entry.second->settled;
+    });
+    if (!idle_pending) {
+      if (std::optional<Clock::time_point> due = next_due())
+        wake_.wait_until(lock, *due, has_work);
+      else
+        wake_.wait(lock, has_work);
+    }
+  }
+  if (stopping_)
+    return false;
+  inboxes.swap(inboxes_);
+  queries.swap(queries_);
+  reconfigure_all = reconfigure_all_;
+  reconfigure_all_ = false;
+  editor = editor_;
+  return true;
+}
+
+void DocumentWorker::run() {
+  for (;;) {
+    std::map<std::string, Inbox> inboxes;
+    std::deque<Query> queries;
+    bool reconfigure_all = false;
+    EditorSettings editor;
+    if (!take_work(inboxes, queries, reconfigure_all, editor))
+      return;
+    const int taken = static_cast<int>(inboxes.size() + queries.size()) + reconfigure_all;
+    worker_editor_ = editor;
+    for (auto& [uri, inbox] : inboxes)
+      apply_inbox(uri, inbox);
+    if (reconfigure_all)
+      for (auto& [uri, document] : documents_) {
+        document->config = config_for_(document->path, true);
+        document->published.clear(); // Settings may change the set: compare anew.
+        analyze(*document);
+      }
+    for (Query& query : queries) {
+      auto found = documents_.find(query.uri);
+      OpenDocument* document = found == documents_.end() ? nullptr : found->second.get();
+      if (document != nullptr)
+        bring_up_to_date(*document);
+      try {
+        query.job(document != nullptr ? document->analysis.get() : nullptr);
+      } catch (const std::exception& error) {
+        spdlog::error("query on {} failed: {}", query.uri, error.what());
+      }
+    }
+    busy_ -= taken;
+    publish_due();
+    if (!busy())
+      idle_step();
+  }
+}
+
+void DocumentWorker::apply_inbox(const std::string& uri, Inbox& inbox) {
+  if (inbox.closed) {
+    auto found = documents_.find(uri);
+    if (found != documents_.end() && options_.push_diagnostics && !found->second->published.empty())
+      send_(notification("textDocument/publishDiagnostics",
+                         json{{"uri", uri}, {"diagnostics", json::array()}}));
+    documents_.erase(uri);
+    return;
+  }
+  OpenDocument* document = nullptr;
+  if (inbox.opened) {
+    auto created = std::make_unique<OpenDocument>(uri, std::move(inbox.opened_text),
+                                                  options_.parse_budget_micros);
+    document = created.get();
+    document->path = path_from_uri(uri).value_or("");
+    document->config = config_for_(document->path, true);
+    document->config_checked = Clock::now();
+    documents_[uri] = std::move(created);
+  } else {
+    auto found = documents_.find(uri);
+    if (found == documents_.end())
+      return;
+    document = found->second.get();
+  }
+  document->version = inbox.version;
+  for (const TextChange& change : inbox.changes) {
+    log_if_out_of_range(document->document, change, options_.encoding, uri);
+    document->document.edit(change, options_.encoding);
+  }
+  if (inbox.reconfigure || Clock::now() - document->config_checked > kConfigRecheck) {
+    document->config = config_for_(document->path, true);
+    document->config_checked = Clock::now();
+    if (inbox.reconfigure)
+      document->published.clear();
+  }
+  // One bounded parse step now; if it is cut short, later steps finish it between other work.
+  const ParseResult result = document->document.reparse(/*settle=*/false);
+  document->parsed = result != ParseResult::TimedOut;
+  document->settled = result == ParseResult::Complete;
+  if (document->parsed)
+    analyze(*document);
+}
+
+void DocumentWorker::bring_up_to_date(OpenDocument& document) {
+  while (!document.parsed) {
+    const ParseResult result = document.document.reparse(/*settle=*/false);
+    document.parsed = result != ParseResult::TimedOut;
+    document.settled = result == ParseResult::Complete;
+  }
+  if (document.analyzed_version != document.version || !document.analysis)
+    analyze(document);
+}
+
+void DocumentWorker::analyze(OpenDocument& document) {
+  document.analysis.reset(); // Lets the analyzer move definitions out of it.
+  document.analysis = document.analyzer.analyze(document.document.snapshot());
+  document.analyzed_version = document.version;
+  if (options_.push_diagnostics)
+    document.publish_at = Clock::now() + std::chrono::milliseconds(worker_editor_.debounce_ms);
+}
+
+std::optional<DocumentWorker::Clock::time_point> DocumentWorker::next_due() const {
+  std::optional<Clock::time_point> due;
+  for (const auto& [uri, document] : documents_)
+    if (document->publish_at && (!due || *document->publish_at < *due))
+      due = document->publish_at;
+  return due;
+}
+
+void DocumentWorker::publish_due() {
+  const Clock::time_point now = Clock::now();
+  for (auto& [uri, document] : documents_)
+    if (document->publish_at && *document->publish_at <= now)
+      publish(*document);
+}
+
+void DocumentWorker::publish(OpenDocument& document) {
+  document.publish_at.reset();
+  if (!document.analysis)
+    return;
+  json diagnostics = diagnostics_json(*document.analysis, document.config, options_.encoding);
+  std::string text = diagnostics.dump();
+  if (text == document.published)
+    return; // Unchanged sets are not sent again.
+  document.published = std::move(text);
+  send_(notification("textDocument/publishDiagnostics",
+                     json{{"uri", document.uri},
+                          {"version", document.analyzed_version},
+                          {"diagnostics", std::move(diagnostics)}}));
+}
+
+bool DocumentWorker::idle_step() {
+  for (auto& [uri, document] : documents_) {
+    if (document->parsed && document->settled)
+      continue;
+    if (!document->parsed) {
+      // Finish a parse that was cut short, one bounded step at a time.
+      const ParseResult result = document->document.reparse(/*settle=*/false);
+      document->parsed = result != ParseResult::TimedOut;
+      document->settled = result == ParseResult::Complete;
+      if (document->parsed)
+        analyze(*document);
+    } else if (document->document.reparse(/*settle=*/true) == ParseResult::Complete) {
+      // The provisional tree became canonical: the diagnostics now equal `docent check`'s.
+      document->settled = true;
+      analyze(*document);
+    }
+    return true;
+  }
+  return false;
+}
+
+} // namespace docent::lsp

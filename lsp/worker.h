@@ -1,0 +1,109 @@
+// The open documents and the one thread that parses and analyzes them.
+//
+// The message thread only queues work here (edits, queries) and returns at once; everything
+// that can take time (parsing, analysis, diagnostics) happens on the worker thread, which owns
+// each document's tree and incremental analyzer. For each document only the newest text
+// matters: edits that arrive while the worker is busy are applied together and analyzed once,
+// and no result of an older version is ever published.
+#pragma once
+
+#include "analysis/analyzer.h"
+#include "analysis/config.h"
+#include "lsp/protocol.h"
+#include "lsp/settings.h"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace docent::lsp {
+
+struct WorkerOptions {
+  analysis::PositionEncoding encoding = analysis::PositionEncoding::Utf16;
+  bool push_diagnostics = true;         // False when the client pulls them.
+  uint64_t parse_budget_micros = 20000; // Bound of one parse step (see docs/benchmarks.md).
+};
+
+// Thread-safety: every public member may be called from any thread; the callbacks it is given
+// are called on the worker thread.
+class DocumentWorker {
+public:
+  using Send = std::function<void(const json& message)>;
+  // The check settings for a file path (pyproject.toml and client settings); `fresh` asks to
+  // look at pyproject.toml on disk again.
+  using ConfigFor = std::function<analysis::CheckConfig(const std::string& path, bool fresh)>;
+  // Runs on the worker thread once the document is up to date; null if it is not open.
+  using Job = std::function<void(const analysis::FileAnalysis* analysis)>;
+
+  DocumentWorker(WorkerOptions options, Send send, ConfigFor config_for);
+  ~DocumentWorker(); // Stops the thread; queued work is dropped.
+
+  void open(const std::string& uri, std::string text, int64_t version);
+  void change(const std::string& uri, int64_t version, std::vector<analysis::TextChange> changes);
+  void close(const std::string& uri);
+  // A file was saved, or settings changed: look at the configuration again and re-check.
+  void reconfigure(const std::string& uri);
+  void reconfigure_all(EditorSettings editor);
+  void query(const std::string& uri, Job job);
+
+  bool is_open(const std::string& uri) const;
+  // True while edits or queries wait: background work should hold back.
+  bool busy() const { return busy_.load(std::memory_order_relaxed) > 0; }
+
+  struct OpenDocument; // Defined in worker.cpp.
+
+private:
+  using Clock = std::chrono::steady_clock;
+
+  // What the message thread hands over, guarded by mutex_.
+  struct Inbox {
+    std::vector<analysis::TextChange> changes;
+    std::string opened_text;
+    bool opened = false, closed = false, reconfigure = false;
+    int64_t version = 0;
+  };
+  struct Query {
+    std::string uri;
+    Job job;
+  };
+
+  void run();
+  bool take_work(std::map<std::string, Inbox>& inboxes, std::deque<Query>& queries,
+                 bool& reconfigure_all, EditorSettings& editor);
+  void apply_inbox(const std::string& uri, Inbox& inbox);
+  void bring_up_to_date(OpenDocument& document);
+  void analyze(OpenDocument& document);
+  void publish_due();
+  void publish(OpenDocument& document);
+  bool idle_step();
+  std::optional<Clock::time_point> next_due() const;
+
+  WorkerOptions options_;
+  Send send_;
+  ConfigFor config_for_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::map<std::string, Inbox> inboxes_; // Guarded by mutex_.
+  std::deque<Query> queries_;            // Guarded by mutex_.
+  std::map<std::string, bool> open_;     // Guarded by mutex_: URIs opened and not closed.
+  bool reconfigure_all_ = false;         // Guarded by mutex_.
+  EditorSettings editor_;                // Guarded by mutex_ (the worker keeps a copy).
+  bool stopping_ = false;                // Guarded by mutex_.
+  std::atomic<int> busy_{0};
+
+  // Worker thread only.
+  std::map<std::string, std::unique_ptr<OpenDocument>> documents_;
+  EditorSettings worker_editor_;
+  std::thread thread_;
+};
+
+} // namespace docent::lsp
