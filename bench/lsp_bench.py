@@ -108,6 +108,16 @@ def identifier_edit_points(text, count, seed):
     return picked
 
 
+def top_level_sizes(text):
+    """For every line (0-based), the number of lines of the top-level statement around it."""
+    sizes = [1] * (len(text.splitlines()) + 1)
+    for node in ast.parse(text).body:
+        first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
+        for line in range(first - 1, node.end_lineno):
+            sizes[line] = node.end_lineno - first + 1
+    return sizes
+
+
 def function_name_points(text, count):
     """Positions (line, code point index) of the middle of up to `count` function names
     (`def NAME`), spread evenly over the file."""
@@ -152,6 +162,9 @@ class LspClient:
         self.inbox = []              # (receive time, message) not yet consumed
         self.next_id = 0
         self.closed = False
+        self.incremental = True          # set from the server's capabilities
+        self.pull = False                # pull diagnostics in use
+        self.last_publish_version = None
 
     # -- framing --------------------------------------------------------------------------
 
@@ -307,22 +320,24 @@ PYLSP_SETTINGS = {"pylsp": {"plugins": {
 }}}
 
 
+Spec = collections.namedtuple("Spec", "argv init_options settings note")
+
+
 def server_specs(args):
-    """name -> (argv, initializationOptions, didChangeConfiguration settings, note)."""
-    specs = {
-        "docent": ([args.docent, "--stdio"], {"debounce-ms": 0}, None,
-                   "`docent --stdio`, initializationOptions `{\"debounce-ms\": 0}`"),
-        "pylsp": ([args.python, "-c", PYLSP_NO_DEBOUNCE], None, PYLSP_SETTINGS,
-                  "pylsp with its 0.5 s lint debounce set to 0; pyflakes, mccabe "
-                  "(threshold 11), pydocstyle"),
-        "pylsp-default": ([args.python, "-m", "pylsp"], None, PYLSP_SETTINGS,
-                          "pylsp as shipped (0.5 s lint debounce), same plugins"),
-        "pyright": (["node", args.pyright, "--stdio"], None, None,
-                    "pyright-langserver --stdio, default settings"),
-        "floor": ([sys.executable, os.path.abspath(__file__), "--echo-server"], None, None,
-                  "a do-nothing server in Python (the client's own overhead)"),
+    """name -> how to start and configure that server."""
+    return {
+        "docent": Spec([args.docent, "--stdio"], {"debounce-ms": 0}, None,
+                       "`docent --stdio`, initializationOptions `{\"debounce-ms\": 0}`"),
+        "pylsp": Spec([args.python, "-c", PYLSP_NO_DEBOUNCE], None, PYLSP_SETTINGS,
+                      "pylsp with its 0.5 s lint debounce set to 0; pyflakes, mccabe "
+                      "(threshold 11), pydocstyle"),
+        "pylsp-default": Spec([args.python, "-m", "pylsp"], None, PYLSP_SETTINGS,
+                              "pylsp as shipped (0.5 s lint debounce), same plugins"),
+        "pyright": Spec(["node", args.pyright, "--stdio"], None, None,
+                        "pyright-langserver --stdio, default settings"),
+        "floor": Spec([sys.executable, os.path.abspath(__file__), "--echo-server"], None, None,
+                      "a do-nothing server in Python (the client's own overhead)"),
     }
-    return specs
 
 
 CLIENT_CAPABILITIES = {
@@ -336,17 +351,22 @@ CLIENT_CAPABILITIES = {
 }
 
 
-def start_server(name, spec, root_dir, log_dir, tag, timeout):
+def start_server(name, spec, root_dir, log_dir, tag, timeout, pull=False):
     """Starts the server, runs initialize/initialized (+ configuration) and returns
-    (client, seconds from process start to the initialize response, server capabilities)."""
-    argv, init_options, settings, _ = spec
+    (client, seconds from process start to the initialize response, server capabilities).
+    With `pull`, the client offers pull diagnostics (textDocument/diagnostic) and uses them
+    if the server accepts."""
     log = Path(log_dir, f"{name}-{tag}.stderr")
-    client = LspClient(name, argv, log, cwd=root_dir)
+    client = LspClient(name, spec.argv, log, cwd=root_dir)
+    capabilities = json.loads(json.dumps(CLIENT_CAPABILITIES))
+    if pull:
+        capabilities["textDocument"]["diagnostic"] = {"dynamicRegistration": False,
+                                                      "relatedDocumentSupport": False}
     params = {"processId": os.getpid(), "rootUri": Path(root_dir).as_uri(),
-              "capabilities": CLIENT_CAPABILITIES, "clientInfo": {"name": "lsp_bench"},
+              "capabilities": capabilities, "clientInfo": {"name": "lsp_bench"},
               "workspaceFolders": None}
-    if init_options is not None:
-        params["initializationOptions"] = init_options
+    if spec.init_options is not None:
+        params["initializationOptions"] = spec.init_options
     try:
         _, result = client.request("initialize", params, timeout)
     except ServerError:
@@ -355,9 +375,10 @@ def start_server(name, spec, root_dir, log_dir, tag, timeout):
     startup = time.perf_counter() - client.started
     capabilities = (result or {}).get("capabilities", {})
     client.incremental = incremental_sync(capabilities)
+    client.pull = pull and "diagnosticProvider" in capabilities
     client.notify("initialized", {})
-    if settings is not None:
-        client.notify("workspace/didChangeConfiguration", {"settings": settings})
+    if spec.settings is not None:
+        client.notify("workspace/didChangeConfiguration", {"settings": spec.settings})
     return client, startup, capabilities
 
 
@@ -372,6 +393,27 @@ def open_document(client, path, text):
     client.notify("textDocument/didOpen", {"textDocument": {
         "uri": uri, "languageId": "python", "version": 1, "text": text}})
     return uri
+
+
+def await_diagnostics(client, uri, version, since, timeout):
+    """The diagnostics of `uri` at `version` (see is_diagnostics_for); with pull diagnostics,
+    the answer to a textDocument/diagnostic request sent now. Returns (receive time, list)."""
+    if client.pull:
+        client.next_id += 1
+        rid = client.next_id
+        client.send({"jsonrpc": "2.0", "id": rid, "method": "textDocument/diagnostic",
+                     "params": {"textDocument": {"uri": uri}}})
+        received, response = client.wait_for(
+            lambda _, m: m.get("id") == rid and "method" not in m, timeout,
+            f"textDocument/diagnostic response for version {version}")
+        if "error" in response:
+            raise ServerError(f"{client.name}: textDocument/diagnostic failed: "
+                              f"{response['error']}")
+        return received, response["result"].get("items", [])
+    received, message = client.wait_for(is_diagnostics_for(uri, version, since), timeout,
+                                        f"diagnostics for version {version}")
+    client.last_publish_version = message["params"].get("version")
+    return received, message["params"]["diagnostics"]
 
 
 def is_diagnostics_for(uri, version, since):
@@ -453,20 +495,24 @@ def measure_startup(name, spec, corpus_dir, log_dir, runs, timeout):
             "median": statistics.median(times) * 1000}
 
 
-def measure_edits_and_hover(name, spec, big, log_dir, edits, hovers, seed, timeout):
-    """Opens big.py and waits for its diagnostics, then times `edits` one-character edits and
-    `hovers` hover requests in the same server process. A phase that fails is recorded in
-    result["errors"] and the next one still runs."""
-    client, _, capabilities = start_server(name, spec, big.parent, log_dir, "edits", timeout)
-    result = {"incremental_sync": incremental_sync(capabilities),
+def measure_edits_and_hover(name, spec, big, log_dir, edits, hovers, seed, timeout, pull):
+    """Opens big.py and waits for its diagnostics, then times `edits` one-character edits
+    inside identifiers and `hovers` hover requests in the same server process. A phase that
+    fails is recorded in result["errors"] and the next one still runs."""
+    client, _, capabilities = start_server(name, spec, big.parent, log_dir, "edits", timeout,
+                                           pull)
+    result = {"incremental_sync": client.incremental,
               "hover_provider": bool(capabilities.get("hoverProvider")), "errors": []}
     text = big.read_text(encoding="utf-8")
     try:
         uri = open_and_wait(client, big, text, timeout, result)
-        for phase, run in (("edits", time_edits), ("hover", time_hovers)):
+        result.pop("open_diagnostic_list")
+        points = identifier_edit_points(text, (edits + 1) // 2, seed)
+        phases = (("edits", lambda: time_edits(client, uri, text, points, edits, timeout)),
+                  ("hover", lambda: time_hovers(client, uri, text, hovers, timeout)))
+        for phase, run in phases:
             try:
-                result[phase] = run(client, uri, text, edits if phase == "edits" else hovers,
-                                    seed, timeout)
+                result[phase] = run()
             except ServerError as error:
                 result["errors"].append(f"{phase}: {error}")
     except ServerError as error:
@@ -476,18 +522,59 @@ def measure_edits_and_hover(name, spec, big, log_dir, edits, hovers, seed, timeo
     return result
 
 
+def measure_named_edits(name, spec, big, log_dir, edits, seed, timeout):
+    """Push diagnostics for a server that publishes only changed sets: the same kind of edit,
+    but inside the names that the server's own diagnostics point at (a finding's message
+    names its definition), so that every edit changes the published set."""
+    client, _, _ = start_server(name, spec, big.parent, log_dir, "named-edits", timeout)
+    result = {"errors": []}
+    text = big.read_text(encoding="utf-8")
+    try:
+        uri = open_and_wait(client, big, text, timeout, result)
+        names = named_ranges(text, result.pop("open_diagnostic_list"))
+        rng = random.Random(seed)
+        points = [(line, start + rng.randint(1, end - start - 1))
+                  for line, start, end in (rng.choice(names) for _ in range((edits + 1) // 2))]
+        result["names"] = len(names)
+        result["edits"] = time_edits(client, uri, text, points, edits, timeout)
+    except (ServerError, IndexError) as error:
+        result["errors"].append(f"named-edits: {error}")
+    finally:
+        result["exit_code"] = client.shutdown()
+    return result
+
+
+def named_ranges(text, diagnostics):
+    """(line, start, end) code point ranges of the diagnostics that cover exactly one
+    identifier of two or more characters."""
+    lines = text.splitlines()
+    found = set()
+    for diagnostic in diagnostics:
+        start, end = diagnostic["range"]["start"], diagnostic["range"]["end"]
+        if start["line"] != end["line"]:
+            continue
+        line = lines[start["line"]]
+        if not line.isascii():
+            continue  # then UTF-16 columns are code point indices
+        word = line[start["character"]:end["character"]]
+        if len(word) >= 2 and word.isidentifier():
+            found.add((start["line"], start["character"], end["character"]))
+    return sorted(found)
+
+
 def open_and_wait(client, path, text, timeout, result):
     """didOpen of `path`, then waits for its first diagnostics; returns its URI."""
     since = time.perf_counter()
     uri = open_document(client, path, text)
-    _, first = client.wait_for(is_diagnostics_for(uri, 1, since), timeout,
-                               "diagnostics after didOpen")
-    diagnostics = first["params"]["diagnostics"]
+    _, diagnostics = await_diagnostics(client, uri, 1, since, timeout)
     result["open_ms"] = (time.perf_counter() - since) * 1000
     result["open_diagnostics"] = len(diagnostics)
     result["open_sources"] = dict(collections.Counter(
         f"{d.get('source')} {d.get('code', '')}".strip() for d in diagnostics))
-    result["diagnostics_versioned"] = first["params"].get("version") is not None
+    result["diagnostics"] = "pull" if client.pull else (
+        "push, with version" if client.last_publish_version is not None else
+        "push, no version")
+    result["open_diagnostic_list"] = diagnostics
     client.drop_inbox()
     return uri
 
@@ -505,33 +592,36 @@ def one_char_change(lines, line, index, insert, incremental):
             "text": "x" if insert else ""}
 
 
-def time_edits(client, uri, text, edits, seed, timeout):
-    """Inserts an 'x' inside an identifier, then deletes it, alternately (positions from a
-    fixed seed); times each didChange until the diagnostics of its version arrive."""
+def time_edits(client, uri, text, points, edits, timeout):
+    """At each point, inserts an 'x', then deletes it again; times each didChange until the
+    diagnostics of its version arrive."""
     lines = text.splitlines(keepends=True)
-    incremental = client.incremental
-    version, latencies, counts, extra = 1, [], [], 0
-    for line, index in identifier_edit_points(text, (edits + 1) // 2, seed):
+    sizes = top_level_sizes(text)
+    version, latencies, counts, extra, by_size = 1, [], [], 0, {}
+    for line, index in points:
         for insert in (True, False)[:edits - len(latencies)]:
             version += 1
-            change = one_char_change(lines, line, index, insert, incremental)
+            change = one_char_change(lines, line, index, insert, client.incremental)
             sent = client.notify("textDocument/didChange", {
                 "textDocument": {"uri": uri, "version": version}, "contentChanges": [change]})
-            received, message = client.wait_for(is_diagnostics_for(uri, version, sent),
-                                                timeout, f"diagnostics for version {version}")
+            received, diagnostics = await_diagnostics(client, uri, version, sent, timeout)
             latencies.append(received - sent)
-            counts.append(len(message["params"]["diagnostics"]))
+            bucket = "statement_le_200_lines" if sizes[line] <= 200 else "statement_gt_200_lines"
+            by_size.setdefault(bucket, []).append(received - sent)
+            counts.append(len(diagnostics))
             extra += sum(m.get("method") == "textDocument/publishDiagnostics"
                          for _, m in client.inbox)
             client.inbox.clear()
     summary = summary_ms(latencies)
     summary["diagnostics_per_publish"] = statistics.median(counts)
     summary["other_publishes"] = extra
+    for bucket, values in by_size.items():
+        summary[bucket] = {"n": len(values), "median": statistics.median(values) * 1000}
     summary["latencies_ms"] = [round(s * 1000, 4) for s in latencies]
     return summary
 
 
-def time_hovers(client, uri, text, hovers, seed, timeout):
+def time_hovers(client, uri, text, hovers, timeout):
     """textDocument/hover on the middle of `hovers` function names spread over the file."""
     lines = text.splitlines(keepends=True)
     times, with_content = [], 0
@@ -636,6 +726,7 @@ def run_benchmarks(args):
             raise SystemExit(f"lsp_bench: unknown server {name}; known: {', '.join(specs)}")
     edits = per_server(args.edits, servers, {n: 1000 if n == "docent" else 100 for n in servers})
     hovers = per_server(args.hovers, servers, 200)
+    pull = set(args.pull.split(","))
     work = Path(args.work or tempfile.mkdtemp(prefix="lsp_bench."))
     log(f"building the corpus from {args.stdlib} in {work}")
     big, smalls = build_corpus(args.stdlib, work / "corpus", args.big_lines, args.files,
@@ -659,7 +750,10 @@ def run_benchmarks(args):
                     elif part == "edits":
                         entry["edits"] = measure_edits_and_hover(
                             name, specs[name], big, work, edits[name], hovers[name], args.seed,
-                            args.timeout)
+                            args.timeout, name in pull)
+                    elif part == "named-edits" and name in pull:
+                        entry["named"] = measure_named_edits(
+                            name, specs[name], big, work, edits[name], args.seed, args.timeout)
                     elif part == "memory":
                         entry["memory"] = measure_memory(name, specs[name], smalls, work,
                                                          args.timeout)
@@ -677,7 +771,8 @@ def run_benchmarks(args):
 def without_raw(entry):
     """The entry without per-edit latencies (for progress output)."""
     entry = json.loads(json.dumps(entry))
-    entry.get("edits", {}).get("edits", {}).pop("latencies_ms", None)
+    for part in ("edits", "named"):
+        entry.get(part, {}).get("edits", {}).pop("latencies_ms", None)
     return entry
 
 
@@ -734,6 +829,14 @@ def markdown(report):
         ("didChange → diagnostics, p99 ms", ("edits", "edits", "p99")),
         ("didChange → diagnostics, max ms", ("edits", "edits", "max")),
         ("edits measured", ("edits", "edits", "n")),
+        ("same, edits in top-level statements ≤ 200 lines, median ms",
+         ("edits", "edits", "statement_le_200_lines", "median")),
+        ("same, edits in top-level statements > 200 lines, median ms",
+         ("edits", "edits", "statement_gt_200_lines", "median")),
+        ("same, push: edits inside flagged names, median ms", ("named", "edits", "median")),
+        ("same, push: p90 ms", ("named", "edits", "p90")),
+        ("same, push: p99 ms", ("named", "edits", "p99")),
+        ("same, push: max ms", ("named", "edits", "max")),
         ("diagnostics per publish", ("edits", "edits", "diagnostics_per_publish")),
         ("didOpen → diagnostics of the big file, ms", ("edits", "open_ms")),
         ("hover, median ms", ("edits", "hover", "median")),
@@ -758,7 +861,8 @@ def markdown(report):
                    "".join(f" | {fmt(r, ratio=True)}" for r in ratios) + " |")
     errors = [f"- run {i + 1}, {n}: {e}" for i, run in enumerate(runs) for n in run
               for e in run[n].get("errors", []) + run[n].get("edits", {}).get("errors", [])
-              + run[n].get("memory", {}).get("errors", [])]
+              + run[n].get("memory", {}).get("errors", [])
+              + run[n].get("named", {}).get("errors", [])]
     if errors:
         out += ["", "Errors:", ""] + errors
     return "\n".join(out)
@@ -768,7 +872,7 @@ def fmt(value, ratio=False):
     if value is None:
         return "—"
     if ratio:
-        return f"{value:.3g}"
+        return f"{value:.3g}" if value >= 0.1 else f"{value:.2g} (1/{1 / value:.0f})"
     if value >= 100:
         return f"{value:.0f}"
     return f"{value:.3g}" if value >= 1 else f"{value:.3f}"
@@ -781,8 +885,11 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__ or "LSP benchmark")
     parser.add_argument("--servers", default="docent,pylsp,pyright",
                         help="comma list of docent, pylsp, pylsp-default, pyright, floor")
-    parser.add_argument("--measure", default="startup,edits,memory",
-                        help="comma list of startup, edits (with hover), memory")
+    parser.add_argument("--measure", default="startup,edits,named-edits,memory",
+                        help="comma list of startup, edits (with hover), named-edits, memory")
+    parser.add_argument("--pull", default="docent",
+                        help="servers whose edits are timed with pull diagnostics, because "
+                        "they publish only changed sets; named-edits runs for these only")
     parser.add_argument("--docent", default=str(repo / "build/release/lsp/docent"))
     parser.add_argument("--pyright", default=os.environ.get(
         "PYRIGHT_LANGSERVER", "node_modules/pyright/langserver.index.js"),
