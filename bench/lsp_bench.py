@@ -130,6 +130,8 @@ def function_name_points(text, count):
         start = line.find("def " + node.name)
         if start >= 0:
             found.append((node.lineno - 1, start + 4 + len(node.name) // 2))
+    if count <= 0:
+        return []
     step = max(1, len(found) // count)
     return found[::step][:count]
 
@@ -509,7 +511,8 @@ def measure_edits_and_hover(name, spec, big, log_dir, edits, hovers, seed, timeo
         result.pop("open_diagnostic_list")
         points = identifier_edit_points(text, (edits + 1) // 2, seed)
         phases = (("edits", lambda: time_edits(client, uri, text, points, edits, timeout)),
-                  ("hover", lambda: time_hovers(client, uri, text, hovers, timeout)))
+                  ("hover", lambda: time_hovers(client, uri, text, hovers, timeout)),
+                  ("pull_only", lambda: time_pulls(client, uri, 50, timeout)))
         for phase, run in phases:
             try:
                 result[phase] = run()
@@ -621,6 +624,19 @@ def time_edits(client, uri, text, points, edits, timeout):
     return summary
 
 
+def time_pulls(client, uri, count, timeout):
+    """With pull diagnostics: `count` textDocument/diagnostic requests without edits (what a
+    request costs when nothing needs re-analysis)."""
+    if not client.pull:
+        return None
+    times = []
+    for _ in range(count):
+        sent = time.perf_counter()
+        received, _ = await_diagnostics(client, uri, None, sent, timeout)
+        times.append(received - sent)
+    return summary_ms(times)
+
+
 def time_hovers(client, uri, text, hovers, timeout):
     """textDocument/hover on the middle of `hovers` function names spread over the file."""
     lines = text.splitlines(keepends=True)
@@ -633,6 +649,8 @@ def time_hovers(client, uri, text, hovers, timeout):
         times.append(seconds)
         with_content += bool(hover and hover.get("contents"))
         client.inbox.clear()
+    if not times:
+        return None
     summary = summary_ms(times)
     summary["with_content"] = with_content
     return summary
@@ -838,6 +856,7 @@ def markdown(report):
         ("same, push: p99 ms", ("named", "edits", "p99")),
         ("same, push: max ms", ("named", "edits", "max")),
         ("diagnostics per publish", ("edits", "edits", "diagnostics_per_publish")),
+        ("textDocument/diagnostic without an edit, median ms", ("edits", "pull_only", "median")),
         ("didOpen → diagnostics of the big file, ms", ("edits", "open_ms")),
         ("hover, median ms", ("edits", "hover", "median")),
         ("hover, p99 ms", ("edits", "hover", "p99")),
