@@ -901,7 +901,9 @@ def main():
     if sys.argv[1:] == ["--echo-server"]:
         return echo_server()
     repo = Path(__file__).resolve().parent.parent
-    parser = argparse.ArgumentParser(description=__doc__ or "LSP benchmark")
+    parser = argparse.ArgumentParser(
+        description="Times docent, pylsp and pyright over stdio with one LSP client "
+        "(see docs/benchmarks.md, 'Language server').")
     parser.add_argument("--servers", default="docent,pylsp,pyright",
                         help="comma list of docent, pylsp, pylsp-default, pyright, floor")
     parser.add_argument("--measure", default="startup,edits,named-edits,memory",
