@@ -59,12 +59,14 @@ int count_marked(const std::vector<bool>& marks, size_t begin, size_t end) {
   return count;
 }
 
-DefinitionMetrics function_metrics(const Snapshot& snapshot, const Definition& definition,
-                                   TSNode node, int radon_score) {
+DefinitionMetrics function_metrics(const Definition& definition,
+                                   const DefinitionNodes::Located& node, int radon_score) {
   DefinitionMetrics metrics;
   metrics.cyclomatic = radon_score;
-  metrics.mccabe = mccabe_complexity(node);
-  const CognitiveMetrics cognitive = cognitive_metrics(snapshot.text(), node);
+  static const FlatTree kNoTree;
+  const FlatTree& tree = node.tree != nullptr ? *node.tree : kNoTree;
+  metrics.mccabe = mccabe_complexity(tree, node.index);
+  const CognitiveMetrics cognitive = cognitive_metrics(tree, node.index);
   metrics.cognitive = cognitive.cognitive;
   metrics.max_nesting = cognitive.max_nesting;
   metrics.params = parameter_count(definition);
@@ -72,6 +74,41 @@ DefinitionMetrics function_metrics(const Snapshot& snapshot, const Definition& d
 }
 
 } // namespace
+
+std::vector<DefinitionMetrics>
+measure_definitions(const Snapshot& snapshot, const std::vector<Definition>& definitions,
+                    const DefinitionNodes& nodes, const std::vector<int>& radon_scores,
+                    const HalsteadLookup& halstead, const SlocLines* sloc) {
+  std::vector<DefinitionMetrics> measured(definitions.size());
+  // Children come after their parents, so a reverse pass sees methods before their class.
+  for (size_t i = definitions.size(); i-- > 0;) {
+    const Definition& definition = definitions[i];
+    DefinitionMetrics& metrics = measured[i];
+    if (definition.kind == DefinitionKind::Class) {
+      int methods = 0;
+      for (int child : definition.children) {
+        if (definitions[child].kind != DefinitionKind::Method)
+          continue;
+        ++methods;
+        metrics.cognitive += measured[child].cognitive;
+        metrics.max_nesting = std::max(metrics.max_nesting, measured[child].max_nesting);
+      }
+      metrics.cyclomatic = average_class_complexity(radon_scores[i], methods);
+    } else {
+      metrics = function_metrics(definition, nodes.nodes[i], radon_scores[i]);
+    }
+    metrics.rank = radon_rank(metrics.cyclomatic);
+    metrics.loc = static_cast<int>(definition.end_line - definition.line + 1);
+    if (sloc != nullptr)
+      metrics.sloc = count_marked(sloc->marks, definition.line - 1 - sloc->first_line,
+                                  definition.end_line - sloc->first_line);
+    else if (auto raw = compute_raw_metrics(definition_lines(snapshot, definition)))
+      metrics.sloc = raw->sloc;
+    if (auto found = halstead.find(definition.definition.start); found != halstead.end())
+      metrics.halstead = *found->second;
+  }
+  return measured;
+}
 
 ModuleMetrics module_metrics(std::optional<RawMetrics> raw, const HalsteadReport& halstead,
                              int cyclomatic_total) {
@@ -93,49 +130,25 @@ std::vector<DefinitionMetrics>
 measure_definitions(const Snapshot& snapshot, const std::vector<Definition>& definitions,
                     const std::vector<TSNode>& nodes, const std::vector<int>& radon_scores,
                     const HalsteadLookup& halstead, const SlocLines* sloc) {
-  std::vector<DefinitionMetrics> measured(definitions.size());
-  // Children come after their parents, so a reverse pass sees methods before their class.
-  for (size_t i = definitions.size(); i-- > 0;) {
-    const Definition& definition = definitions[i];
-    DefinitionMetrics& metrics = measured[i];
-    if (definition.kind == DefinitionKind::Class) {
-      int methods = 0;
-      for (int child : definition.children) {
-        if (definitions[child].kind != DefinitionKind::Method)
-          continue;
-        ++methods;
-        metrics.cognitive += measured[child].cognitive;
-        metrics.max_nesting = std::max(metrics.max_nesting, measured[child].max_nesting);
-      }
-      metrics.cyclomatic = average_class_complexity(radon_scores[i], methods);
-    } else {
-      metrics = function_metrics(snapshot, definition, nodes[i], radon_scores[i]);
-    }
-    metrics.rank = radon_rank(metrics.cyclomatic);
-    metrics.loc = static_cast<int>(definition.end_line - definition.line + 1);
-    if (sloc != nullptr)
-      metrics.sloc = count_marked(sloc->marks, definition.line - 1 - sloc->first_line,
-                                  definition.end_line - sloc->first_line);
-    else if (auto raw = compute_raw_metrics(definition_lines(snapshot, definition)))
-      metrics.sloc = raw->sloc;
-    if (auto found = halstead.find(start_byte(nodes[i])); found != halstead.end())
-      metrics.halstead = *found->second;
-  }
-  return measured;
+  return measure_definitions(snapshot, definitions,
+                             locate_definitions(definitions, nodes, snapshot.text()), radon_scores,
+                             halstead, sloc);
 }
 
 FileAnalysis analyze(std::shared_ptr<const Snapshot> snapshot) {
   FileAnalysis analysis;
   analysis.snapshot = snapshot;
-  std::vector<TSNode> nodes;
-  analysis.model = build_module_model(*snapshot, &nodes);
+  analysis.model = build_module_model(*snapshot);
   const ModuleModel& model = analysis.model;
-  const HalsteadResult halstead = compute_halstead(snapshot->text(), snapshot->root());
+  // Every metric walks this one copy of the tree (see FlatTree for why).
+  const FlatTree tree(snapshot->root(), snapshot->text(), FlatTree::Folding::Inert);
+  const DefinitionNodes nodes = locate_definitions(tree, model.definitions);
+  const HalsteadResult halstead = compute_halstead(snapshot->text(), tree);
   const std::vector<int> radon_scores = radon_complexities(model.definitions, nodes);
   SlocLines sloc;
   const std::optional<RawMetrics> raw = compute_raw_metrics(snapshot->text(), sloc.marks);
-  analysis.module = module_metrics(raw, halstead.module,
-                                   radon_module_complexity(model, radon_scores, snapshot->root()));
+  analysis.module =
+      module_metrics(raw, halstead.module, radon_module_complexity(model, radon_scores, tree));
   // Counting over the module's SLOC lines needs radon's lines to be LSP's lines.
   const bool count_sloc_lines =
       raw && has_only_newline_breaks(snapshot->text()) && model.errors.empty();

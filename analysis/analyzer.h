@@ -4,6 +4,7 @@
 // use, so that they always agree.
 #pragma once
 
+#include "analysis/complexity.h"
 #include "analysis/document.h"
 #include "analysis/halstead.h"
 #include "analysis/python_model.h"
@@ -65,6 +66,11 @@ struct SlocLines {
 std::vector<DefinitionMetrics>
 measure_definitions(const Snapshot& snapshot, const std::vector<Definition>& definitions,
                     const std::vector<TSNode>& nodes, const std::vector<int>& radon_scores,
+                    const HalsteadLookup& halstead, const SlocLines* sloc);
+// The same with the definitions' nodes already located in flat trees.
+std::vector<DefinitionMetrics>
+measure_definitions(const Snapshot& snapshot, const std::vector<Definition>& definitions,
+                    const DefinitionNodes& nodes, const std::vector<int>& radon_scores,
                     const HalsteadLookup& halstead, const SlocLines* sloc);
 
 // radon's mi_compute and mi_rank.

@@ -1,9 +1,9 @@
 // Cognitive complexity and block nesting depth of a Python function, in one walk of its subtree.
 //
 // The rules follow sonar-python's CognitiveComplexityVisitor (see docs/cognitive.md for the
-// table and its sources). The walk is iterative (a tree cursor plus a stack of saved states that
-// grows to the tree depth once and is then reused), so deep expression chains cannot overflow the
-// call stack and no node costs an allocation.
+// table and its sources). The walk goes over the flat copy of the tree (FlatTree) and is
+// iterative (a stack of saved states that grows to the tree depth once and is then reused), so
+// deep expression chains cannot overflow the call stack and no node costs an allocation.
 #include "analysis/cognitive.h"
 
 #include "analysis/syntax_tree.h"
@@ -26,10 +26,11 @@ struct State {
   int depth = 0;        // Control-flow block depth, for max_nesting_depth.
   bool measured = true; // False inside nested functions: their blocks are not the root's depth.
   Scope scope = Scope::Function;
-  TSNode scope_definition{}; // Innermost enclosing function_definition when scope is Function.
+  uint32_t scope_definition = 0; // Innermost enclosing function_definition if scope is Function.
 };
 
 struct Frame {
+  uint32_t end; // The end of the node's subtree (FlatTree::Node::end).
   State saved;
   NodeKind saved_operator;
   NodeKind kind;
@@ -65,76 +66,75 @@ bool is_control_flow_block(NodeKind parent) {
 }
 
 // `return NAME`: the only statement sonar-python allows beside the inner function of a wrapper.
-bool is_simple_name_return(TSNode statement) {
-  if (kind_of(statement) != NodeKind::ReturnStatement)
+bool is_simple_name_return(const FlatTree& tree, uint32_t statement) {
+  if (tree[statement].kind != NodeKind::ReturnStatement)
     return false;
   int values = 0;
   bool name = false;
-  for_each_named_child(statement, [&](TSNode value) {
+  tree.for_each_named_child(statement, [&](uint32_t value) {
     ++values;
-    name = kind_of(value) == NodeKind::Identifier;
+    name = tree[value].kind == NodeKind::Identifier;
   });
   return values == 1 && name;
+}
+
+TSFieldId body_field() {
+  static const TSFieldId id = field_id("body");
+  return id;
+}
+
+TSFieldId definition_field() {
+  static const TSFieldId id = field_id("definition");
+  return id;
 }
 
 // sonar-python's wrapper rule: a function whose body is, besides `inner_statement`, only
 // `return NAME` statements (typically a decorator returning its wrapper) does not add a nesting
 // level to the inner function. Stops at the first other statement, so it costs little.
-bool is_wrapper(TSNode outer_definition, TSNode inner_statement) {
-  const TSNode body = field(outer_definition, "body");
-  const uint32_t count = ts_node_named_child_count(body);
-  for (uint32_t i = 0; i < count; ++i) {
-    const TSNode statement = ts_node_named_child(body, i);
-    if (kind_of(statement) == NodeKind::Comment || ts_node_eq(statement, inner_statement))
-      continue;
-    if (!is_simple_name_return(statement))
-      return false;
-  }
-  return true;
+bool is_wrapper(const FlatTree& tree, uint32_t outer_definition, uint32_t inner_statement) {
+  if (outer_definition == FlatTree::kNone)
+    return true;
+  const uint32_t body = tree.child_by_field(outer_definition, body_field());
+  if (body == FlatTree::kNone)
+    return true;
+  bool wrapper = true;
+  tree.for_each_named_child(body, [&](uint32_t statement) {
+    if (statement != inner_statement && !is_simple_name_return(tree, statement))
+      wrapper = false;
+  });
+  return wrapper;
 }
 
 class Walker {
 public:
-  explicit Walker(TSNode root) : root_(root) {
+  Walker(const FlatTree& tree, uint32_t root) : tree_(tree), root_(root) {
     state_.scope_definition = root;
     frames_.reserve(64);
   }
 
   // Walks `start` and its subtree; the state is the same before and after.
-  void walk(TSNode start) {
-    TSTreeCursor cursor = ts_tree_cursor_new(start);
+  void walk(uint32_t start) {
     const size_t base = frames_.size();
-    enter(start);
-    for (;;) {
-      if (ts_tree_cursor_goto_first_child(&cursor)) {
-        enter(ts_tree_cursor_current_node(&cursor));
-        continue;
-      }
-      for (;;) {
+    const uint32_t end = tree_[start].end;
+    for (uint32_t node = start; node < end; ++node) {
+      while (frames_.size() > base && node >= frames_.back().end)
         leave();
-        if (frames_.size() == base) {
-          ts_tree_cursor_delete(&cursor);
-          return;
-        }
-        if (ts_tree_cursor_goto_next_sibling(&cursor)) {
-          enter(ts_tree_cursor_current_node(&cursor));
-          break;
-        }
-        ts_tree_cursor_goto_parent(&cursor);
-      }
+      enter(node);
     }
+    while (frames_.size() > base)
+      leave();
   }
 
   CognitiveMetrics result() const { return metrics_; }
 
 private:
-  void enter(TSNode node) {
-    const NodeKind kind = kind_of(node);
+  void enter(uint32_t node) {
+    const NodeKind kind = tree_[node].kind;
     const NodeKind parent = frames_.empty() ? NodeKind::Other : frames_.back().kind;
     const bool continues_sequence =
         parent == NodeKind::BooleanOperator &&
         (kind == NodeKind::BooleanOperator || kind == NodeKind::KwAnd || kind == NodeKind::KwOr);
-    frames_.push_back(Frame{state_, last_operator_, kind, continues_sequence});
+    frames_.push_back(Frame{tree_[node].end, state_, last_operator_, kind, continues_sequence});
     apply_rules(node, kind, parent);
   }
 
@@ -146,7 +146,7 @@ private:
     frames_.pop_back();
   }
 
-  void apply_rules(TSNode node, NodeKind kind, NodeKind parent) {
+  void apply_rules(uint32_t node, NodeKind kind, NodeKind parent) {
     switch (kind) {
     // Structural increments that also pay for the nesting they sit at.
     case NodeKind::IfStatement:
@@ -185,12 +185,12 @@ private:
       }
       break;
     case NodeKind::DecoratedDefinition:
-      enter_definition(node, field(node, "definition"));
+      enter_definition(node, tree_.child_by_field(node, definition_field()));
       break;
     case NodeKind::FunctionDefinition:
     case NodeKind::ClassDefinition:
       // A decorated definition was entered with its decorators; the root is where we start.
-      if (parent != NodeKind::DecoratedDefinition && !ts_node_eq(node, root_))
+      if (parent != NodeKind::DecoratedDefinition && node != root_)
         enter_definition(node, node);
       break;
     default:
@@ -209,15 +209,15 @@ private:
 
   // A function or class nested in the root. `statement` is the definition or the
   // decorated_definition around it (its decorators belong to it, as in sonar-python's tree).
-  void enter_definition(TSNode statement, TSNode definition) {
-    if (kind_of(definition) == NodeKind::ClassDefinition) {
+  void enter_definition(uint32_t statement, uint32_t definition) {
+    if (definition != FlatTree::kNone && tree_[definition].kind == NodeKind::ClassDefinition) {
       // A class resets the nesting level: its methods read as top-level code.
       state_.level = 0;
       state_.scope = Scope::Class;
       return;
     }
     if (state_.scope == Scope::Function) {
-      if (!is_wrapper(state_.scope_definition, statement))
+      if (!is_wrapper(tree_, state_.scope_definition, statement))
         ++state_.level;
     } else {
       state_.level = 0; // A method starts afresh, like any function defined in a class.
@@ -227,7 +227,8 @@ private:
     state_.measured = false;
   }
 
-  TSNode root_;
+  const FlatTree& tree_;
+  uint32_t root_;
   State state_;
   NodeKind last_operator_ = NodeKind::Other;
   std::vector<Frame> frames_;
@@ -236,22 +237,37 @@ private:
 
 } // namespace
 
-// The source is not read: every rule is decided by node kinds. It stays in the signature so that
-// all metric entry points take the same (source, node) pair.
-CognitiveMetrics cognitive_metrics(std::string_view /*source*/, TSNode function_definition) {
-  const TSNode definition = definition_of(function_definition);
-  if (kind_of(definition) != NodeKind::FunctionDefinition)
+CognitiveMetrics cognitive_metrics(const FlatTree& tree, uint32_t function_definition) {
+  if (function_definition == FlatTree::kNone)
     return {};
-  Walker walker(definition);
+  uint32_t definition = function_definition;
+  if (tree[definition].kind == NodeKind::DecoratedDefinition)
+    definition = tree.child_by_field(definition, definition_field());
+  if (definition == FlatTree::kNone || tree[definition].kind != NodeKind::FunctionDefinition)
+    return {};
+  Walker walker(tree, definition);
   // sonar-python's FunctionDef holds its decorators, so they count at the function's level.
-  const TSNode parent = ts_node_parent(definition);
-  if (kind_of(parent) == NodeKind::DecoratedDefinition)
-    for_each_named_child(parent, [&](TSNode child) {
-      if (kind_of(child) == NodeKind::Decorator)
+  const uint32_t parent = tree[definition].parent;
+  if (parent != FlatTree::kNone && tree[parent].kind == NodeKind::DecoratedDefinition)
+    tree.for_each_named_child(parent, [&](uint32_t child) {
+      if (tree[child].kind == NodeKind::Decorator)
         walker.walk(child);
     });
   walker.walk(definition);
   return walker.result();
+}
+
+// Every rule is decided by node kinds; the source only lets the copy of the tree fold inert
+// expressions (see FlatTree).
+CognitiveMetrics cognitive_metrics(std::string_view source, TSNode function_definition) {
+  const TSNode definition = definition_of(function_definition);
+  if (kind_of(definition) != NodeKind::FunctionDefinition)
+    return {};
+  // The decorators are part of the function (see above): copy them too.
+  const TSNode parent = ts_node_parent(definition);
+  const FlatTree tree(kind_of(parent) == NodeKind::DecoratedDefinition ? parent : definition,
+                      source, FlatTree::Folding::Inert);
+  return cognitive_metrics(tree, tree.find(definition));
 }
 
 int cognitive_complexity(std::string_view source, TSNode function_definition) {

@@ -3,6 +3,8 @@
 // docs/cognitive.md lists every rule and where it comes from.
 #pragma once
 
+#include "analysis/syntax_tree.h"
+
 #include <string_view>
 
 #include <tree_sitter/api.h>
@@ -17,6 +19,9 @@ struct CognitiveMetrics {
 // Both metrics of one function in a single walk over its subtree. `function_definition` is a
 // function_definition node (a decorated_definition is accepted and means its function).
 CognitiveMetrics cognitive_metrics(std::string_view source, TSNode function_definition);
+// The same for the node at index `function_definition` of a flat tree, which must hold the
+// decorated_definition around the function too if there is one.
+CognitiveMetrics cognitive_metrics(const FlatTree& tree, uint32_t function_definition);
 
 // Cognitive complexity of one function, measured as sonar-python measures a function on its own:
 // the function starts at nesting level 0 wherever it is defined, its decorators, parameters and

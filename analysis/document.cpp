@@ -36,7 +36,12 @@ Snapshot::Snapshot(std::string text, LineIndex lines, TSTree* tree, bool complet
     : text_(std::move(text)), lines_(std::move(lines)), tree_(tree), complete_(complete) {}
 
 Snapshot::~Snapshot() {
-  ts_tree_delete(tree_);
+  if (tree_ != nullptr)
+    ts_tree_delete(tree_);
+}
+
+std::shared_ptr<const Snapshot> Snapshot::without_tree() const {
+  return std::make_shared<const Snapshot>(text_, lines_, nullptr, complete_);
 }
 
 Document::Document(std::string text, uint64_t parse_budget_micros)

@@ -25,6 +25,7 @@ namespace docent::analysis {
 // are safe to read concurrently once no thread edits them).
 class Snapshot {
 public:
+  // `tree` may be null: see without_tree().
   Snapshot(std::string text, LineIndex lines, TSTree* tree, bool complete);
   ~Snapshot();
   Snapshot(const Snapshot&) = delete;
@@ -32,7 +33,12 @@ public:
 
   std::string_view text() const { return text_; }
   const LineIndex& lines() const { return lines_; }
-  TSNode root() const { return ts_tree_root_node(tree_); }
+  // The tree's root; a null node for a snapshot without a tree.
+  TSNode root() const { return tree_ != nullptr ? ts_tree_root_node(tree_) : TSNode{}; }
+  bool has_tree() const { return tree_ != nullptr; }
+  // The same text and lines without the tree. A tree takes about 25 times the memory of its
+  // text, so analyses kept for documents nobody edits hold one of these instead.
+  std::shared_ptr<const Snapshot> without_tree() const;
   // False when the last parse hit its time bound: the tree is the previous complete tree with
   // the later edits applied to its positions, so new text may not be reflected in it yet.
   bool complete() const { return complete_; }

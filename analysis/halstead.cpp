@@ -1,5 +1,6 @@
 // Halstead metrics exactly as radon 5.1.0 computes them (radon/visitors.py HalsteadVisitor and
-// radon/metrics.py h_visit_ast), emulated over the tree-sitter CST in one cursor walk.
+// radon/metrics.py h_visit_ast), emulated over the tree-sitter CST in one walk over its flat copy
+// (FlatTree).
 //
 // What radon counts, and how it maps onto the CST:
 //  - Operators are ast operator class names (Add, USub, And, NotIn, ...) counted by BinOp,
@@ -93,8 +94,8 @@ constexpr TokenOp kTokenOps[] = {
     {"not in", Op::NotIn},
 };
 
-// The operator each anonymous grammar symbol spells (Op::None for all other symbols).
-Op token_op(TSNode token) {
+// The operator an anonymous grammar symbol spells (Op::None for all other symbols).
+Op token_op(TSSymbol token) {
   static const std::vector<Op> table = [] {
     const TSLanguage* language = tree_sitter_python();
     const uint32_t count = ts_language_symbol_count(language);
@@ -110,8 +111,7 @@ Op token_op(TSNode token) {
     }
     return ops;
   }();
-  const TSSymbol symbol = ts_node_symbol(token);
-  return symbol < table.size() ? table[symbol] : Op::None;
+  return token < table.size() ? table[token] : Op::None;
 }
 
 struct Fields {
@@ -131,56 +131,43 @@ const Fields& fields() {
   return ids;
 }
 
-// Calls f(child) for each named child that is not an extra (comment or line continuation).
-template <typename F> void for_each_syntax_child(TSNode node, F&& f) {
-  const uint32_t count = ts_node_named_child_count(node);
-  for (uint32_t i = 0; i < count; ++i) {
-    const TSNode child = ts_node_named_child(node, i);
-    if (!ts_node_is_extra(child))
-      f(child);
-  }
-}
-
-// The nearest sibling that is not an extra, after or before `node`.
-TSNode next_syntax_sibling(TSNode node) {
+// The nearest sibling that is not an extra, after or before `node`, or FlatTree::kNone.
+uint32_t next_syntax_sibling(const FlatTree& tree, uint32_t node) {
   do
-    node = ts_node_next_sibling(node);
-  while (!ts_node_is_null(node) && ts_node_is_extra(node));
+    node = tree.next_sibling(node);
+  while (node != FlatTree::kNone && tree[node].extra);
   return node;
 }
-TSNode prev_syntax_sibling(TSNode node) {
-  do
-    node = ts_node_prev_sibling(node);
-  while (!ts_node_is_null(node) && ts_node_is_extra(node));
-  return node;
-}
-
-// The first named child that is not an extra.
-TSNode first_syntax_child(TSNode node) {
-  const uint32_t count = ts_node_named_child_count(node);
-  for (uint32_t i = 0; i < count; ++i) {
-    const TSNode child = ts_node_named_child(node, i);
-    if (!ts_node_is_extra(child))
-      return child;
-  }
-  return TSNode{};
+uint32_t prev_syntax_sibling(const FlatTree& tree, uint32_t node) {
+  const uint32_t parent = tree[node].parent;
+  uint32_t found = FlatTree::kNone;
+  if (parent == FlatTree::kNone)
+    return found;
+  for (uint32_t child = parent + 1; child < node; child = tree[child].end)
+    if (!tree[child].extra)
+      found = child;
+  return found;
 }
 
 // Skips parentheses, which the ast does not represent, and extras.
-TSNode unparenthesized(TSNode node) {
-  while (kind_of(node) == NodeKind::ParenthesizedExpression)
-    node = first_syntax_child(node);
+uint32_t unparenthesized(const FlatTree& tree, uint32_t node) {
+  while (node != FlatTree::kNone && tree[node].kind == NodeKind::ParenthesizedExpression)
+    node = tree.first_syntax_child(node);
   return node;
 }
 
+NodeKind kind_at(const FlatTree& tree, uint32_t node) {
+  return node == FlatTree::kNone ? NodeKind::Other : tree[node].kind;
+}
+
 // The ast's bool operator of a boolean_operator node (And or Or).
-Op bool_op(TSNode node) {
-  return kind_of(ts_node_child_by_field_id(node, fields().op)) == NodeKind::KwAnd ? Op::And
+Op bool_op(const FlatTree& tree, uint32_t node) {
+  return kind_at(tree, tree.child_by_field(node, fields().op)) == NodeKind::KwAnd ? Op::And
                                                                                   : Op::Or;
 }
 
-bool is_boolean_operator(TSNode node, Op op) {
-  return kind_of(node) == NodeKind::BooleanOperator && bool_op(node) == op;
+bool is_boolean_operator(const FlatTree& tree, uint32_t node, Op op) {
+  return kind_at(tree, node) == NodeKind::BooleanOperator && bool_op(tree, node) == op;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -219,17 +206,16 @@ public:
   uint32_t str(std::string_view text, bool stable) { return intern(strs_, text, stable); }
 
   // The value of a string or concatenated_string node.
-  uint32_t string_literal(std::string_view source, TSNode node) {
-    if (kind_of(node) == NodeKind::String)
-      return single_string(node_text(source, node));
+  uint32_t string_literal(std::string_view source, const FlatTree& tree, uint32_t node) {
+    if (tree[node].kind == NodeKind::String)
+      return single_string(tree.text(source, node));
     scratch_.clear();
     bool bytes = false, named_escapes = false;
-    const uint32_t count = ts_node_named_child_count(node);
-    for (uint32_t i = 0; i < count; ++i) {
-      const TSNode piece = ts_node_named_child(node, i);
-      if (kind_of(piece) != NodeKind::String)
+    const uint32_t end = tree[node].end;
+    for (uint32_t piece = node + 1; piece < end; piece = tree[piece].end) {
+      if (tree[piece].kind != NodeKind::String)
         continue;
-      const StringLiteral literal = split_string_literal(node_text(source, piece));
+      const StringLiteral literal = split_string_literal(tree.text(source, piece));
       if (!literal.valid || literal.formatted)
         return kUnique; // A JoinedStr.
       bytes = literal.bytes;
@@ -506,7 +492,7 @@ struct Visitor {
 enum class ChildFilter : uint8_t { All, BodyOnly, DefinitionOnly };
 
 struct Frame {
-  TSNode node;
+  uint32_t node; // FlatTree::kNone for the module around a single statement.
   NodeKind kind;
   ChildFilter filter = ChildFilter::All;
   bool descend = true;
@@ -516,29 +502,28 @@ struct Frame {
 
 class HalsteadWalker {
 public:
-  explicit HalsteadWalker(std::string_view source) : source_(source) {
+  HalsteadWalker(std::string_view source, const FlatTree& tree) : source_(source), tree_(tree) {
     visitors_.push_back(Visitor{0, 0, SIZE_MAX});
   }
 
   // The whole module: the root itself is not visited, only its descendants.
-  HalsteadResult run(TSNode root) {
-    TSTreeCursor cursor = ts_tree_cursor_new(root);
-    frames_.push_back(Frame{root, kind_of(root)});
-    walk(cursor);
+  HalsteadResult run() {
+    if (!tree_.empty())
+      walk(0, Frame{0, tree_[0].kind});
     result_.module = report_of(visitors_.front());
     return std::move(result_);
   }
 
-  // One child of the module, visited as the module walk visits it (the parent frame is the
-  // module's, whose node enter() never reads for a statement), with the module visitor's
-  // distinct operands recorded as stable keys and definitions keyed relative to the statement.
-  HalsteadStatement run_statement(TSNode statement) {
+  // One child of the module (the tree's root), visited as the module walk visits it (under a
+  // module frame), with the module visitor's distinct operands recorded as stable keys and
+  // definitions keyed relative to the statement.
+  HalsteadStatement run_statement() {
     HalsteadStatement part;
-    origin_ = start_byte(statement);
-    operand_keys_ = &part.module.operands;
-    TSTreeCursor cursor = ts_tree_cursor_new(statement);
-    frames_.push_back(enter(cursor, Frame{TSNode{}, NodeKind::Module}));
-    walk(cursor);
+    if (!tree_.empty()) {
+      origin_ = tree_[0].start_byte;
+      operand_keys_ = &part.module.operands;
+      walk(0, enter(0, Frame{FlatTree::kNone, NodeKind::Module}));
+    }
     const Visitor& module = visitors_.front();
     part.module.N1 = module.operators;
     part.module.N2 = module.operands;
@@ -553,40 +538,39 @@ public:
   }
 
 private:
-  // Visits the nodes under the cursor's current node, whose frame is frames_.back(), then
-  // leaves that node too; deletes the cursor.
-  void walk(TSTreeCursor& cursor) {
+  // Visits the descendants of `root`, whose frame is `root_frame`, then leaves `root` too.
+  void walk(uint32_t root, const Frame& root_frame) {
+    frames_.push_back(root_frame);
+    uint32_t node = root_frame.descend ? root + 1 : tree_[root].end;
+    const uint32_t end = tree_[root].end;
     for (;;) {
-      if (!(frames_.back().descend && ts_tree_cursor_goto_first_child(&cursor))) {
-        // Leave finished nodes until one has a next sibling.
-        for (;;) {
-          leave(frames_.back());
-          frames_.pop_back();
-          if (frames_.empty()) {
-            ts_tree_cursor_delete(&cursor);
-            return;
-          }
-          if (ts_tree_cursor_goto_next_sibling(&cursor))
-            break;
-          ts_tree_cursor_goto_parent(&cursor);
-        }
+      // Leave the nodes whose subtrees end here.
+      while (!frames_.empty() && node >= tree_[frames_.back().node].end) {
+        leave(frames_.back());
+        frames_.pop_back();
       }
-      frames_.push_back(enter(cursor, frames_.back()));
+      if (node >= end)
+        return;
+      const Frame frame = enter(node, frames_.back());
+      if (frame.descend) {
+        frames_.push_back(frame);
+        ++node;
+      } else {
+        leave(frame);
+        node = tree_[node].end;
+      }
     }
   }
 
-  // Field ids are looked up only where needed: the lookup costs as much as the rest of a visit.
-  Frame enter(const TSTreeCursor& cursor, const Frame& parent) {
-    const TSNode node = ts_tree_cursor_current_node(&cursor);
-    Frame frame{node, kind_of(node)};
-    if ((parent.filter == ChildFilter::BodyOnly &&
-         ts_tree_cursor_current_field_id(&cursor) != fields().body) ||
-        (parent.filter == ChildFilter::DefinitionOnly &&
-         ts_tree_cursor_current_field_id(&cursor) != fields().definition)) {
+  Frame enter(uint32_t node, const Frame& parent) {
+    const FlatTree::Node& flat = tree_[node];
+    Frame frame{node, flat.kind};
+    if ((parent.filter == ChildFilter::BodyOnly && flat.field != fields().body) ||
+        (parent.filter == ChildFilter::DefinitionOnly && flat.field != fields().definition)) {
       frame.descend = false; // Not visited by the ast walk.
       return frame;
     }
-    if (!ts_node_is_named(node)) {
+    if (!flat.named) {
       frame.descend = false;
       pattern_minus(node, parent.kind);
       return frame;
@@ -599,8 +583,8 @@ private:
       frame.closes_visitor = frame.closes_function = true;
       break;
     case NodeKind::DecoratedDefinition: {
-      const TSNode definition = ts_node_child_by_field_id(node, fields().definition);
-      if (kind_of(definition) == NodeKind::ClassDefinition) {
+      const uint32_t definition = tree_.child_by_field(node, fields().definition);
+      if (kind_at(tree_, definition) == NodeKind::ClassDefinition) {
         // Class decorators are visited (as part of the ClassDef), function ones are not.
         open_visitor(definition);
         frame.closes_visitor = true;
@@ -616,13 +600,11 @@ private:
       }
       break;
     case NodeKind::BinaryOperator:
-      binary(token_op(ts_node_child_by_field_id(node, fields().op)), node);
-      break;
     case NodeKind::AugmentedAssignment:
-      binary(token_op(ts_node_child_by_field_id(node, fields().op)), node);
+      binary(operator_of(node), node);
       break;
     case NodeKind::UnaryOperator: {
-      const Op op = token_op(ts_node_child_by_field_id(node, fields().op));
+      const Op op = operator_of(node);
       unary(op == Op::Add ? Op::UAdd : op == Op::Sub ? Op::USub : op, node);
       break;
     }
@@ -630,14 +612,14 @@ private:
       unary(Op::Not, node);
       break;
     case NodeKind::BooleanOperator:
-      boolean(node, ts_tree_cursor_current_field_id(&cursor), parent);
+      boolean(node, flat.field, parent);
       break;
     case NodeKind::ComparisonOperator:
       compare(node);
       break;
     case NodeKind::UnionType: // `a[b] | c[d]` in an annotation: a BinOp.
       operator_seen(Op::BitOr);
-      for_each_syntax_child(node, [this](TSNode side) { operand(side); });
+      tree_.for_each_syntax_child(node, [this](uint32_t side) { operand(side); });
       break;
     case NodeKind::ComplexPattern:
       complex_pattern(node);
@@ -662,9 +644,15 @@ private:
     return frame;
   }
 
+  // The operator token of a binary, augmented or unary operator node.
+  Op operator_of(uint32_t node) const {
+    const uint32_t token = tree_.child_by_field(node, fields().op);
+    return token == FlatTree::kNone ? Op::None : token_op(tree_[token].symbol);
+  }
+
   // True if the string literal has an f prefix.
-  bool is_formatted(TSNode string) const {
-    for (uint32_t i = start_byte(string); i < source_.size(); ++i) {
+  bool is_formatted(uint32_t string) const {
+    for (uint32_t i = tree_[string].start_byte; i < source_.size(); ++i) {
       const char c = source_[i];
       if (c == 'f' || c == 'F')
         return true;
@@ -684,16 +672,17 @@ private:
       contexts_.pop_back();
   }
 
-  void open_visitor(TSNode definition) {
-    result_.definitions.emplace_back(start_byte(definition) - origin_, HalsteadReport{});
+  void open_visitor(uint32_t definition) {
+    result_.definitions.emplace_back(tree_[definition].start_byte - origin_, HalsteadReport{});
     const uint32_t depth = static_cast<uint32_t>(contexts_.size());
     visitors_.push_back(Visitor{next_visitor_++, depth, result_.definitions.size() - 1});
   }
 
   // Function names are compared as strings: methods of the same name share their operands.
-  uint32_t context_id(TSNode function) {
+  uint32_t context_id(uint32_t function) {
+    const uint32_t name_node = tree_.child_by_field(function, fields().name);
     const std::string_view name =
-        node_text(source_, ts_node_child_by_field_id(function, fields().name));
+        name_node == FlatTree::kNone ? std::string_view() : tree_.text(source_, name_node);
     const auto [found, added] = contexts_by_name_.emplace(name, contexts_by_name_.size() + 1);
     if (added)
       context_names_.push_back(name);
@@ -701,29 +690,30 @@ private:
   }
 
   // BinOp and AugAssign: one operator, operands left and right.
-  void binary(Op op, TSNode node) {
+  void binary(Op op, uint32_t node) {
     operator_seen(op);
-    operand(ts_node_child_by_field_id(node, fields().left));
-    operand(ts_node_child_by_field_id(node, fields().right));
+    operand(tree_.child_by_field(node, fields().left));
+    operand(tree_.child_by_field(node, fields().right));
   }
 
-  void unary(Op op, TSNode node) {
+  void unary(Op op, uint32_t node) {
     operator_seen(op);
-    operand(ts_node_child_by_field_id(node, fields().argument));
+    operand(tree_.child_by_field(node, fields().argument));
   }
 
   // Python flattens `a and b and c` into one BoolOp of three values; tree-sitter nests binary
   // nodes to the left. The outermost node of such a chain counts the whole chain.
-  void boolean(TSNode node, TSFieldId field, const Frame& parent) {
-    const Op op = bool_op(node);
-    if (field == fields().left && is_boolean_operator(parent.node, op))
+  void boolean(uint32_t node, TSFieldId field, const Frame& parent) {
+    const Op op = bool_op(tree_, node);
+    if (field == fields().left && parent.node != FlatTree::kNone &&
+        is_boolean_operator(tree_, parent.node, op))
       return; // Part of the parent's BoolOp.
     operator_seen(op);
-    TSNode link = node;
+    uint32_t link = node;
     for (;;) {
-      operand(ts_node_child_by_field_id(link, fields().right));
-      const TSNode left = ts_node_child_by_field_id(link, fields().left);
-      if (!is_boolean_operator(left, op)) {
+      operand(tree_.child_by_field(link, fields().right));
+      const uint32_t left = tree_.child_by_field(link, fields().left);
+      if (!is_boolean_operator(tree_, left, op)) {
         operand(left);
         return;
       }
@@ -732,76 +722,76 @@ private:
   }
 
   // A chained comparison is one Compare: an operator per comparator, every operand once.
-  void compare(TSNode node) {
-    const uint32_t count = ts_node_child_count(node);
-    for (uint32_t i = 0; i < count; ++i) {
-      const TSNode child = ts_node_child(node, i);
-      if (!ts_node_is_named(child)) {
-        const Op op = token_op(child);
+  void compare(uint32_t node) {
+    tree_.for_each_child(node, [this](uint32_t child) {
+      if (!tree_[child].named) {
+        const Op op = token_op(tree_[child].symbol);
         if (op != Op::None)
           operator_seen(op);
-      } else if (!ts_node_is_extra(child)) {
+      } else if (!tree_[child].extra) {
         operand(child);
       }
-    }
+    });
   }
 
   // `case -1:` holds MatchValue(UnaryOp(USub, 1)); tree-sitter leaves the sign a bare token of
   // the pattern.
-  void pattern_minus(TSNode token, NodeKind parent) {
+  void pattern_minus(uint32_t token, NodeKind parent) {
     if ((parent != NodeKind::CasePattern && parent != NodeKind::Other) ||
-        token_op(token) != Op::Sub)
+        token_op(tree_[token].symbol) != Op::Sub)
       return;
     operator_seen(Op::USub);
-    operand(next_syntax_sibling(token));
+    operand(next_syntax_sibling(tree_, token));
   }
 
   // `case -1.5 + 2j:` is MatchValue(BinOp(UnaryOp(USub, 1.5), Add, 2j)).
-  void complex_pattern(TSNode node) {
+  void complex_pattern(uint32_t node) {
     bool negative = false;
     uint32_t left = kUnique;
-    const uint32_t count = ts_node_child_count(node);
-    for (uint32_t i = 0; i < count; ++i) {
-      const TSNode child = ts_node_child(node, i);
-      if (ts_node_is_named(child))
-        continue;
-      const Op op = token_op(child);
-      if (i == 0 && op == Op::Sub) {
+    bool first = true;
+    tree_.for_each_child(node, [&](uint32_t child) {
+      const bool is_first = first;
+      first = false;
+      if (tree_[child].named)
+        return;
+      const Op op = token_op(tree_[child].symbol);
+      if (is_first && op == Op::Sub) {
         negative = true;
         operator_seen(Op::USub);
-        operand(next_syntax_sibling(child));
+        operand(next_syntax_sibling(tree_, child));
       } else if (op == Op::Add || op == Op::Sub) {
         if (!negative)
-          left = value_of(prev_syntax_sibling(child));
+          left = value_of(prev_syntax_sibling(tree_, child));
         operator_seen(op);
         operand_value(left);
-        operand(next_syntax_sibling(child));
+        operand(next_syntax_sibling(tree_, child));
       }
-    }
+    });
   }
 
   // Python 3 reads `print >> f, x` as the tuple (print >> f, x); tree-sitter as a print_statement.
-  void print_chevron(TSNode node) {
-    const uint32_t count = ts_node_named_child_count(node);
-    for (uint32_t i = 0; i < count; ++i) {
-      const TSNode chevron = ts_node_named_child(node, i);
-      if (kind_of(chevron) != NodeKind::Chevron)
+  void print_chevron(uint32_t node) {
+    const uint32_t end = tree_[node].end;
+    for (uint32_t chevron = node + 1; chevron < end; chevron = tree_[chevron].end) {
+      if (!tree_[chevron].named || tree_[chevron].kind != NodeKind::Chevron)
         continue;
       operator_seen(Op::RShift);
-      operand_value(values_.str(node_text(source_, ts_node_child(node, 0)), true));
-      for_each_syntax_child(chevron, [this](TSNode target) { operand(target); });
+      operand_value(values_.str(tree_.text(source_, node + 1), true)); // `print`
+      tree_.for_each_syntax_child(chevron, [this](uint32_t target) { operand(target); });
       return;
     }
   }
 
   void operator_seen(Op op) {
+    if (op == Op::None) // No operator token: only in a broken tree.
+      return;
     for (Visitor& visitor : visitors_) {
       visitor.operators_seen |= uint64_t{1} << static_cast<int>(op);
       ++visitor.operators;
     }
   }
 
-  void operand(TSNode node) { operand_value(value_of(node)); }
+  void operand(uint32_t node) { operand_value(value_of(node)); }
 
   void operand_value(uint32_t value) {
     const uint32_t depth = static_cast<uint32_t>(contexts_.size());
@@ -834,29 +824,31 @@ private:
     key.append(text.data(), text.size());
   }
 
+  // The text of a node that may be missing (empty then).
+  std::string_view text_of(uint32_t node) const {
+    return node == FlatTree::kNone ? std::string_view() : tree_.text(source_, node);
+  }
+
   // What radon puts in operands_seen for an operand node: the node's value, or kUnique.
-  uint32_t value_of(TSNode node) {
+  uint32_t value_of(uint32_t node) {
     for (;;) {
-      node = unparenthesized(node);
-      switch (kind_of(node)) {
+      node = unparenthesized(tree_, node);
+      switch (kind_at(tree_, node)) {
       case NodeKind::Identifier:
-        return values_.str(node_text(source_, node), true);
+        return values_.str(tree_.text(source_, node), true);
       case NodeKind::Attribute:
-        return values_.str(node_text(source_, ts_node_child_by_field_id(node, fields().attribute)),
-                           true);
+        return values_.str(text_of(tree_.child_by_field(node, fields().attribute)), true);
       case NodeKind::MemberType: // `a.b` in an annotation.
-        return values_.str(
-            node_text(source_, ts_node_named_child(node, ts_node_named_child_count(node) - 1)),
-            true);
+        return values_.str(text_of(last_named_child(node)), true);
       case NodeKind::Type: // An annotation: whatever expression it wraps.
-        node = first_syntax_child(node);
+        node = tree_.first_syntax_child(node);
         continue;
       case NodeKind::String:
       case NodeKind::ConcatenatedString:
-        return values_.string_literal(source_, node);
+        return values_.string_literal(source_, tree_, node);
       case NodeKind::Integer:
       case NodeKind::Float:
-        return values_.number(node_text(source_, node));
+        return values_.number(tree_.text(source_, node));
       case NodeKind::True:
         return values_.boolean(true);
       case NodeKind::False:
@@ -871,12 +863,23 @@ private:
     }
   }
 
+  // The last named child (extras included, as ts_node_named_child counts them), or kNone.
+  uint32_t last_named_child(uint32_t node) const {
+    uint32_t found = FlatTree::kNone;
+    tree_.for_each_child(node, [&](uint32_t child) {
+      if (tree_[child].named)
+        found = child;
+    });
+    return found;
+  }
+
   static HalsteadReport report_of(const Visitor& visitor) {
     return halstead_report(__builtin_popcountll(visitor.operators_seen), visitor.distinct_operands,
                            visitor.operators, visitor.operands);
   }
 
   std::string_view source_;
+  const FlatTree& tree_;
   ValueTable values_;
   TripleSet seen_;
   std::vector<Visitor> visitors_;  // The module's, then those of the enclosing definitions.
@@ -915,12 +918,20 @@ HalsteadReport halstead_report(int h1, int h2, int N1, int N2) {
   return r;
 }
 
+HalsteadResult compute_halstead(std::string_view source, const FlatTree& tree) {
+  return HalsteadWalker(source, tree).run();
+}
+
 HalsteadResult compute_halstead(std::string_view source, TSNode root) {
-  return HalsteadWalker(source).run(root);
+  return compute_halstead(source, FlatTree(root, source, FlatTree::Folding::Inert));
+}
+
+HalsteadStatement compute_halstead_statement(std::string_view source, const FlatTree& statement) {
+  return HalsteadWalker(source, statement).run_statement();
 }
 
 HalsteadStatement compute_halstead_statement(std::string_view source, TSNode statement) {
-  return HalsteadWalker(source).run_statement(statement);
+  return compute_halstead_statement(source, FlatTree(statement, source, FlatTree::Folding::Inert));
 }
 
 HalsteadReport merge_halstead(const std::vector<const HalsteadPartial*>& parts) {

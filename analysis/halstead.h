@@ -3,6 +3,8 @@
 // tree-sitter syntax tree in a single pass.
 #pragma once
 
+#include "analysis/syntax_tree.h"
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -38,9 +40,10 @@ struct HalsteadResult {
 // math.log(x, 2) so that the doubles are identical to radon's).
 HalsteadReport halstead_report(int h1, int h2, int N1, int N2);
 
-// Halstead metrics of the module whose text is `source` and whose tree has root `root`: one walk
-// over the tree. Reentrant; the tree is only read.
+// Halstead metrics of the module whose text is `source` and whose tree has root `root` (or whose
+// flat tree is `tree`): one walk over the tree. Reentrant; the tree is only read.
 HalsteadResult compute_halstead(std::string_view source, TSNode root);
+HalsteadResult compute_halstead(std::string_view source, const FlatTree& tree);
 
 // The module-level part of radon's Halstead visit that one top-level statement contributes, in a
 // form that merges across statements: merge_halstead(parts of every child of the module node)
@@ -75,6 +78,8 @@ struct HalsteadStatement {
 // definitions and ERROR nodes included; a comment contributes nothing): one walk over the
 // statement's subtree. Reentrant; the tree is only read.
 HalsteadStatement compute_halstead_statement(std::string_view source, TSNode statement);
+// The same from the flat copy of the statement's subtree (FlatTree(statement)).
+HalsteadStatement compute_halstead_statement(std::string_view source, const FlatTree& statement);
 
 // The module report from the parts of all of the module's statements (in any order).
 HalsteadReport merge_halstead(const std::vector<const HalsteadPartial*>& parts);

@@ -22,6 +22,7 @@ struct IncrementalAnalyzer::Statement {
   RawMetrics raw;                    // radon's raw metrics of the statement's lines.
   int cyclomatic = 0;                // What the statement adds to radon's module total.
   bool has_error = false;            // Such a statement is never reused (see analyze()).
+  bool mentions_all = false;         // Its text has `__all__` (see module_all()).
 };
 
 // The top-level statements of a snapshot, each with the comments that share its lines; a
@@ -151,15 +152,18 @@ std::shared_ptr<Statement> analyze_statement(const Snapshot& snapshot, const Sta
   auto statement = std::make_shared<Statement>();
   const std::string_view text = snapshot.text();
   std::vector<Definition> definitions;
-  std::vector<TSNode> nodes;
+  DefinitionNodes nodes; // Each of the span's statements copied once into a flat tree.
   std::vector<HalsteadStatement> halstead;
   HalsteadLookup halstead_by_start;
   int outside_definitions = 0; // radon decisions of the span outside its definitions.
   for (uint32_t k = span.first_node; k < span.first_node + span.node_count; ++k) {
     const TSNode node = list.nodes[k];
-    std::vector<TSNode> found_nodes;
-    ModuleModel part = model_of_statement(snapshot, node, &found_nodes);
+    const FlatTree& tree =
+        *nodes.owned.emplace_back(std::make_unique<FlatTree>(node, text, FlatTree::Folding::Inert));
+    ModuleModel part = model_of_statement(snapshot, node);
     statement->errors.insert(statement->errors.end(), part.errors.begin(), part.errors.end());
+    const DefinitionNodes located = locate_definitions(tree, part.definitions);
+    nodes.nodes.insert(nodes.nodes.end(), located.nodes.begin(), located.nodes.end());
     const int offset = static_cast<int>(definitions.size());
     for (Definition& definition : part.definitions) {
       if (definition.parent >= 0)
@@ -168,11 +172,10 @@ std::shared_ptr<Statement> analyze_statement(const Snapshot& snapshot, const Sta
         child += offset;
       definitions.push_back(std::move(definition));
     }
-    nodes.insert(nodes.end(), found_nodes.begin(), found_nodes.end());
-    halstead.push_back(compute_halstead_statement(text, node));
+    halstead.push_back(compute_halstead_statement(text, tree));
     for (auto& [relative, report] : halstead.back().definitions)
       halstead_by_start.emplace(start_byte(node) + relative, &report);
-    outside_definitions += radon_module_complexity(ModuleModel{}, {}, node) - 1;
+    outside_definitions += radon_module_complexity(ModuleModel{}, {}, tree) - 1;
   }
   const std::vector<int> radon_scores = radon_complexities(definitions, nodes);
 
@@ -183,6 +186,8 @@ std::shared_ptr<Statement> analyze_statement(const Snapshot& snapshot, const Sta
   if (!raw)
     return nullptr;
   statement->raw = *raw;
+  const std::string_view lines = text_of(snapshot, span.begin, span.end);
+  statement->mentions_all = memmem(lines.data(), lines.size(), "__all__", 7) != nullptr;
   // analyze() counts SLOC lines only in files without errors; it tokenizes each definition
   // of a file with errors on its own, and so must this.
   statement->has_error = !statement->errors.empty();
@@ -260,15 +265,15 @@ void add_raw(RawMetrics& total, const RawMetrics& part) {
 
 } // namespace
 
-std::optional<std::vector<std::string>> IncrementalAnalyzer::module_all(const Snapshot& snapshot,
-                                                                        const StatementList& list) {
-  // `__all__` comes from the statements that assign it; cooking a long list of names on every
-  // keystroke would cost more than the rest of the analysis, so it is kept while they stay.
+std::optional<std::vector<std::string>>
+IncrementalAnalyzer::module_all(const Snapshot& snapshot, const std::vector<Placed>& placed) {
+  // `__all__` comes from the statements that mention it; cooking a long list of names on
+  // every keystroke would cost more than the rest of the analysis, so it is kept while they
+  // stay. Which statements mention it is known from their analysis: no scan of the file.
   std::string key;
-  for (const Span& span : list.spans) {
-    const std::string_view text = text_of(snapshot, span.begin, span.end);
-    if (text.substr(0, 7) == "__all__") {
-      key.append(text);
+  for (const Placed& statement : placed) {
+    if (statement.statement->mentions_all) {
+      key.append(text_of(snapshot, statement.begin, statement.end));
       key.push_back('\0');
     }
   }
@@ -358,7 +363,6 @@ IncrementalAnalyzer::analyze(std::shared_ptr<const Snapshot> snapshot) {
   auto analysis = std::make_shared<FileAnalysis>();
   analysis->snapshot = snapshot;
   analysis->model.docstring = docstring_of_block(snapshot->text(), snapshot->root());
-  analysis->model.all = module_all(*snapshot, *list);
   analysis->model.definitions.reserve(previous.size());
   analysis->definitions.reserve(previous.size());
   std::vector<Placed> placed;
@@ -408,6 +412,7 @@ IncrementalAnalyzer::analyze(std::shared_ptr<const Snapshot> snapshot) {
   raw.blank += *trailing;
   raw.loc = raw.sloc + raw.blank + raw.multi + raw.single_comments;
   analysis->module = module_metrics(raw, merge_halstead(halstead_parts), cyclomatic);
+  analysis->model.all = module_all(*snapshot, placed);
   // A statement with a syntax error is kept only for its place: how tree-sitter recovers
   // from an error can depend on what surrounds it, so match_statements() never reuses it.
   placed_ = std::move(placed);

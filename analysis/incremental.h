@@ -51,7 +51,7 @@ private:
   std::vector<int> match_statements(const Snapshot& snapshot, const StatementList& list) const;
   // The module's `__all__`, recomputed only when a statement assigning it changes.
   std::optional<std::vector<std::string>> module_all(const Snapshot& snapshot,
-                                                     const StatementList& list);
+                                                     const std::vector<Placed>& placed);
   // The previous result if nobody else holds it any more (its definitions can then be moved).
   std::shared_ptr<FileAnalysis> take_unshared_result();
 

@@ -72,6 +72,20 @@ TSNode first_statement(TSNode block) {
   return TSNode{};
 }
 
+// Whether the first statement of `block` starts with a string literal: a quote, after at most
+// two prefix letters (a name directly followed by a quote is always a string prefix).
+bool starts_with_string(std::string_view source, TSNode block) {
+  TSNode statement = first_statement(block);
+  if (ts_node_is_null(statement))
+    return false;
+  std::string_view text = node_text(source, statement);
+  for (int prefix = 0; prefix < 2 && !text.empty() &&
+                       std::string_view("rRbBuUfF").find(text.front()) != std::string_view::npos;
+       ++prefix)
+    text.remove_prefix(1);
+  return !text.empty() && (text.front() == '"' || text.front() == '\'');
+}
+
 std::optional<Docstring> docstring_from_literal(std::string_view source, TSNode literal) {
   std::vector<TSNode> parts;
   if (kind_of(literal) == NodeKind::ConcatenatedString)
@@ -156,6 +170,7 @@ public:
   // The module's own facts, without its definitions.
   void describe_module(TSNode root) {
     model_.docstring = docstring_of_block(source_, root);
+    model_.leading_string = starts_with_string(source_, root);
     collect_module_all(root);
   }
 
@@ -288,8 +303,10 @@ private:
       definition.parameters = parameters_of(source_, field(node, "parameters"));
       definition.return_annotation = text_of(source_, field(node, "return_type"));
     }
-    if (!ts_node_is_null(body))
+    if (!ts_node_is_null(body)) {
       definition.docstring = docstring_of_block(source_, body);
+      definition.leading_string = starts_with_string(source_, body);
+    }
   }
 
   // End of the colon that opens the body (the body itself may start on the same line).
@@ -392,35 +409,60 @@ private:
   }
 
   void collect_module_all(TSNode root) {
+    int mentions = 0;
+    std::optional<std::vector<std::string>> names;
     for_each_named_child(root, [&](TSNode statement) {
       // A cheap test first: this runs over every top-level statement on each keystroke.
-      if (kind_of(statement) != NodeKind::ExpressionStatement ||
-          node_text(source_, statement).substr(0, 7) != "__all__")
+      if (node_text(source_, statement).find("__all__") == std::string_view::npos)
         return;
-      TSNode assignment = ts_node_named_child(statement, 0);
-      const NodeKind kind = kind_of(assignment);
-      if (kind != NodeKind::Assignment && kind != NodeKind::AugmentedAssignment)
-        return;
-      if (text_of(source_, field(assignment, "left")) != "__all__")
-        return;
-      std::optional<std::vector<std::string>> names = literal_names(field(assignment, "right"));
-      if (!names || (kind == NodeKind::AugmentedAssignment && !model_.all)) {
-        model_.all.reset();
-        return;
-      }
-      if (kind == NodeKind::Assignment)
-        model_.all = std::vector<std::string>();
-      model_.all->insert(model_.all->end(), names->begin(), names->end());
+      const int here = mentions_of_all(statement);
+      if (mentions == 0 && here == 1)
+        names = literal_all_assignment(statement);
+      mentions += here;
     });
+    model_.all = mentions == 1 ? std::move(names) : std::nullopt;
+  }
+
+  // The names `__all__` in a top-level statement where pydocstyle's token scan sees them:
+  // outside nested blocks and outside function and class definitions.
+  int mentions_of_all(TSNode node) {
+    const NodeKind kind = kind_of(node);
+    if (kind == NodeKind::Block || kind == NodeKind::DecoratedDefinition || is_definition(kind))
+      return 0;
+    if (kind == NodeKind::Identifier)
+      return node_text(source_, node) == "__all__";
+    int count = 0;
+    for_each_named_child(node, [&](TSNode child) { count += mentions_of_all(child); });
+    return count;
+  }
+
+  // `__all__ = "a", "b"`, `= ["a", "b"]` or `= ("a", "b")`, nothing but string literals.
+  std::optional<std::vector<std::string>> literal_all_assignment(TSNode statement) {
+    TSNode assignment = ts_node_named_child(statement, 0);
+    if (kind_of(statement) != NodeKind::ExpressionStatement ||
+        kind_of(assignment) != NodeKind::Assignment ||
+        text_of(source_, field(assignment, "left")) != "__all__" ||
+        !ts_node_is_null(field(assignment, "type")))
+      return std::nullopt;
+    TSNode value = field(assignment, "right");
+    switch (kind_of(value)) {
+    case NodeKind::List:
+    case NodeKind::Tuple:
+    case NodeKind::ExpressionList: // Bare items: pydocstyle needs a comma, as this has.
+      return literal_names(value);
+    case NodeKind::ParenthesizedExpression:
+      return literal_names(value);
+    default:
+      return std::nullopt;
+    }
   }
 
   std::optional<std::vector<std::string>> literal_names(TSNode sequence) {
-    const NodeKind kind = kind_of(sequence);
-    if (kind != NodeKind::List && kind != NodeKind::Tuple)
-      return std::nullopt;
     std::vector<std::string> names;
     bool literal = true;
     for_each_named_child(sequence, [&](TSNode item) {
+      if (kind_of(item) == NodeKind::Comment)
+        return;
       std::optional<Docstring> value;
       if (kind_of(item) == NodeKind::String || kind_of(item) == NodeKind::ConcatenatedString)
         value = docstring_from_literal(source_, item);

@@ -79,6 +79,9 @@ struct Definition {
   std::string return_annotation;
   std::vector<std::string> bases; // For classes: superclass and keyword arguments as written.
   std::optional<Docstring> docstring;
+  // The body's first statement starts with a string literal: pydocstyle's test for a
+  // docstring, broader than `docstring` (f-strings, bytes, `"a" + b` count too).
+  bool leading_string = false;
   std::vector<FlowStatement> raises, returns, yields;
   std::vector<ClassAttribute> attributes; // For classes.
   bool touches_error = false;             // A syntax error lies inside this definition.
@@ -93,8 +96,12 @@ struct SyntaxProblem {
 struct ModuleModel {
   std::vector<Definition> definitions; // In document order (parents before children).
   std::optional<Docstring> docstring;
-  // Names in a module-level `__all__` made only of string literals; nullopt if there is none
-  // or it is computed.
+  bool leading_string = false; // As Definition::leading_string, for the module.
+  // The names of the module's `__all__`, as pydocstyle reads it to decide which names are
+  // public: the value of its one `__all__ = ...` statement made of string literals only (a
+  // list, a tuple, or items separated by commas). nullopt if there is none, if its value is
+  // anything else, or if `__all__` is mentioned again at module level (`+=`, `.extend`, a
+  // second assignment), as then it cannot be read without running the module.
   std::optional<std::vector<std::string>> all;
   std::vector<SyntaxProblem> errors;
 };

@@ -16,6 +16,14 @@ const std::vector<RuleInfo>& rules() {
       {"DCT202", "function longer than max-function-length SLOC"},
       {"DCT203", "more parameters than max-parameters"},
       {"DCT204", "module maintainability index rank worse than min-maintainability-rank"},
+      {"D100", "missing docstring in public module (pydocstyle)"},
+      {"D101", "missing docstring in public class"},
+      {"D102", "missing docstring in public method"},
+      {"D103", "missing docstring in public function"},
+      {"D104", "missing docstring in public package"},
+      {"D105", "missing docstring in magic method"},
+      {"D106", "missing docstring in public nested class"},
+      {"D107", "missing docstring in __init__"},
   };
   return all;
 }
@@ -150,7 +158,8 @@ std::string describe_syntax_error(const FileAnalysis& analysis, const SyntaxProb
 
 } // namespace
 
-std::vector<Finding> check_file(const FileAnalysis& analysis, const CheckConfig& config) {
+std::vector<Finding> check_file(const FileAnalysis& analysis, const CheckConfig& config,
+                                const std::string& path) {
   FindingCollector out(analysis, config);
   if (!analysis.model.errors.empty()) {
     // One finding per file, as flake8's E999: the first error is the one to fix first.
@@ -166,6 +175,15 @@ std::vector<Finding> check_file(const FileAnalysis& analysis, const CheckConfig&
             1);
   for (size_t i = 0; i < analysis.model.definitions.size(); ++i)
     check_definition(out, analysis, config, static_cast<int>(i));
+  for (const MissingDocstring& missing : missing_docstrings(analysis, module_file(path))) {
+    if (missing.definition < 0) {
+      out.add(missing.code, -1, ByteRange{0, 0}, missing.message, 1);
+      continue;
+    }
+    const Definition& definition = analysis.model.definitions[missing.definition];
+    out.add(missing.code, missing.definition, definition.name_range, missing.message,
+            definition.line);
+  }
   return out.take();
 }
 

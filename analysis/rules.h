@@ -6,6 +6,7 @@
 
 #include "analysis/analyzer.h"
 #include "analysis/config.h"
+#include "analysis/docstring_rules.h"
 
 #include <string>
 #include <vector>
@@ -29,7 +30,9 @@ const std::vector<RuleInfo>& rules();
 
 // The findings for one analyzed file, filtered by the config and by `# noqa` comments on the
 // definition line (`# noqa` suppresses every code, `# noqa: C901,CCR001` the listed ones).
-std::vector<Finding> check_file(const FileAnalysis& analysis, const CheckConfig& config);
+// `path` (may be empty) tells whether the module is public and a package (D100/D104).
+std::vector<Finding> check_file(const FileAnalysis& analysis, const CheckConfig& config,
+                                const std::string& path = {});
 
 // True if a flake8-style `# noqa` comment in `line` suppresses `code`.
 bool noqa_suppresses(std::string_view line, std::string_view code);

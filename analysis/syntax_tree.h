@@ -2,12 +2,14 @@
 //
 // Node kinds are resolved once per grammar symbol into the NodeKind enum, so that analysis
 // passes compare small integers instead of strings. Helpers here never allocate except where
-// they return std::string.
+// they return std::string. FlatTree copies a tree into an array that the metric passes walk
+// instead of the tree-sitter API (see FlatTree for why).
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <tree_sitter/api.h>
 
@@ -179,5 +181,137 @@ template <typename F> void for_each_named_child(TSNode node, F&& f) {
       f(child);
   });
 }
+
+// ---------------------------------------------------------------------------------------------
+// A syntax tree (or one subtree) copied into an array, in document order.
+//
+// Why: walking tree-sitter's tree through its API costs hundreds of instructions per node
+// (ts_tree_cursor_goto_next_sibling climbs through the hidden nodes of repetitions and
+// supertypes, ts_node_child and ts_node_child_by_field_id iterate from the first child), so a
+// walk over a whole file costs a noticeable part of its parse. The metrics need several walks
+// (Halstead, cognitive complexity per function, radon and mccabe per definition); they make them
+// over this array instead, which one cursor walk fills.
+//
+// Invariants: nodes are in pre-order (a node, then its subtree, then its next sibling), so
+// node 0 is the root, a node's subtree is the index range [index, end), its first child (if
+// any) is index + 1 and the next sibling of a child is the child's `end` while that is below
+// the parent's `end`. Start bytes never decrease along the array. Every node of the tree is
+// here, anonymous tokens and extras (comments, line continuations) included, except below
+// folded nodes.
+//
+// Folding (Folding::Inert) leaves out the children of nodes that hold nothing any metric counts
+// and that no metric reads the children of, which roughly halves the nodes to copy (the copy
+// costs what it does because of the tree-sitter calls per node). Such a node is marked
+// `folded`. fold_rule() says which nodes fold:
+//  - always: string literals without an f prefix (their value is read from their text) and
+//    import, global and nonlocal statements;
+//  - if inert: other expressions and simple statements whose text has no operator character
+//    (+ - * / % @ < > | ^ & ~ == !=; a `*`, `**` or `/` right after an opening bracket or a
+//    comma unpacks or separates parameters) and no `and`, `or`, `not`, `is`, `in`, `if` or
+//    `for`.
+//    Every construct the metrics count inside an expression spells one of those (operators,
+//    comparisons, boolean operators, conditional expressions, comprehensions), so the metrics
+//    find the same counts as in a full tree; the check may keep more than it must (a word in a
+//    string or a comment), never less;
+//  - never: compound statements, blocks, clauses and definitions, return statements (cognitive
+//    complexity reads `return NAME`) and the nodes Halstead reads operand values from the
+//    children of (attribute, parentheses, annotation, concatenated string).
+// Nothing folds that has a syntax error inside: error recovery can put statements anywhere.
+//
+// Thread-safety: immutable once built; share it freely. It does not refer to the TSTree after
+// construction (byte offsets index the snapshot's text).
+class FlatTree {
+public:
+  static constexpr uint32_t kNone = UINT32_MAX;
+
+  struct Node {
+    uint32_t start_byte = 0;
+    uint32_t end_byte = 0;
+    uint32_t parent = kNone; // kNone for the root.
+    uint32_t end = 0;        // One past the last node of this node's subtree.
+    TSSymbol symbol = 0;     // Public symbol (aliases resolved), as ts_node_symbol gives it.
+    // The child's field in its parent, recorded only under parents of the kinds that
+    // records_fields() lists (0 elsewhere): the lookup costs as much as the rest of a visit.
+    TSFieldId field = 0;
+    NodeKind kind = NodeKind::Other;
+    bool named = false;
+    bool extra = false;
+    bool folded = false; // Its children are left out (see Folding).
+  };
+
+  enum class Folding { None, Inert };
+
+  FlatTree() = default;
+  // The subtree of `root` (empty if `root` is null), with every node.
+  explicit FlatTree(TSNode root);
+  // The same, with inert nodes folded when `folding` says so (see above); `source` is the text
+  // the tree was parsed from.
+  FlatTree(TSNode root, std::string_view source, Folding folding);
+
+  bool empty() const { return nodes_.empty(); }
+  uint32_t size() const { return static_cast<uint32_t>(nodes_.size()); }
+  const Node& operator[](uint32_t index) const { return nodes_[index]; }
+
+  // Whether FlatTree records the fields of children of a node of this kind.
+  static bool records_fields(NodeKind parent);
+  // Which nodes of a kind fold (see above; a string literal folds always only without an f
+  // prefix).
+  enum class FoldRule { Never, IfInert, Always };
+  static FoldRule fold_rule(NodeKind kind);
+
+  std::string_view text(std::string_view source, uint32_t index) const {
+    const Node& node = nodes_[index];
+    return source.substr(node.start_byte, node.end_byte - node.start_byte);
+  }
+
+  uint32_t first_child(uint32_t index) const {
+    return index + 1 < nodes_[index].end ? index + 1 : kNone;
+  }
+  uint32_t next_sibling(uint32_t index) const {
+    const uint32_t parent = nodes_[index].parent;
+    if (parent == kNone)
+      return kNone;
+    const uint32_t next = nodes_[index].end;
+    return next < nodes_[parent].end ? next : kNone;
+  }
+
+  // Calls f(child) for every child, named or not.
+  template <typename F> void for_each_child(uint32_t index, F&& f) const {
+    const uint32_t end = nodes_[index].end;
+    for (uint32_t child = index + 1; child < end; child = nodes_[child].end)
+      f(child);
+  }
+  // Calls f(child) for each named child that is not an extra (comment or line continuation).
+  template <typename F> void for_each_syntax_child(uint32_t index, F&& f) const {
+    for_each_child(index, [&](uint32_t child) {
+      if (nodes_[child].named && !nodes_[child].extra)
+        f(child);
+    });
+  }
+  // Calls f(child) for each named child other than comments (line continuations included), as
+  // the TSNode for_each_named_child below does.
+  template <typename F> void for_each_named_child(uint32_t index, F&& f) const {
+    for_each_child(index, [&](uint32_t child) {
+      if (nodes_[child].named && nodes_[child].kind != NodeKind::Comment)
+        f(child);
+    });
+  }
+  // The first named child that is not an extra, or kNone.
+  uint32_t first_syntax_child(uint32_t index) const;
+  // The child in `field` (which records_fields() must list for the node's kind), or kNone.
+  uint32_t child_by_field(uint32_t index, TSFieldId field) const;
+
+  // The first node in document order with this symbol (or kind) and byte range, or kNone.
+  uint32_t find(uint32_t start_byte, uint32_t end_byte, TSSymbol symbol) const;
+  uint32_t find(uint32_t start_byte, uint32_t end_byte, NodeKind kind) const;
+  uint32_t find(TSNode node) const;
+
+private:
+  static bool folds_inert(const Node& node, std::string_view source);
+  template <typename Matches>
+  uint32_t find_if(uint32_t start_byte, uint32_t end_byte, Matches matches) const;
+
+  std::vector<Node> nodes_;
+};
 
 } // namespace docent::analysis

@@ -126,8 +126,9 @@ int run_metrics(const CommonOptions& options) {
   return had_error ? kExitError : kExitClean;
 }
 
-std::vector<Finding> sorted_findings(const FileAnalysis& analysis, const CheckConfig& config) {
-  std::vector<Finding> findings = check_file(analysis, config);
+std::vector<Finding> sorted_findings(const FileAnalysis& analysis, const CheckConfig& config,
+                                     const std::string& path) {
+  std::vector<Finding> findings = check_file(analysis, config, path);
   std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
     return a.range.start < b.range.start;
   });
@@ -159,7 +160,7 @@ int run_check(const CommonOptions& options, const std::string& format) {
       return rendered;
     }
     const Snapshot& snapshot = *outcome.analysis->snapshot;
-    const std::vector<Finding> findings = sorted_findings(*outcome.analysis, config);
+    const std::vector<Finding> findings = sorted_findings(*outcome.analysis, config, outcome.path);
     rendered.findings = findings.size();
     if (as_json) {
       for (const Finding& finding : findings)

@@ -129,9 +129,9 @@ json markup(const std::string& text, bool markdown) {
 } // namespace
 
 json diagnostics_json(const FileAnalysis& analysis, const CheckConfig& config,
-                      PositionEncoding encoding) {
+                      const std::string& path, PositionEncoding encoding) {
   json items = json::array();
-  for (const Finding& finding : check_file(analysis, config)) {
+  for (const Finding& finding : check_file(analysis, config, path)) {
     items.push_back(json{{"range", range_json(analysis, finding.range, encoding)},
                          {"severity", lsp_severity(finding.severity)},
                          {"code", finding.code},

@@ -10,9 +10,10 @@
 
 namespace docent::lsp {
 
-// The findings of `docent check` (one implementation, analysis/rules.h) as LSP diagnostics.
+// The findings of `docent check` (one implementation, analysis/rules.h) as LSP diagnostics;
+// `path` is the file's (empty if it has none).
 json diagnostics_json(const analysis::FileAnalysis& analysis, const analysis::CheckConfig& config,
-                      analysis::PositionEncoding encoding);
+                      const std::string& path, analysis::PositionEncoding encoding);
 
 // Hover at a byte offset: a definition's metrics when the offset is on its name or on its
 // def/class keyword, the module's on the first line or the module docstring; else nullopt.

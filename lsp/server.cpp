@@ -14,11 +14,13 @@
 #include "lsp/workspace_index.h"
 
 #include <spdlog/spdlog.h>
-#include <sys/stat.h>
 
 #include <csignal>
+#include <fstream>
+#include <limits>
 #include <map>
 #include <set>
+#include <sstream>
 
 namespace docent::lsp {
 
@@ -27,6 +29,7 @@ using namespace docent::analysis;
 namespace {
 
 constexpr const char* kVersion = "0.1.0";
+constexpr const char* kIndexToken = "docent-index";
 
 // A request the client may still cancel. Thread-safety: all members lock.
 class RequestTracker {
@@ -88,23 +91,29 @@ public:
 
 private:
   struct Loaded {
-    int64_t mtime = -1;
+    bool read = false;
+    std::optional<std::string> text; // Null when the file could not be read.
     CheckConfig config;
   };
 
-  static int64_t modification_time(const std::string& path) {
-    struct stat info {};
-    if (::stat(path.c_str(), &info) != 0)
-      return -1;
-    return static_cast<int64_t>(info.st_mtim.tv_sec) * 1000000000 + info.st_mtim.tv_nsec;
+  static std::optional<std::string> read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+      return std::nullopt;
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
   }
 
+  // A pyproject.toml is small: comparing its text tells a change that a timestamp can miss
+  // (two writes within one tick of the file system's clock).
   CheckConfig pyproject_config(const std::string& pyproject, bool fresh) {
     Loaded& loaded = pyprojects_[pyproject];
-    if (fresh || loaded.mtime < 0) {
-      const int64_t mtime = modification_time(pyproject);
-      if (mtime != loaded.mtime) {
-        loaded.mtime = mtime;
+    if (fresh || !loaded.read) {
+      std::optional<std::string> text = read_file(pyproject);
+      if (!loaded.read || text != loaded.text) {
+        loaded.read = true;
+        loaded.text = std::move(text);
         loaded.config = CheckConfig{};
         report_problems(pyproject, load_pyproject(pyproject, loaded.config));
       }
@@ -136,7 +145,7 @@ private:
 // Ends the process when the editor that started it is gone (LSP: initialize's processId).
 class ParentWatch {
 public:
-  explicit ParentWatch(int pid) {
+  explicit ParentWatch(pid_t pid) {
     thread_ = std::thread([this, pid] {
       std::unique_lock<std::mutex> lock(mutex_);
       while (!stopping_) {
@@ -180,6 +189,15 @@ std::string require_string(const json& params, const char* key) {
   if (!value.is_string())
     throw InvalidParams(std::string("'") + key + "' must be a string");
   return value.get<std::string>();
+}
+
+// An optional string member: `fallback` when absent or null.
+std::string optional_string(const json& params, const char* key, const std::string& fallback) {
+  if (!params.is_object() || !params.contains(key) || params[key].is_null())
+    return fallback;
+  if (!params[key].is_string())
+    throw InvalidParams(std::string("'") + key + "' must be a string");
+  return params[key].get<std::string>();
 }
 
 std::string document_uri(const json& params) {
@@ -241,6 +259,8 @@ public:
       ReadResult read = transport_.read();
       switch (read.status) {
       case ReadResult::Status::Message:
+        if (!read.problem.empty())
+          spdlog::warn("{}", read.problem);
         handle_body(std::move(read.body));
         break;
       case ReadResult::Status::BadHeader:
@@ -410,9 +430,8 @@ private:
     roots_ = workspace_roots(params);
     if (!roots_.empty())
       configuration_.set_root(roots_.front());
-    const json process = params.value("processId", json(nullptr));
-    if (process.is_number_integer() && process.get<int64_t>() > 0)
-      parent_ = std::make_unique<ParentWatch>(process.get<int>());
+    if (std::optional<pid_t> parent = parent_process(params))
+      parent_ = std::make_unique<ParentWatch>(*parent);
 
     WorkerOptions worker;
     worker.encoding = encoding_;
@@ -441,6 +460,20 @@ private:
                                                       {"interFileDependencies", false},
                                                       {"workspaceDiagnostics", false}};
     return result;
+  }
+
+  // initialize's processId, if it can be a process: a pid that does not fit pid_t would
+  // truncate to another process, or to 0 or -1, which kill() takes for groups of processes.
+  static std::optional<pid_t> parent_process(const json& params) {
+    const json process = params.value("processId", json(nullptr));
+    if (!process.is_number_integer())
+      return std::nullopt;
+    const int64_t pid = process.get<int64_t>();
+    if (pid <= 0 || pid > std::numeric_limits<pid_t>::max()) {
+      spdlog::warn("initialize: processId {} is not a process id; not watched", pid);
+      return std::nullopt;
+    }
+    return static_cast<pid_t>(pid);
   }
 
   static std::vector<std::string> workspace_roots(const json& params) {
@@ -483,13 +516,26 @@ private:
   void start_index() {
     if (roots_.empty())
       return;
-    const bool progress = client_supports({"window", "workDoneProgress"});
-    const std::string token = "docent-index";
-    auto report = [this, token, progress](json value) {
-      if (progress)
-        send(notification("$/progress", json{{"token", token}, {"value", std::move(value)}}));
+    // Progress goes out only once the client has created the token, and never if it refused.
+    auto use_progress = std::make_shared<std::atomic<bool>>(false);
+    index_ = std::make_unique<WorkspaceIndex>(
+        roots_, configuration_.walk_options(), [this] { return worker_->busy(); },
+        index_progress(use_progress));
+    if (!client_supports({"window", "workDoneProgress"}))
+      return index_->start();
+    send_request("window/workDoneProgress/create", json{{"token", kIndexToken}},
+                 [this, use_progress](const json& reply) {
+                   *use_progress = !reply.contains("error");
+                   index_->start();
+                 });
+  }
+
+  IndexProgress index_progress(std::shared_ptr<std::atomic<bool>> use_progress) {
+    auto report = [this, use_progress](json value) {
+      if (*use_progress)
+        send(notification("$/progress", json{{"token", kIndexToken}, {"value", std::move(value)}}));
     };
-    IndexProgress callbacks{
+    return IndexProgress{
         [report](size_t total) {
           report(json{{"kind", "begin"},
                       {"title", "docent: indexing"},
@@ -505,13 +551,6 @@ private:
         [report](size_t total) {
           report(json{{"kind", "end"}, {"message", fmt::format("{} files indexed", total)}});
         }};
-    index_ = std::make_unique<WorkspaceIndex>(
-        roots_, configuration_.walk_options(), [this] { return worker_->busy(); }, callbacks);
-    if (!progress)
-      return index_->start();
-    // Progress may only use the token once the client has created it.
-    send_request("window/workDoneProgress/create", json{{"token", token}},
-                 [this](const json&) { index_->start(); });
   }
 
   void settings_changed(const json& params) {
@@ -596,14 +635,14 @@ private:
 
   void pull_diagnostics(const json& id, const json& params) {
     const std::string uri = document_uri(params);
-    const std::string previous = params.value("previousResultId", "");
+    const std::string previous = optional_string(params, "previousResultId", "");
     const PositionEncoding encoding = encoding_;
     const std::optional<std::string> path = path_from_uri(uri);
     on_worker(id, uri, [=](const FileAnalysis* analysis) -> json {
       if (analysis == nullptr)
         return json{{"kind", "full"}, {"items", json::array()}};
       const CheckConfig config = configuration_.config_for(path.value_or(""), false);
-      json items = diagnostics_json(*analysis, config, encoding);
+      json items = diagnostics_json(*analysis, config, path.value_or(""), encoding);
       const std::string result_id = fmt::format("{:x}", std::hash<std::string>()(items.dump()));
       if (result_id == previous)
         return json{{"kind", "unchanged"}, {"resultId", result_id}};

@@ -7,6 +7,7 @@
 #include <cctype>
 #include <mutex>
 #include <unistd.h>
+#include <vector>
 
 namespace docent::lsp {
 
@@ -32,16 +33,64 @@ std::string_view trim(std::string_view text) {
   return text;
 }
 
-// Where the last header block starts: garbage before a header (the body of an unframed
-// message) is skipped by starting at the last `Content-Length` line.
-std::string_view last_header_block(std::string_view block) {
-  size_t at = std::string_view::npos;
-  for (size_t pos = 0; pos < block.size(); ++pos) {
-    if ((pos == 0 || block[pos - 1] == '\n') && block.size() - pos >= 15 &&
-        iequals(block.substr(pos, 15), "content-length:"))
-      at = pos;
+bool is_header_name(std::string_view name) {
+  return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+  });
+}
+
+// "Name: value" with a token for a name. The line may still end with "\r".
+bool looks_like_header(std::string_view line) {
+  const size_t colon = line.find(':');
+  return colon != std::string_view::npos && is_header_name(line.substr(0, colon));
+}
+
+// Where the last "Content-Length:" in `text` starts (any case), or npos.
+size_t find_content_length(std::string_view text) {
+  constexpr std::string_view kName = "content-length:";
+  size_t found = std::string_view::npos;
+  for (size_t pos = 0; pos + kName.size() <= text.size(); ++pos)
+    if (iequals(text.substr(pos, kName.size()), kName))
+      found = pos;
+  return found;
+}
+
+// The header block proper: the header lines that end `block`. Whatever comes before them is
+// left over from a message that could not be framed (its body, or garbage) and is skipped, so
+// that the reader finds the next message; a `Content-Length` glued to the end of such bytes,
+// with no line break between, starts the block too. `skipped` tells how many bytes were left.
+std::string_view header_block(std::string_view block, size_t& skipped) {
+  std::vector<size_t> line_starts{0};
+  for (size_t pos = 0; pos + 1 < block.size(); ++pos)
+    if (block[pos] == '\n')
+      line_starts.push_back(pos + 1);
+  size_t start = block.size();
+  bool any_header = false;
+  for (auto it = line_starts.rbegin(); it != line_starts.rend(); ++it) {
+    std::string_view line = block.substr(*it, start - *it);
+    while (!line.empty() && (line.back() == '\n' || line.back() == '\r'))
+      line.remove_suffix(1);
+    if (line.empty()) {
+      start = *it;
+      continue;
+    }
+    const size_t glued = find_content_length(line);
+    if (glued != std::string_view::npos && glued > 0) {
+      start = *it + glued;
+      any_header = true;
+      break;
+    }
+    if (!looks_like_header(line))
+      break;
+    start = *it;
+    any_header = true;
   }
-  return at == std::string_view::npos ? block : block.substr(at);
+  if (!any_header) { // Nothing header-like: parse_headers reports what is wrong.
+    skipped = 0;
+    return block;
+  }
+  skipped = start;
+  return block.substr(start);
 }
 
 // Reads framed messages from a synchronous Asio stream and writes them to another.
@@ -68,10 +117,13 @@ public:
     std::string block(asio::buffers_begin(buffer_.data()),
                       asio::buffers_begin(buffer_.data()) + header_size);
     buffer_.consume(header_size);
-    const HeaderParse header = parse_headers(last_header_block(block));
+    size_t skipped = 0;
+    const HeaderParse header = parse_headers(header_block(block, skipped));
+    if (skipped > 0)
+      result.problem = "skipped " + std::to_string(skipped) + " bytes of garbage before a header";
     if (!header.ok) {
       result.status = ReadResult::Status::BadHeader;
-      result.problem = header.problem;
+      result.problem += (result.problem.empty() ? "" : "; ") + header.problem;
       return result;
     }
     if (header.content_length > max_message_bytes_) {

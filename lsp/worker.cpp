@@ -6,20 +6,28 @@
 #include "analysis/incremental.h"
 #include "lsp/features.h"
 
+#include <malloc.h>
 #include <spdlog/spdlog.h>
 
 namespace docent::lsp {
 
 using namespace docent::analysis;
 
+// A document is hot (a tree, a parser and an incremental analyzer, ready for the next
+// keystroke) or cold (only its latest analysis, whose snapshot keeps the text but not the
+// tree). A tree takes about 25 times the memory of its text, so only the most recently
+// edited documents stay hot; a cold one is parsed again on its next edit.
 struct DocumentWorker::OpenDocument {
   OpenDocument(std::string uri_, std::string text, uint64_t budget)
-      : uri(std::move(uri_)), document(std::move(text), budget) {}
+      : uri(std::move(uri_)), document(std::make_unique<Document>(std::move(text), budget)) {}
+
+  bool hot() const { return document != nullptr; }
 
   std::string uri;
-  std::string path; // Empty for URIs that are not local files.
-  Document document;
+  std::string path;                   // Empty for URIs that are not local files.
+  std::unique_ptr<Document> document; // Null while cold.
   IncrementalAnalyzer analyzer;
+  uint64_t last_used = 0;                       // When it was last opened or edited (a counter).
   std::shared_ptr<const FileAnalysis> analysis; // Of `analyzed_version`.
   CheckConfig config;
   int64_t version = 0;           // Of the text in `document`.
@@ -35,6 +43,9 @@ namespace {
 
 // How often, at most, an edited document looks for changes to its pyproject.toml.
 constexpr auto kConfigRecheck = std::chrono::seconds(1);
+
+// How many documents keep their trees (see OpenDocument).
+constexpr size_t kHotDocuments = 8;
 
 // LSP clamps positions past the end; log it, since it means the client and the server
 // disagree about the text.
@@ -75,7 +86,7 @@ void DocumentWorker::open(const std::string& uri, std::string text, int64_t vers
     inbox.opened_text = std::move(text);
     inbox.version = version;
     open_[uri] = true;
-    ++busy_;
+    note_queued();
   }
   wake_.notify_one();
 }
@@ -96,7 +107,7 @@ void DocumentWorker::change(const std::string& uri, int64_t version,
       inbox.changes.push_back(std::move(change));
     }
     inbox.version = version;
-    ++busy_;
+    note_queued();
   }
   wake_.notify_one();
 }
@@ -111,7 +122,7 @@ void DocumentWorker::close(const std::string& uri) {
     Inbox& inbox = inboxes_[uri];
     inbox = Inbox{};
     inbox.closed = true;
-    ++busy_;
+    note_queued();
   }
   wake_.notify_one();
 }
@@ -122,7 +133,7 @@ void DocumentWorker::reconfigure(const std::string& uri) {
     if (open_.count(uri) == 0)
       return;
     inboxes_[uri].reconfigure = true;
-    ++busy_;
+    note_queued();
   }
   wake_.notify_one();
 }
@@ -132,7 +143,7 @@ void DocumentWorker::reconfigure_all(EditorSettings editor) {
     std::lock_guard<std::mutex> lock(mutex_);
     reconfigure_all_ = true;
     editor_ = editor;
-    ++busy_;
+    note_queued();
   }
   wake_.notify_one();
 }
@@ -141,7 +152,7 @@ void DocumentWorker::query(const std::string& uri, Job job) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     queries_.push_back(Query{uri, std::move(job)});
-    ++busy_;
+    note_queued();
   }
   wake_.notify_one();
 }
@@ -151,17 +162,20 @@ bool DocumentWorker::is_open(const std::string& uri) const {
   return open_.count(uri) != 0;
 }
 
+void DocumentWorker::note_queued() {
+  ++queued_;
+  ++busy_;
+}
+
 bool DocumentWorker::take_work(std::map<std::string, Inbox>& inboxes, std::deque<Query>& queries,
-                               bool& reconfigure_all, EditorSettings& editor) {
+                               bool& reconfigure_all, EditorSettings& editor, int& taken) {
   std::unique_lock<std::mutex> lock(mutex_);
   const auto has_work = [&] {
     return stopping_ || !inboxes_.empty() || !queries_.empty() || reconfigure_all_;
   };
   if (!has_work()) {
     // Idle work (finishing a cut-short parse, settling a tree) goes on without waiting.
-    const bool idle_pending = std::any_of(documents_.begin(), documents_.end(), [](auto& entry) {
-      return !entry.second->parsed || !entry.second->settled;
-    });
+    const bool idle_pending = idle_work_left_;
     if (!idle_pending) {
       if (std::optional<Clock::time_point> due = next_due())
         wake_.wait_until(lock, *due, has_work);
@@ -176,6 +190,9 @@ bool DocumentWorker::take_work(std::map<std::string, Inbox>& inboxes, std::deque
   reconfigure_all = reconfigure_all_;
   reconfigure_all_ = false;
   editor = editor_;
+  // Calls for the same document merge into one inbox: count calls, not inboxes.
+  taken = queued_;
+  queued_ = 0;
   return true;
 }
 
@@ -185,17 +202,19 @@ void DocumentWorker::run() {
     std::deque<Query> queries;
     bool reconfigure_all = false;
     EditorSettings editor;
-    if (!take_work(inboxes, queries, reconfigure_all, editor))
+    int taken = 0;
+    if (!take_work(inboxes, queries, reconfigure_all, editor, taken))
       return;
-    const int taken = static_cast<int>(inboxes.size() + queries.size()) + reconfigure_all;
     worker_editor_ = editor;
-    for (auto& [uri, inbox] : inboxes)
+    for (auto& [uri, inbox] : inboxes) {
       apply_inbox(uri, inbox);
+      cool_down(); // Opening a hundred files at once must not hold a hundred trees.
+    }
     if (reconfigure_all)
       for (auto& [uri, document] : documents_) {
         document->config = config_for_(document->path, true);
         document->published.clear(); // Settings may change the set: compare anew.
-        analyze(*document);
+        publish_soon(*document);
       }
     for (Query& query : queries) {
       auto found = documents_.find(query.uri);
@@ -210,8 +229,11 @@ void DocumentWorker::run() {
     }
     busy_ -= taken;
     publish_due();
-    if (!busy())
-      idle_step();
+    idle_work_left_ = !busy() && idle_step();
+    // glibc keeps freed memory in the worker thread's arena; give the trees back.
+    if (trees_released_)
+      malloc_trim(0);
+    trees_released_ = false;
   }
 }
 
@@ -240,9 +262,12 @@ void DocumentWorker::apply_inbox(const std::string& uri, Inbox& inbox) {
     document = found->second.get();
   }
   document->version = inbox.version;
+  document->last_used = ++use_counter_;
+  if (!inbox.changes.empty())
+    make_hot(*document);
   for (const TextChange& change : inbox.changes) {
-    log_if_out_of_range(document->document, change, options_.encoding, uri);
-    document->document.edit(change, options_.encoding);
+    log_if_out_of_range(*document->document, change, options_.encoding, uri);
+    document->document->edit(change, options_.encoding);
   }
   if (inbox.reconfigure || Clock::now() - document->config_checked > kConfigRecheck) {
     document->config = config_for_(document->path, true);
@@ -250,17 +275,68 @@ void DocumentWorker::apply_inbox(const std::string& uri, Inbox& inbox) {
     if (inbox.reconfigure)
       document->published.clear();
   }
+  if (!document->hot()) {
+    if (inbox.reconfigure)
+      publish_soon(*document);
+    return; // A cold document's analysis is of its current text.
+  }
   // One bounded parse step now; if it is cut short, later steps finish it between other work.
-  const ParseResult result = document->document.reparse(/*settle=*/false);
+  const ParseResult result = document->document->reparse(/*settle=*/false);
   document->parsed = result != ParseResult::TimedOut;
   document->settled = result == ParseResult::Complete;
   if (document->parsed)
     analyze(*document);
 }
 
+void DocumentWorker::make_hot(OpenDocument& document) {
+  if (document.hot())
+    return;
+  // The text is the cold analysis' text; parsing it again is the price of having let the
+  // tree go (a few milliseconds for a thousand lines).
+  document.document = std::make_unique<Document>(std::string(document.analysis->snapshot->text()),
+                                                 options_.parse_budget_micros);
+  document.analyzer = IncrementalAnalyzer();
+  document.analysis.reset();
+  document.parsed = document.settled = false;
+}
+
+void DocumentWorker::make_cold(OpenDocument& document) {
+  spdlog::debug("{}: letting its tree go", document.uri);
+  auto cold = std::make_shared<FileAnalysis>(*document.analysis);
+  cold->snapshot = document.analysis->snapshot->without_tree();
+  document.analysis = std::move(cold);
+  document.analyzer = IncrementalAnalyzer();
+  document.document.reset();
+}
+
+// Lets the least recently used hot documents go cold, once their analysis is final.
+bool DocumentWorker::cool_down() {
+  std::vector<OpenDocument*> hot;
+  for (auto& [uri, document] : documents_)
+    if (document->hot())
+      hot.push_back(document.get());
+  if (hot.size() <= kHotDocuments)
+    return false;
+  std::sort(hot.begin(), hot.end(), [](const OpenDocument* a, const OpenDocument* b) {
+    return a->last_used < b->last_used;
+  });
+  bool cooled = false;
+  for (size_t i = 0; i + kHotDocuments < hot.size(); ++i) {
+    OpenDocument& document = *hot[i];
+    if (document.parsed && document.settled && document.analysis &&
+        document.analyzed_version == document.version) {
+      make_cold(document);
+      cooled = trees_released_ = true;
+    }
+  }
+  return cooled;
+}
+
 void DocumentWorker::bring_up_to_date(OpenDocument& document) {
+  if (!document.hot())
+    return; // Its analysis is of its current text.
   while (!document.parsed) {
-    const ParseResult result = document.document.reparse(/*settle=*/false);
+    const ParseResult result = document.document->reparse(/*settle=*/false);
     document.parsed = result != ParseResult::TimedOut;
     document.settled = result == ParseResult::Complete;
   }
@@ -270,8 +346,12 @@ void DocumentWorker::bring_up_to_date(OpenDocument& document) {
 
 void DocumentWorker::analyze(OpenDocument& document) {
   document.analysis.reset(); // Lets the analyzer move definitions out of it.
-  document.analysis = document.analyzer.analyze(document.document.snapshot());
+  document.analysis = document.analyzer.analyze(document.document->snapshot());
   document.analyzed_version = document.version;
+  publish_soon(document);
+}
+
+void DocumentWorker::publish_soon(OpenDocument& document) {
   if (options_.push_diagnostics)
     document.publish_at = Clock::now() + std::chrono::milliseconds(worker_editor_.debounce_ms);
 }
@@ -295,7 +375,8 @@ void DocumentWorker::publish(OpenDocument& document) {
   document.publish_at.reset();
   if (!document.analysis)
     return;
-  json diagnostics = diagnostics_json(*document.analysis, document.config, options_.encoding);
+  json diagnostics =
+      diagnostics_json(*document.analysis, document.config, document.path, options_.encoding);
   std::string text = diagnostics.dump();
   if (text == document.published)
     return; // Unchanged sets are not sent again.
@@ -308,23 +389,23 @@ void DocumentWorker::publish(OpenDocument& document) {
 
 bool DocumentWorker::idle_step() {
   for (auto& [uri, document] : documents_) {
-    if (document->parsed && document->settled)
+    if (!document->hot() || (document->parsed && document->settled))
       continue;
     if (!document->parsed) {
       // Finish a parse that was cut short, one bounded step at a time.
-      const ParseResult result = document->document.reparse(/*settle=*/false);
+      const ParseResult result = document->document->reparse(/*settle=*/false);
       document->parsed = result != ParseResult::TimedOut;
       document->settled = result == ParseResult::Complete;
       if (document->parsed)
         analyze(*document);
-    } else if (document->document.reparse(/*settle=*/true) == ParseResult::Complete) {
+    } else if (document->document->reparse(/*settle=*/true) == ParseResult::Complete) {
       // The provisional tree became canonical: the diagnostics now equal `docent check`'s.
       document->settled = true;
       analyze(*document);
     }
     return true;
   }
-  return false;
+  return cool_down();
 }
 
 } // namespace docent::lsp

@@ -76,11 +76,16 @@ private:
   };
 
   void run();
+  void note_queued(); // With mutex_ held, for each call that queues work.
   bool take_work(std::map<std::string, Inbox>& inboxes, std::deque<Query>& queries,
-                 bool& reconfigure_all, EditorSettings& editor);
+                 bool& reconfigure_all, EditorSettings& editor, int& taken);
   void apply_inbox(const std::string& uri, Inbox& inbox);
   void bring_up_to_date(OpenDocument& document);
+  void make_hot(OpenDocument& document);
+  void make_cold(OpenDocument& document);
+  bool cool_down();
   void analyze(OpenDocument& document);
+  void publish_soon(OpenDocument& document);
   void publish_due();
   void publish(OpenDocument& document);
   bool idle_step();
@@ -98,11 +103,15 @@ private:
   bool reconfigure_all_ = false;         // Guarded by mutex_.
   EditorSettings editor_;                // Guarded by mutex_ (the worker keeps a copy).
   bool stopping_ = false;                // Guarded by mutex_.
-  std::atomic<int> busy_{0};
+  int queued_ = 0;                       // Guarded by mutex_: calls not yet taken by the worker.
+  std::atomic<int> busy_{0};             // Calls queued or being worked on.
 
   // Worker thread only.
   std::map<std::string, std::unique_ptr<OpenDocument>> documents_;
   EditorSettings worker_editor_;
+  uint64_t use_counter_ = 0;
+  bool idle_work_left_ = false; // The last idle step did something; there may be more.
+  bool trees_released_ = false; // Since the last malloc_trim().
   std::thread thread_;
 };
 

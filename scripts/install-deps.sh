@@ -9,7 +9,7 @@ build_packages=(
   libtree-sitter-dev nlohmann-json3-dev libboost-dev libfmt-dev catch2
   libcli11-dev libtomlplusplus-dev libspdlog-dev
 )
-peer_packages=(radon python3-mccabe python3-cognitive-complexity hyperfine)
+peer_packages=(radon python3-mccabe python3-cognitive-complexity pydocstyle hyperfine)
 
 wanted=("${build_packages[@]}")
 if [ "${1:-}" = "--with-peers" ]; then

@@ -27,7 +27,9 @@ std::vector<std::string> codes_of(const std::string& source, const CheckConfig& 
   return codes;
 }
 
-const char* const kComplex = "def f(a, b, c, d, e, g):\n"
+const char* const kComplex = "\"\"\"Module.\"\"\"\n"
+                             "def f(a, b, c, d, e, g):\n"
+                             "    \"\"\"Nest.\"\"\"\n"
                              "    if a:\n        if b:\n            if c:\n"
                              "                if d:\n                    if e and g:\n"
                              "                        return g\n";

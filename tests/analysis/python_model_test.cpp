@@ -43,6 +43,8 @@ void dump_definition(std::ostringstream& out, const Definition& d) {
   if (d.docstring)
     out << "  docstring " << d.docstring->quote << " prefix=" << d.docstring->prefix << ' '
         << quoted(d.docstring->cooked) << '\n';
+  if (d.leading_string && !d.docstring)
+    out << "  leading string (pydocstyle's docstring)\n";
   dump_flow(out, "raises", d.raises);
   dump_flow(out, "returns", d.returns);
   dump_flow(out, "yields", d.yields);

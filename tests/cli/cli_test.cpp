@@ -66,7 +66,8 @@ const char* const kNested = "def deep(a, b, c, d, e):\n"
 
 TEST_CASE("check: clean project exits 0 and prints nothing") {
   const fs::path root = project("clean");
-  write(root / "ok.py", "def f(x):\n    return x\n");
+  write(root / "ok.py",
+        "\"\"\"Module.\"\"\"\n\n\ndef f(x):\n    \"\"\"Return x.\"\"\"\n    return x\n");
   const Run run = docent("check " + root.string());
   CHECK(run.status == 0);
   CHECK(run.out.empty());
@@ -75,7 +76,7 @@ TEST_CASE("check: clean project exits 0 and prints nothing") {
 TEST_CASE("check: findings in the flake8 format, exit 1") {
   const fs::path root = project("findings");
   write(root / "deep.py", kNested);
-  const Run run = docent("check " + root.string());
+  const Run run = docent("check --ignore D1 " + root.string());
   CHECK(run.status == 1);
   CHECK(run.out.find((root / "deep.py").string() +
                      ":1:5: DCT201 'deep' nests control flow 5 deep > 4\n") != std::string::npos);
@@ -109,9 +110,9 @@ TEST_CASE("check: an invalid setting is reported by key and the default used") {
 TEST_CASE("check: --select, --ignore and --format json") {
   const fs::path root = project("select");
   write(root / "deep.py", kNested);
-  CHECK(docent("check --ignore DCT " + root.string()).status == 0);
+  CHECK(docent("check --ignore DCT,D1 " + root.string()).status == 0);
   CHECK(docent("check --select C901 --max-complexity 1 " + root.string()).status == 1);
-  const Run run = docent("check --format json " + root.string());
+  const Run run = docent("check --ignore D1 --format json " + root.string());
   CHECK(run.status == 1);
   const auto findings = nlohmann::json::parse(run.out);
   REQUIRE(findings.size() == 1);
@@ -119,6 +120,27 @@ TEST_CASE("check: --select, --ignore and --format json") {
   CHECK(findings[0]["location"]["row"] == 1);
   CHECK(findings[0]["location"]["column"] == 5);
   CHECK(findings[0]["severity"] == "warning");
+}
+
+TEST_CASE("check: missing docstrings as pydocstyle reports them") {
+  const fs::path root = project("docstrings");
+  write(root / "pkg" / "__init__.py", "");
+  write(root / "pkg" / "_private.py", "def helper():\n    pass\n");
+  write(root / "pkg" / "api.py",
+        "\"\"\"Public API.\"\"\"\n__all__ = [\"run\"]\n\n\ndef run():\n    pass\n\n\n"
+        "def internal():  # not in __all__\n    pass\n\n\nclass Shape:\n"
+        "    def area(self):  # noqa: D102\n        pass\n");
+  const Run run = docent("check --select D1 " + root.string());
+  CHECK(run.status == 1);
+  CHECK(run.out.find((root / "pkg" / "__init__.py").string() +
+                     ":1:1: D104 Missing docstring in public package") != std::string::npos);
+  CHECK(run.out.find((root / "pkg" / "api.py").string() +
+                     ":5:5: D103 Missing docstring in public function") != std::string::npos);
+  CHECK(run.out.find("_private.py:1:5: D103") != std::string::npos); // Functions count anyway.
+  CHECK(run.out.find("D100") == std::string::npos);      // _private.py is a private module.
+  CHECK(run.out.find("api.py:9:") == std::string::npos); // `internal` is not in __all__.
+  CHECK(run.out.find("D101") == std::string::npos);      // Shape is not in __all__ either.
+  CHECK(run.out.find("D102") == std::string::npos);
 }
 
 TEST_CASE("check: usage and I/O errors exit 2") {
