@@ -132,11 +132,13 @@ json diagnostics_json(const FileAnalysis& analysis, const CheckConfig& config,
                       const std::string& path, PositionEncoding encoding) {
   json items = json::array();
   for (const Finding& finding : check_file(analysis, config, path)) {
-    items.push_back(json{{"range", range_json(analysis, finding.range, encoding)},
-                         {"severity", lsp_severity(finding.severity)},
-                         {"code", finding.code},
-                         {"source", "docent"},
-                         {"message", finding.message}});
+    json item(json::value_t::object);
+    item.emplace("range", range_json(analysis, finding.range, encoding));
+    item.emplace("severity", lsp_severity(finding.severity));
+    item.emplace("code", finding.code);
+    item.emplace("source", "docent");
+    item.emplace("message", finding.message);
+    items.push_back(std::move(item));
   }
   return items;
 }

@@ -63,12 +63,20 @@ std::optional<Range> range_from_json(const json& value, std::string& error) {
   return Range{*start, *end};
 }
 
+// Objects are built member by member: nlohmann's initializer-list constructor inspects and
+// copies every element, which made ranges the dearest part of a diagnostics answer.
 json to_json(Position position) {
-  return json{{"line", position.line}, {"character", position.character}};
+  json object(json::value_t::object);
+  object.emplace("line", position.line);
+  object.emplace("character", position.character);
+  return object;
 }
 
 json to_json(const Range& range) {
-  return json{{"start", to_json(range.start)}, {"end", to_json(range.end)}};
+  json object(json::value_t::object);
+  object.emplace("start", to_json(range.start));
+  object.emplace("end", to_json(range.end));
+  return object;
 }
 
 const char* encoding_name(PositionEncoding encoding) {

@@ -21,6 +21,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <type_traits>
 
 namespace docent::lsp {
 
@@ -286,6 +287,13 @@ private:
   void reply(const json& id, json result) {
     if (tracker_.finish(id))
       send(response(id, std::move(result)));
+  }
+
+  // The same with the result already serialized: a large result is not serialized twice.
+  void reply_serialized(const json& id, const std::string& result) {
+    if (tracker_.finish(id))
+      transport_.write(
+          fmt::format(R"({{"jsonrpc":"2.0","id":{},"result":{}}})", id.dump(), result));
   }
 
   void reply_error(const json& id, int code, const std::string& message) {
@@ -604,7 +612,10 @@ private:
   template <typename Answer> void on_worker(const json& id, const std::string& uri, Answer answer) {
     worker_->query(uri, [this, id, answer](const FileAnalysis* analysis) {
       try {
-        reply(id, answer(analysis));
+        if constexpr (std::is_same_v<decltype(answer(analysis)), std::string>)
+          reply_serialized(id, answer(analysis));
+        else
+          reply(id, answer(analysis));
       } catch (const std::exception& error) {
         spdlog::error("request {} failed: {}", id.dump(), error.what());
         reply_error(id, kInternalError, std::string("Internal error: ") + error.what());
@@ -643,15 +654,17 @@ private:
     const std::string previous = optional_string(params, "previousResultId", "");
     const PositionEncoding encoding = encoding_;
     const std::optional<std::string> path = path_from_uri(uri);
-    on_worker(id, uri, [=](const FileAnalysis* analysis) -> json {
+    // Answered as text: the items are serialized once, for the result id and the answer.
+    on_worker(id, uri, [=](const FileAnalysis* analysis) -> std::string {
       if (analysis == nullptr)
-        return json{{"kind", "full"}, {"items", json::array()}};
+        return R"({"kind":"full","items":[]})";
       const CheckConfig config = configuration_.config_for(path.value_or(""), false);
-      json items = diagnostics_json(*analysis, config, path.value_or(""), encoding);
-      const std::string result_id = fmt::format("{:x}", std::hash<std::string>()(items.dump()));
+      const std::string items = diagnostics_json(*analysis, config, path.value_or(""), encoding)
+                                    .dump(-1, ' ', false, json::error_handler_t::replace);
+      const std::string result_id = fmt::format("{:x}", std::hash<std::string>()(items));
       if (result_id == previous)
-        return json{{"kind", "unchanged"}, {"resultId", result_id}};
-      return json{{"kind", "full"}, {"resultId", result_id}, {"items", std::move(items)}};
+        return fmt::format(R"({{"kind":"unchanged","resultId":"{}"}})", result_id);
+      return fmt::format(R"({{"kind":"full","resultId":"{}","items":{}}})", result_id, items);
     });
   }
 
