@@ -214,26 +214,8 @@ private:
   // Definitions, raise and return only stand where statements do, so only these nodes are
   // walked into; expressions are skipped unless they may hold a yield.
   static bool holds_statements(NodeKind kind) {
-    switch (kind) {
-    case NodeKind::Module:
-    case NodeKind::Block:
-    case NodeKind::Error:
-    case NodeKind::IfStatement:
-    case NodeKind::ElifClause:
-    case NodeKind::ElseClause:
-    case NodeKind::ForStatement:
-    case NodeKind::WhileStatement:
-    case NodeKind::TryStatement:
-    case NodeKind::ExceptClause:
-    case NodeKind::ExceptGroupClause:
-    case NodeKind::FinallyClause:
-    case NodeKind::WithStatement:
-    case NodeKind::MatchStatement:
-    case NodeKind::CaseClause:
-      return true;
-    default:
-      return false;
-    }
+    return kind == NodeKind::Module || kind == NodeKind::Block || kind == NodeKind::Error ||
+           is_compound_clause(kind);
   }
 
   bool may_hold_yield(TSNode node) const {

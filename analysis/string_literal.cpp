@@ -25,7 +25,9 @@ void append_utf8(std::string& out, unsigned long code_point) {
   }
 }
 
-int hex_value(char c) {
+} // namespace
+
+int hex_digit_value(char c) {
   if (c >= '0' && c <= '9')
     return c - '0';
   if (c >= 'a' && c <= 'f')
@@ -35,13 +37,15 @@ int hex_value(char c) {
   return -1;
 }
 
+namespace {
+
 // Reads exactly `digits` hex digits at body[i]; returns false (and leaves out alone) if absent.
 bool read_hex(std::string_view body, size_t i, size_t digits, unsigned long& out) {
   if (i + digits > body.size())
     return false;
   unsigned long value = 0;
   for (size_t k = 0; k < digits; ++k) {
-    const int v = hex_value(body[i + k]);
+    const int v = hex_digit_value(body[i + k]);
     if (v < 0)
       return false;
     value = value * 16 + static_cast<unsigned long>(v);

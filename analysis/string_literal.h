@@ -23,4 +23,7 @@ StringLiteral split_string_literal(std::string_view literal);
 // give their bytes. `\N{name}` escapes are kept as written (no Unicode name table here).
 std::string cook_string_body(const StringLiteral& literal);
 
+// The value of a hexadecimal digit (0-15), or -1 if `c` is not one.
+int hex_digit_value(char c);
+
 } // namespace docent::analysis

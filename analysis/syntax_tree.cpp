@@ -222,6 +222,8 @@ bool FlatTree::records_fields(NodeKind parent) {
 }
 
 FlatTree::FoldRule FlatTree::fold_rule(NodeKind kind) {
+  if (is_compound_clause(kind))
+    return FoldRule::Never;
   switch (kind) {
   case NodeKind::String:
   case NodeKind::ImportStatement:
@@ -237,18 +239,6 @@ FlatTree::FoldRule FlatTree::fold_rule(NodeKind kind) {
   case NodeKind::ClassDefinition:
   case NodeKind::DecoratedDefinition:
   case NodeKind::Decorator:
-  case NodeKind::IfStatement:
-  case NodeKind::ElifClause:
-  case NodeKind::ElseClause:
-  case NodeKind::ForStatement:
-  case NodeKind::WhileStatement:
-  case NodeKind::TryStatement:
-  case NodeKind::ExceptClause:
-  case NodeKind::ExceptGroupClause:
-  case NodeKind::FinallyClause:
-  case NodeKind::WithStatement:
-  case NodeKind::MatchStatement:
-  case NodeKind::CaseClause:
   case NodeKind::ReturnStatement:
   case NodeKind::Attribute:
   case NodeKind::ParenthesizedExpression:

@@ -152,6 +152,28 @@ inline TSNode field(TSNode node, std::string_view name) {
   return ts_node_child_by_field_id(node, field_id(name));
 }
 // 1-based line of a node's first byte (tree rows are LSP lines; see document.h).
+// The statements and clauses that hold blocks of statements: if/elif/else, for, while,
+// try/except/finally, with, match/case.
+inline bool is_compound_clause(NodeKind kind) {
+  switch (kind) {
+  case NodeKind::IfStatement:
+  case NodeKind::ElifClause:
+  case NodeKind::ElseClause:
+  case NodeKind::ForStatement:
+  case NodeKind::WhileStatement:
+  case NodeKind::TryStatement:
+  case NodeKind::ExceptClause:
+  case NodeKind::ExceptGroupClause:
+  case NodeKind::FinallyClause:
+  case NodeKind::WithStatement:
+  case NodeKind::MatchStatement:
+  case NodeKind::CaseClause:
+    return true;
+  default:
+    return false;
+  }
+}
+
 inline uint32_t first_line(TSNode node) {
   return ts_node_start_point(node).row + 1;
 }

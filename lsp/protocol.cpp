@@ -1,6 +1,8 @@
 // JSON-RPC and LSP message shapes (see protocol.h).
 #include "lsp/protocol.h"
 
+#include "analysis/string_literal.h"
+
 #include <cstdio>
 
 namespace docent::lsp {
@@ -106,20 +108,6 @@ PositionEncoding negotiate_encoding(const json& client_capabilities) {
   return PositionEncoding::Utf16;
 }
 
-namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
-} // namespace
-
 std::optional<std::string> path_from_uri(const std::string& uri) {
   constexpr std::string_view kScheme = "file://";
   if (uri.compare(0, kScheme.size(), kScheme) != 0)
@@ -135,9 +123,10 @@ std::optional<std::string> path_from_uri(const std::string& uri) {
   rest = rest.substr(slash);
   std::string path;
   for (size_t i = 0; i < rest.size(); ++i) {
-    if (rest[i] == '%' && i + 2 < rest.size() && hex_value(rest[i + 1]) >= 0 &&
-        hex_value(rest[i + 2]) >= 0) {
-      path.push_back(static_cast<char>(hex_value(rest[i + 1]) * 16 + hex_value(rest[i + 2])));
+    if (rest[i] == '%' && i + 2 < rest.size() && analysis::hex_digit_value(rest[i + 1]) >= 0 &&
+        analysis::hex_digit_value(rest[i + 2]) >= 0) {
+      path.push_back(static_cast<char>(analysis::hex_digit_value(rest[i + 1]) * 16 +
+                                       analysis::hex_digit_value(rest[i + 2])));
       i += 2;
     } else {
       path.push_back(rest[i]);
