@@ -27,6 +27,16 @@ void write_workspace(const TempDir& workspace) {
   workspace.write("notes.txt", "def not_python():\n    pass\n");
 }
 
+// Initialization for a client whose workspace is `workspace`, with or without
+// window.workDoneProgress.
+InitOptions workspace_options(const TempDir& workspace, bool progress) {
+  InitOptions options;
+  options.root_uri = workspace.uri();
+  if (progress)
+    options.capabilities = {{"window", {{"workDoneProgress", true}}}};
+  return options;
+}
+
 // Polls docent/workspaceStats until the index is done.
 json indexed_stats(LspClient& client) {
   const auto deadline = std::chrono::steady_clock::now() + kPatience;
@@ -95,10 +105,7 @@ TEST_CASE("workspace: indexing with work done progress, then statistics") {
   TempDir workspace;
   write_workspace(workspace);
   LspClient client;
-  InitOptions options;
-  options.root_uri = workspace.uri();
-  options.capabilities = {{"window", {{"workDoneProgress", true}}}};
-  client.initialize_and_start(options);
+  client.initialize_and_start(workspace_options(workspace, /*progress=*/true));
 
   const json create = client.server_request("window/workDoneProgress/create");
   const json token = create["params"]["token"];
@@ -121,10 +128,7 @@ TEST_CASE("workspace: a second initialized notification starts nothing again") {
   TempDir workspace;
   write_workspace(workspace);
   LspClient client;
-  InitOptions options;
-  options.root_uri = workspace.uri();
-  options.capabilities = {{"window", {{"workDoneProgress", true}}}};
-  client.initialize_and_start(options);
+  client.initialize_and_start(workspace_options(workspace, /*progress=*/true));
   client.notify("initialized");
   const json create = client.server_request("window/workDoneProgress/create");
   client.respond(create["id"], nullptr);
@@ -139,9 +143,7 @@ TEST_CASE("workspace: no progress without window.workDoneProgress") {
   TempDir workspace;
   write_workspace(workspace);
   LspClient client;
-  InitOptions options;
-  options.root_uri = workspace.uri();
-  client.initialize_and_start(options);
+  client.initialize_and_start(workspace_options(workspace, /*progress=*/false));
   check_counts(indexed_stats(client));
   for (const json& message : client.drain()) {
     CHECK(message.value("method", "") != "$/progress");
@@ -154,10 +156,7 @@ TEST_CASE("workspace: progress is not used when the client refuses the token") {
   TempDir workspace;
   write_workspace(workspace);
   LspClient client;
-  InitOptions options;
-  options.root_uri = workspace.uri();
-  options.capabilities = {{"window", {{"workDoneProgress", true}}}};
-  client.initialize_and_start(options);
+  client.initialize_and_start(workspace_options(workspace, /*progress=*/true));
   const json create = client.server_request("window/workDoneProgress/create");
   client.send({{"jsonrpc", "2.0"},
                {"id", create["id"]},
