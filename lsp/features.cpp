@@ -130,8 +130,13 @@ json markup(const std::string& text, bool markdown) {
 
 json diagnostics_json(const FileAnalysis& analysis, const CheckConfig& config,
                       const std::string& path, PositionEncoding encoding) {
+  return diagnostics_json(analysis, check_file(analysis, config, path), encoding);
+}
+
+json diagnostics_json(const FileAnalysis& analysis, const std::vector<Finding>& findings,
+                      PositionEncoding encoding) {
   json items = json::array();
-  for (const Finding& finding : check_file(analysis, config, path)) {
+  for (const Finding& finding : findings) {
     json item(json::value_t::object);
     item.emplace("range", range_json(analysis, finding.range, encoding));
     item.emplace("severity", lsp_severity(finding.severity));
@@ -141,6 +146,21 @@ json diagnostics_json(const FileAnalysis& analysis, const CheckConfig& config,
     items.push_back(std::move(item));
   }
   return items;
+}
+
+std::string diagnostics_signature(const FileAnalysis& analysis,
+                                  const std::vector<Finding>& findings, PositionEncoding encoding) {
+  const Snapshot& snapshot = *analysis.snapshot;
+  std::string signature;
+  for (const Finding& finding : findings) {
+    const Position start =
+        snapshot.lines().position_of(snapshot.text(), finding.range.start, encoding);
+    const Position end = snapshot.lines().position_of(snapshot.text(), finding.range.end, encoding);
+    fmt::format_to(std::back_inserter(signature), "{}:{}:{}:{}:{}:{}:{}\n", finding.code,
+                   lsp_severity(finding.severity), start.line, start.character, end.line,
+                   end.character, finding.message);
+  }
+  return signature;
 }
 
 std::optional<json> hover_json(const FileAnalysis& analysis, size_t offset,

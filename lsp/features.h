@@ -4,6 +4,7 @@
 
 #include "analysis/analyzer.h"
 #include "analysis/config.h"
+#include "analysis/rules.h"
 #include "lsp/protocol.h"
 
 #include <optional>
@@ -14,6 +15,15 @@ namespace docent::lsp {
 // `path` is the file's (empty if it has none).
 json diagnostics_json(const analysis::FileAnalysis& analysis, const analysis::CheckConfig& config,
                       const std::string& path, analysis::PositionEncoding encoding);
+json diagnostics_json(const analysis::FileAnalysis& analysis,
+                      const std::vector<analysis::Finding>& findings,
+                      analysis::PositionEncoding encoding);
+// The diagnostics as the client sees them (code, severity, positions, message) in a compact
+// text: equal exactly when diagnostics_json() would be, and much cheaper to build, so that a
+// keystroke that changes nothing visible costs no JSON.
+std::string diagnostics_signature(const analysis::FileAnalysis& analysis,
+                                  const std::vector<analysis::Finding>& findings,
+                                  analysis::PositionEncoding encoding);
 
 // Hover at a byte offset: a definition's metrics when the offset is on its name or on its
 // def/class keyword, the module's on the first line or the module docstring; else nullopt.

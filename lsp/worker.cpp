@@ -30,11 +30,11 @@ struct DocumentWorker::OpenDocument {
   uint64_t last_used = 0;                       // When it was last opened or edited (a counter).
   std::shared_ptr<const FileAnalysis> analysis; // Of `analyzed_version`.
   CheckConfig config;
-  int64_t version = 0;           // Of the text in `document`.
-  int64_t analyzed_version = -1; // -1 until the first analysis.
-  bool parsed = false;           // The tree reflects the text (no parse was cut short).
-  bool settled = false;          // ...and is the canonical tree (what a fresh parse gives).
-  std::string published;         // The diagnostics last sent, as JSON text.
+  int64_t version = 0;                  // Of the text in `document`.
+  int64_t analyzed_version = -1;        // -1 until the first analysis.
+  bool parsed = false;                  // The tree reflects the text (no parse was cut short).
+  bool settled = false;                 // ...and is the canonical tree (what a fresh parse gives).
+  std::optional<std::string> published; // diagnostics_signature() of the set last sent.
   std::optional<Clock::time_point> publish_at;
   Clock::time_point config_checked;
 };
@@ -213,7 +213,7 @@ void DocumentWorker::run() {
     if (reconfigure_all)
       for (auto& [uri, document] : documents_) {
         document->config = config_for_(document->path, true);
-        document->published.clear(); // Settings may change the set: compare anew.
+        document->published.reset(); // Settings may change the set: compare anew.
         publish_soon(*document);
       }
     for (Query& query : queries) {
@@ -240,7 +240,8 @@ void DocumentWorker::run() {
 void DocumentWorker::apply_inbox(const std::string& uri, Inbox& inbox) {
   if (inbox.closed) {
     auto found = documents_.find(uri);
-    if (found != documents_.end() && options_.push_diagnostics && !found->second->published.empty())
+    if (found != documents_.end() && options_.push_diagnostics && found->second->published &&
+        !found->second->published->empty())
       send_(notification("textDocument/publishDiagnostics",
                          json{{"uri", uri}, {"diagnostics", json::array()}}));
     documents_.erase(uri);
@@ -273,7 +274,7 @@ void DocumentWorker::apply_inbox(const std::string& uri, Inbox& inbox) {
     document->config = config_for_(document->path, true);
     document->config_checked = Clock::now();
     if (inbox.reconfigure)
-      document->published.clear();
+      document->published.reset();
   }
   if (!document->hot()) {
     if (inbox.reconfigure)
@@ -375,16 +376,17 @@ void DocumentWorker::publish(OpenDocument& document) {
   document.publish_at.reset();
   if (!document.analysis)
     return;
-  json diagnostics =
-      diagnostics_json(*document.analysis, document.config, document.path, options_.encoding);
-  std::string text = diagnostics.dump();
-  if (text == document.published)
+  const FileAnalysis& analysis = *document.analysis;
+  const std::vector<Finding> findings = check_file(analysis, document.config, document.path);
+  std::string signature = diagnostics_signature(analysis, findings, options_.encoding);
+  if (signature == document.published)
     return; // Unchanged sets are not sent again.
-  document.published = std::move(text);
-  send_(notification("textDocument/publishDiagnostics",
-                     json{{"uri", document.uri},
-                          {"version", document.analyzed_version},
-                          {"diagnostics", std::move(diagnostics)}}));
+  document.published = std::move(signature);
+  send_(
+      notification("textDocument/publishDiagnostics",
+                   json{{"uri", document.uri},
+                        {"version", document.analyzed_version},
+                        {"diagnostics", diagnostics_json(analysis, findings, options_.encoding)}}));
 }
 
 bool DocumentWorker::idle_step() {
