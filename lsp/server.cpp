@@ -17,6 +17,7 @@
 
 #include <csignal>
 #include <fstream>
+#include <future>
 #include <limits>
 #include <map>
 #include <set>
@@ -693,8 +694,18 @@ private:
 int run_server(Transport& transport, const ServerOptions& options) {
   // A client that closes its end of a pipe must not kill the server before it logs why.
   std::signal(SIGPIPE, SIG_IGN);
-  Server server(transport, options);
-  return server.run();
+  auto server = std::make_unique<Server>(transport, options);
+  const int status = server->run();
+  // Stopping joins the worker, which may be blocked writing to a client that no longer reads
+  // (it sent `exit` and waits for the process to end): give the threads a moment, then end
+  // the process without them.
+  auto stopped = std::async(std::launch::async, [&server] { server.reset(); });
+  if (stopped.wait_for(std::chrono::seconds(2)) == std::future_status::timeout) {
+    spdlog::warn("background work did not stop within 2 s; exiting without it");
+    spdlog::shutdown();
+    std::_Exit(status);
+  }
+  return status;
 }
 
 } // namespace docent::lsp
