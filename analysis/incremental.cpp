@@ -287,6 +287,21 @@ IncrementalAnalyzer::module_all(const Snapshot& snapshot, const std::vector<Plac
   return all_;
 }
 
+std::optional<Docstring> IncrementalAnalyzer::module_docstring(const Snapshot& snapshot) {
+  // A long module docstring would otherwise be cooked again on every keystroke.
+  const TSNode literal = docstring_literal_of_block(snapshot.root());
+  const std::string_view text =
+      ts_node_is_null(literal) ? std::string_view() : node_text(snapshot.text(), literal);
+  const uint32_t start = ts_node_is_null(literal) ? 0 : start_byte(literal);
+  if (!docstring_known_ || start != docstring_start_ || text != docstring_key_) {
+    docstring_ = docstring_of_block(snapshot.text(), snapshot.root());
+    docstring_key_ = std::string(text);
+    docstring_start_ = start;
+    docstring_known_ = true;
+  }
+  return docstring_;
+}
+
 std::vector<int> IncrementalAnalyzer::match_statements(const Snapshot& snapshot,
                                                        const StatementList& list) const {
   const std::vector<Span>& spans = list.spans;
@@ -362,7 +377,7 @@ IncrementalAnalyzer::analyze(std::shared_ptr<const Snapshot> snapshot) {
 
   auto analysis = std::make_shared<FileAnalysis>();
   analysis->snapshot = snapshot;
-  analysis->model.docstring = docstring_of_block(snapshot->text(), snapshot->root());
+  analysis->model.docstring = module_docstring(*snapshot);
   analysis->model.definitions.reserve(previous.size());
   analysis->definitions.reserve(previous.size());
   std::vector<Placed> placed;

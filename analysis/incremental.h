@@ -52,12 +52,18 @@ private:
   // The module's `__all__`, recomputed only when a statement assigning it changes.
   std::optional<std::vector<std::string>> module_all(const Snapshot& snapshot,
                                                      const std::vector<Placed>& placed);
+  // The module's docstring, cooked again only when its literal changed or moved.
+  std::optional<Docstring> module_docstring(const Snapshot& snapshot);
   // The previous result if nobody else holds it any more (its definitions can then be moved).
   std::shared_ptr<FileAnalysis> take_unshared_result();
 
   std::vector<Placed> placed_; // The statements of the last decomposable version...
   std::shared_ptr<const Snapshot> placed_snapshot_; // ...whose text they were matched in...
   std::shared_ptr<FileAnalysis> placed_result_;     // ...and its analysis, if the last result.
+  std::string docstring_key_; // The literal module_docstring() last cooked, and its start.
+  uint32_t docstring_start_ = 0;
+  std::optional<Docstring> docstring_;
+  bool docstring_known_ = false;
   std::string all_key_;
   std::optional<std::vector<std::string>> all_;
   bool all_known_ = false;

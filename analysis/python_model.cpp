@@ -465,8 +465,12 @@ private:
 
 } // namespace
 
+TSNode docstring_literal_of_block(TSNode block) {
+  return lone_string_of(first_statement(block));
+}
+
 std::optional<Docstring> docstring_of_block(std::string_view source, TSNode block) {
-  TSNode literal = lone_string_of(first_statement(block));
+  TSNode literal = docstring_literal_of_block(block);
   if (ts_node_is_null(literal))
     return std::nullopt;
   return docstring_from_literal(source, literal);

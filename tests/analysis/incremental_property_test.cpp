@@ -13,7 +13,10 @@ using namespace docent::analysis;
 
 namespace {
 
-const char* const kSeedText = R"PY(import os
+const char* const kSeedText = R"PY("""Seed module: its docstring and __all__ are edited too."""
+import os
+
+__all__ = ["Config", "walk"]
 
 
 class Config(object):
@@ -64,7 +67,9 @@ std::string describe(const FileAnalysis& analysis) {
   for (size_t i = 0; i < model.definitions.size(); ++i) {
     const Definition& d = model.definitions[i];
     const DefinitionMetrics& m = analysis.definitions[i];
-    out << d.qualname << ' ' << d.line << '-' << d.end_line << " cc=" << m.cyclomatic
+    out << d.qualname << ' ' << d.line << '-' << d.end_line << " name@" << d.name_range.start
+        << (d.docstring ? " doc@" + std::to_string(d.docstring->range.start) : "")
+        << (d.leading_string ? " leading" : "") << " cc=" << m.cyclomatic
         << " mc=" << m.mccabe.value_or(-1) << " cog=" << m.cognitive << " nest=" << m.max_nesting
         << " p=" << m.params << " sloc=" << m.sloc << " h=" << m.halstead.h1 << '/' << m.halstead.h2
         << '/' << m.halstead.N1 << '/' << m.halstead.N2 << '\n';
@@ -75,6 +80,11 @@ std::string describe(const FileAnalysis& analysis) {
       << " blank=" << (module.raw ? module.raw->blank : -1) << " h=" << module.halstead.h1 << '/'
       << module.halstead.h2 << '/' << module.halstead.N1 << '/' << module.halstead.N2
       << " errors=" << model.errors.size();
+  if (model.docstring)
+    out << " doc@" << model.docstring->range.start << '=' << model.docstring->cooked;
+  if (model.all)
+    for (const std::string& name : *model.all)
+      out << " all:" << name;
   return out.str();
 }
 
