@@ -35,7 +35,6 @@ public:
   const LineIndex& lines() const { return lines_; }
   // The tree's root; a null node for a snapshot without a tree.
   TSNode root() const { return tree_ != nullptr ? ts_tree_root_node(tree_) : TSNode{}; }
-  bool has_tree() const { return tree_ != nullptr; }
   // The same text and lines without the tree. A tree takes about 25 times the memory of its
   // text, so analyses kept for documents nobody edits hold one of these instead.
   std::shared_ptr<const Snapshot> without_tree() const;

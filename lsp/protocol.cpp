@@ -3,8 +3,6 @@
 
 #include "analysis/string_literal.h"
 
-#include <cstdio>
-
 namespace docent::lsp {
 
 using analysis::Position;
@@ -133,21 +131,6 @@ std::optional<std::string> path_from_uri(const std::string& uri) {
     }
   }
   return path;
-}
-
-std::string uri_from_path(const std::string& path) {
-  std::string uri = "file://";
-  for (unsigned char c : path) {
-    if (std::isalnum(c) ||
-        std::string_view("/-._~").find(static_cast<char>(c)) != std::string_view::npos) {
-      uri.push_back(static_cast<char>(c));
-    } else {
-      char escaped[4];
-      std::snprintf(escaped, sizeof escaped, "%%%02X", c);
-      uri += escaped;
-    }
-  }
-  return uri;
 }
 
 size_t repair_utf8(std::string& text) {

@@ -28,11 +28,6 @@ json error_response(const json& id, int code, const std::string& message);
 json notification(const std::string& method, json params);
 json request(const json& id, const std::string& method, json params);
 
-// An invalid-params problem found while reading a request's params.
-struct ParamsError {
-  std::string message;
-};
-
 // Reads an LSP Position / Range; nullopt (and `error`) if the JSON is not one.
 std::optional<analysis::Position> position_from_json(const json& value, std::string& error);
 std::optional<analysis::Range> range_from_json(const json& value, std::string& error);
@@ -44,9 +39,8 @@ const char* encoding_name(analysis::PositionEncoding encoding);
 // The first encoding the client lists that docent supports, else UTF-16 (LSP's default).
 analysis::PositionEncoding negotiate_encoding(const json& client_capabilities);
 
-// file:// URIs and local paths (percent-decoding and -encoding). Other schemes have no path.
+// The local path of a file:// URI (percent-decoded). Other schemes have no path.
 std::optional<std::string> path_from_uri(const std::string& uri);
-std::string uri_from_path(const std::string& path);
 
 // Replaces each byte that is not part of well-formed UTF-8 by U+FFFD, so that a message with
 // invalid text can still be parsed. Returns how many bytes were replaced.

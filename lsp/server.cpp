@@ -611,12 +611,12 @@ private:
 
   // Document queries run on the worker once the document is up to date.
   template <typename Answer> void on_worker(const json& id, const std::string& uri, Answer answer) {
-    worker_->query(uri, [this, id, answer](const FileAnalysis* analysis) {
+    worker_->query(uri, [this, id, answer](const DocumentWorker::DocumentView* document) {
       try {
-        if constexpr (std::is_same_v<decltype(answer(analysis)), std::string>)
-          reply_serialized(id, answer(analysis));
+        if constexpr (std::is_same_v<decltype(answer(document)), std::string>)
+          reply_serialized(id, answer(document));
         else
-          reply(id, answer(analysis));
+          reply(id, answer(document));
       } catch (const std::exception& error) {
         spdlog::error("request {} failed: {}", id.dump(), error.what());
         reply_error(id, kInternalError, std::string("Internal error: ") + error.what());
@@ -629,12 +629,12 @@ private:
     const Position position = require_position(params);
     const PositionEncoding encoding = encoding_;
     const bool markdown = markdown_;
-    on_worker(id, uri, [=](const FileAnalysis* analysis) -> json {
-      if (analysis == nullptr)
+    on_worker(id, uri, [=](const DocumentWorker::DocumentView* document) -> json {
+      if (document == nullptr)
         return nullptr;
-      const Snapshot& snapshot = *analysis->snapshot;
+      const Snapshot& snapshot = *document->analysis.snapshot;
       const size_t offset = snapshot.lines().offset_of(snapshot.text(), position, encoding);
-      std::optional<json> hover = hover_json(*analysis, offset, encoding, markdown);
+      std::optional<json> hover = hover_json(document->analysis, offset, encoding, markdown);
       return hover ? *hover : json(nullptr);
     });
   }
@@ -643,10 +643,10 @@ private:
     const std::string uri = document_uri(params);
     const PositionEncoding encoding = encoding_;
     const bool enabled = configuration_.editor().code_lens;
-    on_worker(id, uri, [=](const FileAnalysis* analysis) -> json {
-      if (analysis == nullptr || !enabled)
+    on_worker(id, uri, [=](const DocumentWorker::DocumentView* document) -> json {
+      if (document == nullptr || !enabled)
         return json::array();
-      return code_lenses_json(*analysis, encoding);
+      return code_lenses_json(document->analysis, encoding);
     });
   }
 
@@ -654,14 +654,14 @@ private:
     const std::string uri = document_uri(params);
     const std::string previous = optional_string(params, "previousResultId", "");
     const PositionEncoding encoding = encoding_;
-    const std::optional<std::string> path = path_from_uri(uri);
-    // Answered as text: the items are serialized once, for the result id and the answer.
-    on_worker(id, uri, [=](const FileAnalysis* analysis) -> std::string {
-      if (analysis == nullptr)
+    // Answered as text: the items are serialized once, for the result id and the answer. The
+    // configuration is the one the worker keeps for the document, as for pushed diagnostics.
+    on_worker(id, uri, [=](const DocumentWorker::DocumentView* document) -> std::string {
+      if (document == nullptr)
         return R"({"kind":"full","items":[]})";
-      const CheckConfig config = configuration_.config_for(path.value_or(""), false);
-      const std::string items = diagnostics_json(*analysis, config, path.value_or(""), encoding)
-                                    .dump(-1, ' ', false, json::error_handler_t::replace);
+      const std::string items =
+          diagnostics_json(document->analysis, document->config, document->path, encoding)
+              .dump(-1, ' ', false, json::error_handler_t::replace);
       const std::string result_id = fmt::format("{:x}", std::hash<std::string>()(items));
       if (result_id == previous)
         return fmt::format(R"({{"kind":"unchanged","resultId":"{}"}})", result_id);

@@ -222,7 +222,12 @@ void DocumentWorker::run() {
       if (document != nullptr)
         bring_up_to_date(*document);
       try {
-        query.job(document != nullptr ? document->analysis.get() : nullptr);
+        if (document != nullptr && document->analysis) {
+          const DocumentView view{*document->analysis, document->config, document->path};
+          query.job(&view);
+        } else {
+          query.job(nullptr);
+        }
       } catch (const std::exception& error) {
         spdlog::error("query on {} failed: {}", query.uri, error.what());
       }

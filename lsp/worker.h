@@ -40,8 +40,15 @@ public:
   // The check settings for a file path (pyproject.toml and client settings); `fresh` asks to
   // look at pyproject.toml on disk again.
   using ConfigFor = std::function<analysis::CheckConfig(const std::string& path, bool fresh)>;
+  // What a query sees of an open document: its latest analysis and the configuration its
+  // diagnostics use (valid during the query, on the worker thread).
+  struct DocumentView {
+    const analysis::FileAnalysis& analysis;
+    const analysis::CheckConfig& config;
+    const std::string& path; // Empty for URIs that are not local files.
+  };
   // Runs on the worker thread once the document is up to date; null if it is not open.
-  using Job = std::function<void(const analysis::FileAnalysis* analysis)>;
+  using Job = std::function<void(const DocumentView* document)>;
 
   DocumentWorker(WorkerOptions options, Send send, ConfigFor config_for);
   ~DocumentWorker(); // Stops the thread; queued work is dropped.
