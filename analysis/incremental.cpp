@@ -17,12 +17,12 @@ namespace docent::analysis {
 struct IncrementalAnalyzer::Statement {
   std::vector<Definition> definitions;
   std::vector<DefinitionMetrics> metrics;
-  HalsteadPartial halstead;
-  std::vector<SyntaxProblem> errors; // Ranges relative like the definitions'.
-  RawMetrics raw;                    // radon's raw metrics of the statement's lines.
-  int cyclomatic = 0;                // What the statement adds to radon's module total.
-  bool has_error = false;            // Such a statement is never reused (see analyze()).
-  bool mentions_all = false;         // Its text has `__all__` (see module_all()).
+  std::vector<HalsteadPartial> halstead; // One per syntax node of the statement's lines.
+  std::vector<SyntaxProblem> errors;     // Ranges relative like the definitions'.
+  RawMetrics raw;                        // radon's raw metrics of the statement's lines.
+  int cyclomatic = 0;                    // What the statement adds to radon's module total.
+  bool has_error = false;                // Such a statement is never reused (see analyze()).
+  bool mentions_all = false;             // Its text has `__all__` (see module_all()).
 };
 
 // The top-level statements of a snapshot, each with the comments that share its lines; a
@@ -119,29 +119,6 @@ size_t radon_line_count(const Snapshot& snapshot) {
   return snapshot.lines().line_count() - (ends_with_break ? 1 : 0);
 }
 
-// The union of Halstead partials of statements on shared lines (a statement and its comments,
-// or statements separated by `;`).
-HalsteadPartial merge_partials(const std::vector<HalsteadStatement>& parts) {
-  if (parts.size() == 1)
-    return parts.front().module;
-  HalsteadPartial merged;
-  for (const HalsteadStatement& statement : parts) {
-    const HalsteadPartial& part = statement.module;
-    merged.N1 += part.N1;
-    merged.N2 += part.N2;
-    merged.identity_operands += part.identity_operands;
-    merged.operators.insert(merged.operators.end(), part.operators.begin(), part.operators.end());
-    merged.operands.insert(merged.operands.end(), part.operands.begin(), part.operands.end());
-  }
-  std::sort(merged.operators.begin(), merged.operators.end());
-  merged.operators.erase(std::unique(merged.operators.begin(), merged.operators.end()),
-                         merged.operators.end());
-  std::sort(merged.operands.begin(), merged.operands.end());
-  merged.operands.erase(std::unique(merged.operands.begin(), merged.operands.end()),
-                        merged.operands.end());
-  return merged;
-}
-
 // The text of a statement's lines: what its analysis depends on, and how it is recognized.
 std::string_view text_of(const Snapshot& snapshot, uint32_t begin, uint32_t end) {
   return snapshot.text().substr(begin, end - begin);
@@ -194,7 +171,8 @@ std::shared_ptr<Statement> analyze_statement(const Snapshot& snapshot, const Sta
   statement->metrics =
       measure_definitions(snapshot, definitions, nodes, radon_scores, halstead_by_start,
                           statement->has_error ? nullptr : &sloc);
-  statement->halstead = merge_partials(halstead);
+  for (HalsteadStatement& part : halstead)
+    statement->halstead.push_back(std::move(part.module));
 
   // radon's module total adds the decisions outside definitions and each top-level
   // definition's score less one.
@@ -414,7 +392,8 @@ IncrementalAnalyzer::analyze(std::shared_ptr<const Snapshot> snapshot) {
     }
     analysis->definitions.insert(analysis->definitions.end(), statement->metrics.begin(),
                                  statement->metrics.end());
-    halstead_parts.push_back(&statement->halstead);
+    for (const HalsteadPartial& part : statement->halstead)
+      halstead_parts.push_back(&part);
     add_raw(raw, statement->raw);
     cyclomatic += statement->cyclomatic;
     placed.push_back(
