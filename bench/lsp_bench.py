@@ -666,11 +666,11 @@ def process_tree(pid):
             except (OSError, IndexError, ValueError):
                 continue
             children.setdefault(ppid, []).append(int(entry.name))
-    tree, todo = [], [pid]
-    while todo:
-        current = todo.pop()
+    tree, unvisited = [], [pid]
+    while unvisited:
+        current = unvisited.pop()
         tree.append(current)
-        todo += children.get(current, [])
+        unvisited += children.get(current, [])
     return tree
 
 

@@ -26,6 +26,7 @@ namespace fs = std::filesystem;
 // Temporary folders.
 
 TempDir::TempDir() {
+  // mkdtemp replaces the trailing Xs with a unique name.
   std::string pattern = (fs::temp_directory_path() / "docent-lsp-XXXXXX").string();
   REQUIRE(::mkdtemp(pattern.data()) != nullptr);
   path_ = pattern;
@@ -95,8 +96,9 @@ ServerProcess::ServerProcess(std::vector<std::string> arguments) {
   int to_child[2], from_child[2];
   REQUIRE(::pipe(to_child) == 0);
   REQUIRE(::pipe(from_child) == 0);
-  char log_pattern[] = "/tmp/docent-lsp-log-XXXXXX";
-  const int log_fd = ::mkstemp(log_pattern);
+  // Named like TempDir's folders: mkstemp replaces the trailing Xs.
+  std::string log_pattern = (fs::temp_directory_path() / "docent-lsp-log-XXXXXX").string();
+  const int log_fd = ::mkstemp(log_pattern.data());
   REQUIRE(log_fd >= 0);
   log_path_ = log_pattern;
 
