@@ -40,6 +40,11 @@ struct ModuleMetrics {
 // Thread-safety: an immutable value once built; it keeps its snapshot alive.
 struct FileAnalysis {
   std::shared_ptr<const Snapshot> snapshot;
+  // True when the edited statements were parsed on their own because the file's parse was cut
+  // short, and that parse had syntax errors: how tree-sitter recovers from an error can depend
+  // on the rest of the file, so a later analysis of the whole tree may differ (see
+  // IncrementalAnalyzer). False means the same result as analyze() of a complete tree.
+  bool provisional = false;
   ModuleModel model;
   ModuleMetrics module;
   std::vector<DefinitionMetrics> definitions; // Parallel to model.definitions.

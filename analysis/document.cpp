@@ -22,6 +22,8 @@ TSPoint point_at(const LineIndex& lines, size_t offset) {
   return TSPoint{static_cast<uint32_t>(row), static_cast<uint32_t>(offset - lines.line_start(row))};
 }
 
+} // namespace
+
 TSParser* new_python_parser(uint64_t budget_micros) {
   TSParser* parser = ts_parser_new();
   if (parser == nullptr || !ts_parser_set_language(parser, tree_sitter_python()))
@@ -30,10 +32,8 @@ TSParser* new_python_parser(uint64_t budget_micros) {
   return parser;
 }
 
-} // namespace
-
-Snapshot::Snapshot(std::string text, LineIndex lines, TSTree* tree, bool complete)
-    : text_(std::move(text)), lines_(std::move(lines)), tree_(tree), complete_(complete) {}
+Snapshot::Snapshot(std::string text, LineIndex lines, TSTree* tree, TreeState state)
+    : text_(std::move(text)), lines_(std::move(lines)), tree_(tree), state_(state) {}
 
 Snapshot::~Snapshot() {
   if (tree_ != nullptr)
@@ -41,7 +41,7 @@ Snapshot::~Snapshot() {
 }
 
 std::shared_ptr<const Snapshot> Snapshot::without_tree() const {
-  return std::make_shared<const Snapshot>(text_, lines_, nullptr, complete_);
+  return std::make_shared<const Snapshot>(text_, lines_, nullptr, state_);
 }
 
 Document::Document(std::string text, uint64_t parse_budget_micros)
@@ -59,8 +59,28 @@ Document::Document(std::string text, uint64_t parse_budget_micros)
 }
 
 Document::~Document() {
+  if (base_tree_ != nullptr)
+    ts_tree_delete(base_tree_);
   ts_tree_delete(tree_);
   ts_parser_delete(parser_);
+}
+
+void Document::edit_trees(const TSInputEdit& edit) {
+  ts_tree_edit(tree_, &edit);
+  if (base_tree_ != nullptr)
+    ts_tree_edit(base_tree_, &edit);
+}
+
+void Document::set_tree(TSTree* tree, bool keep_base) {
+  if (keep_base && base_tree_ == nullptr)
+    base_tree_ = tree_; // The last settled tree stays the base of incremental parses.
+  else
+    ts_tree_delete(tree_);
+  if (!keep_base && base_tree_ != nullptr) {
+    ts_tree_delete(base_tree_);
+    base_tree_ = nullptr;
+  }
+  tree_ = tree;
 }
 
 void Document::replace_bytes(size_t start, size_t end, std::string_view replacement) {
@@ -78,6 +98,7 @@ void Document::edit(const TextChange& change, PositionEncoding encoding) {
     parser_interrupted_ = false;
   }
   stage_ = ParseStage::Incremental;
+  tree_current_ = false;
   if (!change.range) {
     replace_all(change.text);
     return;
@@ -102,7 +123,7 @@ void Document::edit(const TextChange& change, PositionEncoding encoding) {
   replace_bytes(start, end, replacement);
   lines_.update(text_, start, end, start + replacement.size());
   ts_edit.new_end_point = point_at(lines_, ts_edit.new_end_byte);
-  ts_tree_edit(tree_, &ts_edit);
+  edit_trees(ts_edit);
 }
 
 void Document::replace_all(std::string_view text) {
@@ -115,7 +136,7 @@ void Document::replace_all(std::string_view text) {
   lines_ = LineIndex(text_);
   ts_edit.new_end_byte = static_cast<uint32_t>(text_.size());
   ts_edit.new_end_point = point_at(lines_, text_.size());
-  ts_tree_edit(tree_, &ts_edit);
+  edit_trees(ts_edit);
 }
 
 ParseResult Document::apply(const TextChange& change, PositionEncoding encoding, bool settle) {
@@ -124,14 +145,21 @@ ParseResult Document::apply(const TextChange& change, PositionEncoding encoding,
 }
 
 TSTree* Document::parse_stage(ParseStage stage) {
-  TSTree* old_tree = stage == ParseStage::Incremental ? tree_ : nullptr;
+  TSTree* old_tree = nullptr;
+  if (stage == ParseStage::Incremental)
+    old_tree = base_tree_ != nullptr ? base_tree_ : tree_;
   TSTree* tree = ts_parser_parse_string(parser_, old_tree, parse_text_.data(),
                                         static_cast<uint32_t>(parse_text_.size()));
   // A null tree means the time bound hit; the next call with the same arguments resumes.
   parser_interrupted_ = tree == nullptr;
   if (tree != nullptr) {
-    ts_tree_delete(tree_);
-    tree_ = tree;
+    tree_current_ = true;
+    // An incremental result with errors is provisional: reparsing from it costs about a fresh
+    // parse (tree-sitter reuses nothing inside its error nodes), so the next edit starts from
+    // the last settled tree instead.
+    const bool provisional =
+        stage == ParseStage::Incremental && ts_node_has_error(ts_tree_root_node(tree));
+    set_tree(tree, provisional);
   }
   return tree;
 }
@@ -154,8 +182,14 @@ ParseResult Document::reparse(bool settle) {
   return ParseResult::Complete;
 }
 
+TreeState Document::tree_state() const {
+  if (!tree_current_)
+    return TreeState::Stale;
+  return complete() ? TreeState::Complete : TreeState::Provisional;
+}
+
 std::shared_ptr<const Snapshot> Document::snapshot() const {
-  return std::make_shared<const Snapshot>(text_, lines_, ts_tree_copy(tree_), complete());
+  return std::make_shared<const Snapshot>(text_, lines_, ts_tree_copy(tree_), tree_state());
 }
 
 std::string Document::sexp() const {

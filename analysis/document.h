@@ -20,13 +20,22 @@ extern "C" const TSLanguage* tree_sitter_python(void);
 
 namespace docent::analysis {
 
+// How far a snapshot's tree reflects its text.
+enum class TreeState {
+  Complete,    // The tree a fresh parse of the text gives.
+  Provisional, // Parsed from the text, but incrementally and with syntax errors: it may differ
+               // from a fresh parse until the document settles.
+  Stale,       // The last parse hit its time bound: the tree is an earlier one with its
+               // positions moved by the later edits, so new text is not reflected in it.
+};
+
 // An immutable view of a document at one version: text, line index and a tree that is never
 // edited again. Thread-safety: immutable; share it freely between threads (tree-sitter trees
 // are safe to read concurrently once no thread edits them).
 class Snapshot {
 public:
   // `tree` may be null: see without_tree().
-  Snapshot(std::string text, LineIndex lines, TSTree* tree, bool complete);
+  Snapshot(std::string text, LineIndex lines, TSTree* tree, TreeState state);
   ~Snapshot();
   Snapshot(const Snapshot&) = delete;
   Snapshot& operator=(const Snapshot&) = delete;
@@ -38,15 +47,14 @@ public:
   // The same text and lines without the tree. A tree takes about 25 times the memory of its
   // text, so analyses kept for documents nobody edits hold one of these instead.
   std::shared_ptr<const Snapshot> without_tree() const;
-  // False when the last parse hit its time bound: the tree is the previous complete tree with
-  // the later edits applied to its positions, so new text may not be reflected in it yet.
-  bool complete() const { return complete_; }
+  TreeState tree_state() const { return state_; }
+  bool complete() const { return state_ == TreeState::Complete; }
 
 private:
   std::string text_;
   LineIndex lines_;
   TSTree* tree_;
-  bool complete_;
+  TreeState state_;
 };
 
 // One LSP content change: a range in the current text replaced by new text, or (no range) the
@@ -87,6 +95,7 @@ public:
   const LineIndex& lines() const { return lines_; }
   TSNode root() const { return ts_tree_root_node(tree_); }
   bool complete() const { return stage_ == ParseStage::Done; }
+  TreeState tree_state() const;
   std::shared_ptr<const Snapshot> snapshot() const;
 
   // The tree as an S-expression (tree-sitter's own printing), for tests and debugging.
@@ -100,7 +109,13 @@ private:
   std::string parse_text_; // text_ with lone CRs as LF; what tree-sitter reads.
   LineIndex lines_;
   TSParser* parser_;
-  TSTree* tree_ = nullptr; // Never null after construction.
+  TSTree* tree_ = nullptr; // Never null after construction; what snapshots show.
+  // While tree_ is provisional, the last settled tree, edited along, which incremental parses
+  // start from; null otherwise.
+  TSTree* base_tree_ = nullptr;
+  void edit_trees(const TSInputEdit& edit);
+  // Makes `tree` the current tree; `keep_base` keeps (or makes) the outgoing one the base.
+  void set_tree(TSTree* tree, bool keep_base);
   // tree-sitter's error recovery depends on the tree it reuses: after an incremental parse that
   // ends with errors, the tree can differ from a fresh parse of the same text. A second, fresh
   // parse then makes the result canonical (same tree, same metrics as the CLI computes).
@@ -108,7 +123,11 @@ private:
   ParseStage stage_ = ParseStage::Incremental;
   TSTree* parse_stage(ParseStage stage);
   bool parser_interrupted_ = false; // The parser holds a parse it can resume.
+  bool tree_current_ = false;       // tree_ was parsed from text_ (not only edited since).
 };
+
+// A parser for the vendored Python grammar; `budget_micros` bounds each parse (0: unbounded).
+TSParser* new_python_parser(uint64_t budget_micros);
 
 // Parses `text` from scratch with no time bound. Convenient for batch analysis (the CLI).
 std::shared_ptr<const Snapshot> parse_snapshot(std::string text);

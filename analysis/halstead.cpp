@@ -956,4 +956,25 @@ HalsteadReport merge_halstead(const std::vector<const HalsteadPartial*>& parts) 
   return halstead_report(__builtin_popcountll(operators_seen), h2, operators, operands);
 }
 
+void HalsteadTally::add(const HalsteadPartial& part, int times) {
+  N1_ += part.N1 * times;
+  N2_ += part.N2 * times;
+  identity_operands_ += part.identity_operands * times;
+  for (uint8_t op : part.operators)
+    operators_[op] += times;
+  for (const std::string& key : part.operands) {
+    auto [it, inserted] = operands_.try_emplace(key, 0);
+    if ((it->second += times) == 0)
+      operands_.erase(it);
+  }
+}
+
+HalsteadReport HalsteadTally::report() const {
+  int distinct_operators = 0;
+  for (int count : operators_)
+    distinct_operators += count > 0;
+  return halstead_report(distinct_operators,
+                         static_cast<int>(operands_.size()) + identity_operands_, N1_, N2_);
+}
+
 } // namespace docent::analysis

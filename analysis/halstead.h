@@ -5,9 +5,11 @@
 
 #include "analysis/syntax_tree.h"
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -83,5 +85,20 @@ HalsteadStatement compute_halstead_statement(std::string_view source, const Flat
 
 // The module report from the parts of all of the module's statements (in any order).
 HalsteadReport merge_halstead(const std::vector<const HalsteadPartial*>& parts);
+
+// merge_halstead() kept up to date as parts come and go: an edit adds and removes the parts of
+// the statements it changed, at a cost in proportion to those parts, not to the module.
+// Thread-safety: none; one owner.
+class HalsteadTally {
+public:
+  // Adds the part `times` times (negative to remove parts added before).
+  void add(const HalsteadPartial& part, int times);
+  HalsteadReport report() const;
+
+private:
+  int N1_ = 0, N2_ = 0, identity_operands_ = 0;
+  std::array<int, 64> operators_{};               // How many parts have each operator id.
+  std::unordered_map<std::string, int> operands_; // How many parts have each key (> 0).
+};
 
 } // namespace docent::analysis

@@ -19,10 +19,12 @@ struct IncrementalAnalyzer::Statement {
   std::vector<DefinitionMetrics> metrics;
   std::vector<HalsteadPartial> halstead; // One per syntax node of the statement's lines.
   std::vector<SyntaxProblem> errors;     // Ranges relative like the definitions'.
-  RawMetrics raw;                        // radon's raw metrics of the statement's lines.
-  int cyclomatic = 0;                    // What the statement adds to radon's module total.
-  bool has_error = false;                // Such a statement is never reused (see analyze()).
-  bool mentions_all = false;             // Its text has `__all__` (see module_all()).
+  RawMetrics raw;                        // radon's raw metrics of the statement's lines...
+  bool raw_known = true;      // ...unless they do not tokenize (see analyze_changed_statements()).
+  int cyclomatic = 0;         // What the statement adds to radon's module total.
+  bool has_error = false;     // Such a statement is never reused (see analyze()).
+  bool mentions_all = false;  // Its text has `__all__` (see module_all()).
+  bool comments_only = false; // Nothing but comments (see module_head()).
 };
 
 // The top-level statements of a snapshot, each with the comments that share its lines; a
@@ -41,8 +43,15 @@ struct IncrementalAnalyzer::StatementList {
 struct IncrementalAnalyzer::Placed {
   std::shared_ptr<const Statement> statement;
   uint32_t begin = 0, end = 0; // As in StatementList::Span, in placed_snapshot_.
-  uint32_t first_line = 0;
+  uint32_t first_line = 0, last_line = 0;
   uint32_t first_definition = 0; // Its first definition's index in placed_result_.
+};
+
+// A statement of the version being analyzed: where it stands, and which kept statement it is.
+struct IncrementalAnalyzer::Entry {
+  StatementList::Span span; // Lines and bytes in the new snapshot; its nodes are not used.
+  std::shared_ptr<const Statement> statement;
+  int kept = -1; // Index into placed_ when the statement was reused.
 };
 
 namespace {
@@ -51,7 +60,12 @@ using Statement = IncrementalAnalyzer::Statement;
 using StatementList = IncrementalAnalyzer::StatementList;
 using Span = StatementList::Span;
 using Placed = IncrementalAnalyzer::Placed;
+using Entry = IncrementalAnalyzer::Entry;
 using StatementPtr = std::shared_ptr<const Statement>;
+
+// The bound of analyze_changed_statements()'s parse of the changed statements. They are usually a
+// few dozen lines (well under a millisecond); a longer one waits for the parse of the whole file.
+constexpr uint64_t kRegionParseBudgetMicros = 3000;
 
 // The top-level statements with their lines, or nothing if the file is not one this analysis
 // decomposes exactly. Syntax errors inside statements are fine; an error in the module's own
@@ -95,6 +109,39 @@ std::optional<StatementList> decomposable_statements(const Snapshot& snapshot) {
   return list;
 }
 
+bool is_blank(std::string_view line);
+
+// All top-level nodes of `snapshot` as one statement over its lines from the first to the last
+// that is not blank: how a region parsed on its own is analyzed when it does not decompose (an
+// error in its own list of statements).
+StatementList one_statement(const Snapshot& snapshot) {
+  StatementList list;
+  for_each_child(snapshot.root(), [&](TSNode node) {
+    if (ts_node_is_named(node))
+      list.nodes.push_back(node);
+  });
+  const LineIndex& lines = snapshot.lines();
+  auto blank = [&](size_t line) {
+    const size_t start = lines.line_start(line);
+    return is_blank(snapshot.text().substr(start, lines.line_content_end(line) - start));
+  };
+  size_t first = 0, last = lines.line_count();
+  while (first < last && blank(first))
+    ++first;
+  while (last > first && blank(last - 1))
+    --last;
+  if (first == last)
+    return list;
+  Span span;
+  span.node_count = static_cast<uint32_t>(list.nodes.size());
+  span.first_line = static_cast<uint32_t>(first);
+  span.last_line = static_cast<uint32_t>(last - 1);
+  span.begin = static_cast<uint32_t>(lines.line_start(first));
+  span.end = static_cast<uint32_t>(lines.line_content_end(last - 1));
+  list.spans.push_back(span);
+  return list;
+}
+
 bool is_blank(std::string_view line) {
   return line.find_first_not_of(" \t") == std::string_view::npos;
 }
@@ -124,8 +171,10 @@ std::string_view text_of(const Snapshot& snapshot, uint32_t begin, uint32_t end)
   return snapshot.text().substr(begin, end - begin);
 }
 
+// Null if the statement's lines do not tokenize, unless `raw_optional`: then its raw metrics
+// are unknown and it counts as having an error.
 std::shared_ptr<Statement> analyze_statement(const Snapshot& snapshot, const StatementList& list,
-                                             const Span& span) {
+                                             const Span& span, bool raw_optional = false) {
   auto statement = std::make_shared<Statement>();
   const std::string_view text = snapshot.text();
   std::vector<Definition> definitions;
@@ -133,8 +182,10 @@ std::shared_ptr<Statement> analyze_statement(const Snapshot& snapshot, const Sta
   std::vector<HalsteadStatement> halstead;
   HalsteadLookup halstead_by_start;
   int outside_definitions = 0; // radon decisions of the span outside its definitions.
+  statement->comments_only = true;
   for (uint32_t k = span.first_node; k < span.first_node + span.node_count; ++k) {
     const TSNode node = list.nodes[k];
+    statement->comments_only &= kind_of(node) == NodeKind::Comment;
     const FlatTree& tree =
         *nodes.owned.emplace_back(std::make_unique<FlatTree>(node, text, FlatTree::Folding::Inert));
     ModuleModel part = model_of_statement(snapshot, node);
@@ -160,14 +211,15 @@ std::shared_ptr<Statement> analyze_statement(const Snapshot& snapshot, const Sta
   sloc.first_line = span.first_line;
   std::optional<RawMetrics> raw =
       compute_raw_metrics(text_of(snapshot, span.begin, span.end), sloc.marks);
-  if (!raw)
+  if (!raw && !raw_optional)
     return nullptr;
-  statement->raw = *raw;
+  statement->raw_known = raw.has_value();
+  statement->raw = raw.value_or(RawMetrics{});
   const std::string_view lines = text_of(snapshot, span.begin, span.end);
   statement->mentions_all = memmem(lines.data(), lines.size(), "__all__", 7) != nullptr;
   // analyze() counts SLOC lines only in files without errors; it tokenizes each definition
   // of a file with errors on its own, and so must this.
-  statement->has_error = !statement->errors.empty();
+  statement->has_error = !statement->errors.empty() || !statement->raw_known;
   statement->metrics =
       measure_definitions(snapshot, definitions, nodes, radon_scores, halstead_by_start,
                           statement->has_error ? nullptr : &sloc);
@@ -243,41 +295,50 @@ void add_raw(RawMetrics& total, const RawMetrics& part) {
 
 } // namespace
 
-std::optional<std::vector<std::string>>
-IncrementalAnalyzer::module_all(const Snapshot& snapshot, const std::vector<Placed>& placed) {
+bool IncrementalAnalyzer::module_all(const Snapshot& snapshot, const std::vector<Entry>& entries,
+                                     std::optional<std::vector<std::string>>& all) {
+  // Returns false when it had to keep an `__all__` that may be out of date.
   // `__all__` comes from the statements that mention it; cooking a long list of names on
   // every keystroke would cost more than the rest of the analysis, so it is kept while they
   // stay. Which statements mention it is known from their analysis: no scan of the file.
   std::string key;
-  for (const Placed& statement : placed) {
-    if (statement.statement->mentions_all) {
-      key.append(text_of(snapshot, statement.begin, statement.end));
+  for (const Entry& entry : entries) {
+    if (entry.statement->mentions_all) {
+      key.append(text_of(snapshot, entry.span.begin, entry.span.end));
       key.push_back('\0');
     }
   }
-  if (key != all_key_ || !all_known_) {
-    ModuleModel described;
-    describe_module(snapshot, described);
-    all_ = std::move(described.all);
-    all_key_ = std::move(key);
-    all_known_ = true;
+  if (all_known_ && key == all_key_) {
+    all = all_;
+    return true;
   }
-  return all_;
+  if (snapshot.tree_state() == TreeState::Stale) {
+    all = all_; // Reading it needs the module's tree; the last one read stands in.
+    return false;
+  }
+  ModuleModel described;
+  describe_module(snapshot, described);
+  all_ = std::move(described.all);
+  all_key_ = std::move(key);
+  all_known_ = true;
+  all = all_;
+  return true;
 }
 
-std::optional<Docstring> IncrementalAnalyzer::module_docstring(const Snapshot& snapshot) {
+IncrementalAnalyzer::ModuleHead IncrementalAnalyzer::module_head(const Snapshot& snapshot) {
   // A long module docstring would otherwise be cooked again on every keystroke.
   const TSNode literal = docstring_literal_of_block(snapshot.root());
   const std::string_view text =
       ts_node_is_null(literal) ? std::string_view() : node_text(snapshot.text(), literal);
   const uint32_t start = ts_node_is_null(literal) ? 0 : start_byte(literal);
   if (!docstring_known_ || start != docstring_start_ || text != docstring_key_) {
-    docstring_ = docstring_of_block(snapshot.text(), snapshot.root());
+    head_.docstring = docstring_of_block(snapshot.text(), snapshot.root());
     docstring_key_ = std::string(text);
     docstring_start_ = start;
     docstring_known_ = true;
   }
-  return docstring_;
+  head_.leading_string = block_starts_with_string(snapshot.text(), snapshot.root());
+  return head_;
 }
 
 std::vector<int> IncrementalAnalyzer::match_statements(const Snapshot& snapshot,
@@ -337,6 +398,10 @@ IncrementalAnalyzer::whole_file(std::shared_ptr<const Snapshot> snapshot) {
   return std::make_shared<const FileAnalysis>(docent::analysis::analyze(std::move(snapshot)));
 }
 
+void IncrementalAnalyzer::ParserDeleter::operator()(TSParser* parser) const {
+  ts_parser_delete(parser);
+}
+
 IncrementalAnalyzer::IncrementalAnalyzer() = default;
 IncrementalAnalyzer::~IncrementalAnalyzer() = default;
 IncrementalAnalyzer::IncrementalAnalyzer(IncrementalAnalyzer&&) noexcept = default;
@@ -345,74 +410,247 @@ IncrementalAnalyzer& IncrementalAnalyzer::operator=(IncrementalAnalyzer&&) noexc
 std::shared_ptr<const FileAnalysis>
 IncrementalAnalyzer::analyze(std::shared_ptr<const Snapshot> snapshot) {
   last_computed_ = last_reused_ = 0;
+  if (snapshot->tree_state() == TreeState::Stale)
+    return analyze_changed_statements(std::move(snapshot));
   const std::optional<StatementList> list = decomposable_statements(*snapshot);
+  if (!list && snapshot->tree_state() == TreeState::Provisional) {
+    // A tree with an error in the module's own statements, not yet settled: rather than
+    // analyze the whole file now, parse the changed statements alone; the settled tree that
+    // follows gets the whole-file analysis.
+    if (auto analysis = analyze_changed_statements(snapshot))
+      return analysis;
+  }
   if (!list)
     return whole_file(snapshot);
   const std::vector<int> matches = match_statements(*snapshot, *list);
-  std::vector<Definition> previous; // The last result's definitions, if they can be moved.
-  if (std::shared_ptr<FileAnalysis> unshared = take_unshared_result())
-    previous = std::move(unshared->model.definitions);
-
-  auto analysis = std::make_shared<FileAnalysis>();
-  analysis->snapshot = snapshot;
-  analysis->model.docstring = module_docstring(*snapshot);
-  analysis->model.definitions.reserve(previous.size());
-  analysis->definitions.reserve(previous.size());
-  std::vector<Placed> placed;
-  placed.reserve(list->spans.size());
-  std::vector<const HalsteadPartial*> halstead_parts;
-  halstead_parts.reserve(list->spans.size());
-  RawMetrics raw;
-  int cyclomatic = 1;
-  size_t next_line = 0;
+  std::vector<Entry> entries;
+  entries.reserve(list->spans.size());
   for (size_t k = 0; k < list->spans.size(); ++k) {
     const Span& span = list->spans[k];
-    std::optional<int> blank = blank_lines_between(*snapshot, next_line, span.first_line);
-    if (!blank)
-      return whole_file(snapshot);
-    raw.blank += *blank;
-    next_line = span.last_line + 1;
-
-    const uint32_t first_definition = static_cast<uint32_t>(analysis->model.definitions.size());
-    StatementPtr statement;
     if (matches[k] >= 0) {
-      const Placed& before = placed_[matches[k]];
-      statement = before.statement;
-      if (!previous.empty())
-        move_definitions(previous, before, statement->definitions.size(), span, analysis->model);
-      else
-        copy_definitions(*statement, span, analysis->model);
-      ++last_reused_;
-    } else {
-      statement = analyze_statement(*snapshot, *list, span);
-      if (!statement)
-        return whole_file(snapshot);
-      copy_definitions(*statement, span, analysis->model);
-      ++last_computed_;
+      entries.push_back(Entry{span, placed_[matches[k]].statement, matches[k]});
+      continue;
     }
-    analysis->definitions.insert(analysis->definitions.end(), statement->metrics.begin(),
-                                 statement->metrics.end());
-    for (const HalsteadPartial& part : statement->halstead)
-      halstead_parts.push_back(&part);
-    add_raw(raw, statement->raw);
-    cyclomatic += statement->cyclomatic;
-    placed.push_back(
-        Placed{std::move(statement), span.begin, span.end, span.first_line, first_definition});
+    StatementPtr statement = analyze_statement(*snapshot, *list, span);
+    if (!statement)
+      return whole_file(snapshot);
+    entries.push_back(Entry{span, std::move(statement), -1});
+  }
+  const ModuleHead head = module_head(*snapshot);
+  if (auto analysis = assemble(snapshot, entries, head, /*provisional=*/false))
+    return analysis;
+  return whole_file(snapshot);
+}
+
+std::shared_ptr<const FileAnalysis>
+IncrementalAnalyzer::assemble(std::shared_ptr<const Snapshot> snapshot,
+                              const std::vector<Entry>& entries, const ModuleHead& head,
+                              bool provisional) {
+  // Everything that can fail comes first: the previous result is only taken apart after.
+  RawMetrics raw;
+  size_t next_line = 0;
+  for (const Entry& entry : entries) {
+    const std::optional<int> blank =
+        blank_lines_between(*snapshot, next_line, entry.span.first_line);
+    if (!blank)
+      return nullptr;
+    raw.blank += *blank;
+    next_line = entry.span.last_line + 1;
   }
   const std::optional<int> trailing =
       blank_lines_between(*snapshot, next_line, std::max(next_line, radon_line_count(*snapshot)));
   if (!trailing)
-    return whole_file(snapshot);
+    return nullptr;
   raw.blank += *trailing;
+  auto analysis = std::make_shared<FileAnalysis>();
+  provisional |= !module_all(*snapshot, entries, analysis->model.all);
+
+  std::vector<Definition> previous; // The last result's definitions, if they can be moved.
+  if (std::shared_ptr<FileAnalysis> unshared = take_unshared_result())
+    previous = std::move(unshared->model.definitions);
+  analysis->snapshot = snapshot;
+  analysis->provisional = provisional;
+  analysis->model.docstring = head.docstring;
+  analysis->model.leading_string = head.leading_string;
+  analysis->model.definitions.reserve(previous.size());
+  analysis->definitions.reserve(previous.size());
+  std::vector<Placed> placed;
+  placed.reserve(entries.size());
+  int cyclomatic = 1;
+  bool raw_known = true;
+  for (const Entry& entry : entries) {
+    const Span& span = entry.span;
+    const Statement& statement = *entry.statement;
+    const uint32_t first_definition = static_cast<uint32_t>(analysis->model.definitions.size());
+    if (entry.kept >= 0 && !previous.empty())
+      move_definitions(previous, placed_[entry.kept], statement.definitions.size(), span,
+                       analysis->model);
+    else
+      copy_definitions(statement, span, analysis->model);
+    (entry.kept >= 0 ? last_reused_ : last_computed_)++;
+    analysis->definitions.insert(analysis->definitions.end(), statement.metrics.begin(),
+                                 statement.metrics.end());
+    add_raw(raw, statement.raw);
+    raw_known &= statement.raw_known;
+    cyclomatic += statement.cyclomatic;
+    placed.push_back(Placed{entry.statement, span.begin, span.end, span.first_line, span.last_line,
+                            first_definition});
+  }
   raw.loc = raw.sloc + raw.blank + raw.multi + raw.single_comments;
-  analysis->module = module_metrics(raw, merge_halstead(halstead_parts), cyclomatic);
-  analysis->model.all = module_all(*snapshot, placed);
+  tally_halstead(entries);
+  analysis->module = module_metrics(raw_known ? std::optional<RawMetrics>(raw) : std::nullopt,
+                                    halstead_.report(), cyclomatic);
   // A statement with a syntax error is kept only for its place: how tree-sitter recovers
   // from an error can depend on what surrounds it, so match_statements() never reuses it.
   placed_ = std::move(placed);
   placed_snapshot_ = std::move(snapshot);
   placed_result_ = analysis;
   return analysis;
+}
+
+void IncrementalAnalyzer::tally_halstead(const std::vector<Entry>& entries) {
+  // Statements of the last version that are gone, and new ones; a statement can stand more
+  // than once (equal texts share one analysis), hence counts.
+  std::unordered_map<const Statement*, int> change;
+  change.reserve(placed_.size() + entries.size());
+  for (const Placed& placed : placed_)
+    --change[placed.statement.get()];
+  for (const Entry& entry : entries)
+    ++change[entry.statement.get()];
+  for (const auto& [statement, times] : change)
+    if (times != 0)
+      for (const HalsteadPartial& part : statement->halstead)
+        halstead_.add(part, times);
+}
+
+namespace {
+
+// The bytes where two texts differ: [prefix, size - suffix) in each.
+struct TextDifference {
+  size_t prefix = 0, suffix = 0;
+};
+
+TextDifference difference(std::string_view before, std::string_view now) {
+  TextDifference diff;
+  const size_t shorter = std::min(before.size(), now.size());
+  while (diff.prefix < shorter && before[diff.prefix] == now[diff.prefix])
+    ++diff.prefix;
+  while (diff.suffix < shorter - diff.prefix &&
+         before[before.size() - 1 - diff.suffix] == now[now.size() - 1 - diff.suffix])
+    ++diff.suffix;
+  return diff;
+}
+
+Span shifted(const Placed& placed, int64_t byte_delta, int64_t line_delta) {
+  Span span;
+  span.begin = static_cast<uint32_t>(placed.begin + byte_delta);
+  span.end = static_cast<uint32_t>(placed.end + byte_delta);
+  span.first_line = static_cast<uint32_t>(placed.first_line + line_delta);
+  span.last_line = static_cast<uint32_t>(placed.last_line + line_delta);
+  return span;
+}
+
+} // namespace
+
+std::shared_ptr<const FileAnalysis>
+IncrementalAnalyzer::analyze_changed_statements(std::shared_ptr<const Snapshot> snapshot) {
+  if (!placed_snapshot_)
+    return nullptr;
+  const Snapshot& before = *placed_snapshot_;
+  const std::string_view now = snapshot->text();
+  const TextDifference diff = difference(before.text(), now);
+  const int64_t byte_delta =
+      static_cast<int64_t>(now.size()) - static_cast<int64_t>(before.text().size());
+  const int64_t line_delta = static_cast<int64_t>(snapshot->lines().line_count()) -
+                             static_cast<int64_t>(before.lines().line_count());
+
+  // The kept statements on the changed lines, [first_dirty, end_dirty), and the lines to parse
+  // again: theirs and the changed ones, in the old text.
+  size_t first_line = before.lines().line_of(diff.prefix);
+  size_t last_line = before.lines().line_of(before.text().size() - diff.suffix);
+  size_t first_dirty = 0;
+  while (first_dirty < placed_.size() && placed_[first_dirty].last_line < first_line)
+    ++first_dirty;
+  size_t end_dirty = first_dirty;
+  while (end_dirty < placed_.size() && placed_[end_dirty].first_line <= last_line)
+    ++end_dirty;
+  if (end_dirty > first_dirty) {
+    first_line = std::min<size_t>(first_line, placed_[first_dirty].first_line);
+    last_line = std::max<size_t>(last_line, placed_[end_dirty - 1].last_line);
+  }
+  const LineIndex& lines = snapshot->lines();
+  const size_t new_last_line = static_cast<size_t>(static_cast<int64_t>(last_line) + line_delta);
+  if (new_last_line < first_line || new_last_line >= lines.line_count())
+    return nullptr;
+  const size_t region_begin = lines.line_start(first_line);
+  size_t region_end = lines.line_content_end(new_last_line);
+  if (region_end < now.size())
+    ++region_end; // Its line break: the parser then sees the region's last line ended.
+  const std::string_view region_text = now.substr(region_begin, region_end - region_begin);
+  if (!has_only_newline_breaks(region_text))
+    return nullptr;
+
+  // The region parsed on its own, bounded: a statement thousands of lines long is left to the
+  // parse of the whole file.
+  if (region_parser_ == nullptr)
+    region_parser_.reset(new_python_parser(kRegionParseBudgetMicros));
+  TSTree* tree = ts_parser_parse_string(region_parser_.get(), nullptr, region_text.data(),
+                                        static_cast<uint32_t>(region_text.size()));
+  if (tree == nullptr) {
+    ts_parser_reset(region_parser_.get());
+    return nullptr;
+  }
+  const Snapshot region{std::string(region_text), LineIndex(region_text), tree,
+                        TreeState::Complete};
+  std::optional<StatementList> list = decomposable_statements(region);
+  bool provisional = !list;
+  if (!list)
+    list = one_statement(region);
+
+  std::vector<Entry> entries;
+  entries.reserve(placed_.size() + list->spans.size());
+  for (size_t k = 0; k < first_dirty; ++k)
+    entries.push_back(Entry{shifted(placed_[k], 0, 0), placed_[k].statement, static_cast<int>(k)});
+  for (const Span& span : list->spans) {
+    StatementPtr statement = analyze_statement(region, *list, span, /*raw_optional=*/true);
+    if (!statement)
+      return nullptr;
+    Span placed_span = span;
+    placed_span.begin += static_cast<uint32_t>(region_begin);
+    placed_span.end += static_cast<uint32_t>(region_begin);
+    placed_span.first_line += static_cast<uint32_t>(first_line);
+    placed_span.last_line += static_cast<uint32_t>(first_line);
+    entries.push_back(Entry{placed_span, std::move(statement), -1});
+  }
+  const size_t region_entries_end = entries.size();
+  for (size_t k = end_dirty; k < placed_.size(); ++k)
+    entries.push_back(Entry{shifted(placed_[k], byte_delta, line_delta), placed_[k].statement,
+                            static_cast<int>(k)});
+  for (const Entry& entry : entries)
+    provisional |= entry.statement->has_error;
+
+  // The module's docstring is its first statement's; without a tree for the whole file it is
+  // known if that statement was kept before the region or parsed in it.
+  ModuleHead head;
+  size_t first_code = 0;
+  while (first_code < entries.size() && entries[first_code].statement->comments_only)
+    ++first_code;
+  if (first_code < first_dirty) {
+    if (!docstring_known_)
+      return nullptr;
+    head = head_;
+  } else if (first_code < region_entries_end) {
+    head.docstring = docstring_of_block(region.text(), region.root());
+    if (head.docstring)
+      head.docstring->range =
+          ByteRange{static_cast<uint32_t>(head.docstring->range.start + region_begin),
+                    static_cast<uint32_t>(head.docstring->range.end + region_begin)};
+    head.leading_string = block_starts_with_string(region.text(), region.root());
+    docstring_known_ = false; // The next analysis of a whole tree cooks it again.
+  } else if (first_code < entries.size()) {
+    return nullptr;
+  }
+  return assemble(std::move(snapshot), entries, head, provisional);
 }
 
 } // namespace docent::analysis

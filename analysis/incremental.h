@@ -12,6 +12,7 @@
 #pragma once
 
 #include "analysis/analyzer.h"
+#include "analysis/halstead.h"
 
 #include <memory>
 #include <optional>
@@ -44,25 +45,52 @@ public:
   struct Statement;
   struct StatementList;
   struct Placed;
+  struct Entry;
 
 private:
+  // The module's own facts that come from its first statement.
+  struct ModuleHead {
+    std::optional<Docstring> docstring;
+    bool leading_string = false;
+  };
+  struct ParserDeleter {
+    void operator()(TSParser* parser) const;
+  };
+
   std::shared_ptr<const FileAnalysis> whole_file(std::shared_ptr<const Snapshot> snapshot);
+  // The analysis of a snapshot from its text alone, for a tree that is stale (its parse was
+  // cut short) or provisional with errors among the module's statements: the changed lines,
+  // widened to whole statements, are parsed on their own and the kept statements around them
+  // reused. Null if that cannot be done (nothing kept, a region too long to parse
+  // within the bound, ...); then the caller waits for the whole tree.
+  std::shared_ptr<const FileAnalysis>
+  analyze_changed_statements(std::shared_ptr<const Snapshot> snapshot);
+  // The module's analysis from its statements in order; null (before anything is changed) if
+  // a line between them is not blank.
+  std::shared_ptr<const FileAnalysis> assemble(std::shared_ptr<const Snapshot> snapshot,
+                                               const std::vector<Entry>& entries,
+                                               const ModuleHead& head, bool provisional);
+  // Brings halstead_ from the statements of placed_ to those of `entries`.
+  void tally_halstead(const std::vector<Entry>& entries);
   // For each statement of `list`, the index of the kept statement with the same text, or -1.
   std::vector<int> match_statements(const Snapshot& snapshot, const StatementList& list) const;
-  // The module's `__all__`, recomputed only when a statement assigning it changes.
-  std::optional<std::vector<std::string>> module_all(const Snapshot& snapshot,
-                                                     const std::vector<Placed>& placed);
+  // The module's `__all__`, recomputed only when a statement mentioning it changes; false if
+  // that needs a tree the snapshot does not have (the last one read is then kept).
+  bool module_all(const Snapshot& snapshot, const std::vector<Entry>& entries,
+                  std::optional<std::vector<std::string>>& all);
   // The module's docstring, cooked again only when its literal changed or moved.
-  std::optional<Docstring> module_docstring(const Snapshot& snapshot);
+  ModuleHead module_head(const Snapshot& snapshot);
   // The previous result if nobody else holds it any more (its definitions can then be moved).
   std::shared_ptr<FileAnalysis> take_unshared_result();
 
   std::vector<Placed> placed_; // The statements of the last decomposable version...
   std::shared_ptr<const Snapshot> placed_snapshot_; // ...whose text they were matched in...
   std::shared_ptr<FileAnalysis> placed_result_;     // ...and its analysis, if the last result.
-  std::string docstring_key_; // The literal module_docstring() last cooked, and its start.
+  HalsteadTally halstead_; // The Halstead parts of placed_'s statements, merged.
+  std::unique_ptr<TSParser, ParserDeleter> region_parser_; // For analyze_changed_statements().
+  std::string docstring_key_; // The literal module_head() last cooked, and its start.
   uint32_t docstring_start_ = 0;
-  std::optional<Docstring> docstring_;
+  ModuleHead head_;
   bool docstring_known_ = false;
   std::string all_key_;
   std::optional<std::vector<std::string>> all_;

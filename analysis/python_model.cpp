@@ -469,6 +469,10 @@ TSNode docstring_literal_of_block(TSNode block) {
   return lone_string_of(first_statement(block));
 }
 
+bool block_starts_with_string(std::string_view source, TSNode block) {
+  return starts_with_string(source, block);
+}
+
 std::optional<Docstring> docstring_of_block(std::string_view source, TSNode block) {
   TSNode literal = docstring_literal_of_block(block);
   if (ts_node_is_null(literal))

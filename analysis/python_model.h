@@ -127,6 +127,9 @@ void shift_definition(Definition& definition, int64_t byte_delta, int64_t line_d
 
 // Docstring of a module, class or function body (its first statement, if a plain string).
 std::optional<Docstring> docstring_of_block(std::string_view source, TSNode block);
+// Whether the block's first statement starts with a string literal (pydocstyle's test for a
+// docstring, which does not look at what follows the string).
+bool block_starts_with_string(std::string_view source, TSNode block);
 // The string literal node that docstring_of_block() would cook, or a null node.
 TSNode docstring_literal_of_block(TSNode block);
 

@@ -56,6 +56,7 @@ struct Scenario {
   uint64_t bound_micros; // 0: unbounded.
   bool settle;           // Passed to Document::apply.
   bool incremental;      // IncrementalAnalyzer instead of analyze().
+  bool idle = false;     // Between keystrokes, finish and settle the parse (untimed).
 };
 
 // Times of one scenario's edits, in milliseconds, and what the parses returned.
@@ -69,6 +70,9 @@ struct Samples {
   size_t unsettled_run = 0;         // Current run of edits without a Complete parse.
   size_t longest_unsettled_run = 0; // Longest such run.
   size_t statements_computed = 0;   // IncrementalAnalyzer: top-level statements analyzed anew.
+  size_t stale_exact = 0;           // Cut short parses analyzed from the changed statements...
+  size_t stale_provisional = 0;     // ...provisionally (they have syntax errors)...
+  size_t stale_declined = 0;        // ...or not at all (the previous analysis stays).
   size_t catch_up_calls = 0;        // reparse() calls after the last edit until Complete.
   double catch_up_ms = 0;           // Their total wall time.
 };
@@ -145,21 +149,33 @@ void timed_edit(const Scenario& scenario, Document& doc, IncrementalAnalyzer& an
   const ParseResult result = doc.apply(change, PositionEncoding::Utf8, scenario.settle);
   const double parse_ms = ms_since(start);
   const Clock::time_point analysis_start = Clock::now();
-  // The server keeps the previous analysis when the parse is cut short (the tree does not
-  // reflect the text yet) and resumes the parse when the editor is idle.
-  if (!(scenario.incremental && result == ParseResult::TimedOut)) {
-    const std::shared_ptr<const Snapshot> snapshot = doc.snapshot();
-    const std::shared_ptr<const FileAnalysis> analysis =
-        scenario.incremental ? analyzer.analyze(snapshot)
-                             : std::make_shared<const FileAnalysis>(analyze(snapshot));
-  }
+  // When the parse is cut short, the server's analyzer parses the changed statements on their
+  // own (IncrementalAnalyzer::analyze of a stale snapshot).
+  std::shared_ptr<const FileAnalysis> analysis;
+  const std::shared_ptr<const Snapshot> snapshot = doc.snapshot();
+  if (scenario.incremental)
+    analysis = analyzer.analyze(snapshot);
+  else
+    analysis = std::make_shared<const FileAnalysis>(analyze(snapshot));
   const double analyze_ms = ms_since(analysis_start);
+  if (result == ParseResult::TimedOut && scenario.incremental) {
+    samples.stale_declined += analysis == nullptr;
+    samples.stale_provisional += analysis != nullptr && analysis->provisional;
+    samples.stale_exact += analysis != nullptr && !analysis->provisional;
+  }
   samples.total_cpu.push_back(thread_cpu_ms() - cpu_start);
   samples.total.push_back(parse_ms + analyze_ms);
   samples.parse.push_back(parse_ms);
   samples.analyze.push_back(analyze_ms);
   samples.statements_computed += scenario.incremental ? analyzer.last_computed() : 0;
   count_result(result, samples);
+  if (scenario.idle && result != ParseResult::Complete) {
+    // What the server does once the editor pauses: finish and settle the parse, analyze again.
+    while (doc.reparse() != ParseResult::Complete) {
+    }
+    analysis.reset();
+    analyzer.analyze(doc.snapshot());
+  }
 }
 
 // Once typing stops: how many bounded reparse() calls, and how long, until the tree is final.
@@ -219,9 +235,11 @@ void print_samples(const char* name, const Samples& samples) {
               percentile(parse, 50), percentile(parse, 90), percentile(parse, 99),
               percentile(parse, 100), percentile(samples.analyze, 50),
               percentile(samples.analyze, 99));
-  std::printf("timed out %zu, provisional %zu, longest unsettled run %zu, "
+  std::printf("timed out %zu, provisional %zu, stale analyses exact %zu, provisional %zu, "
+              "declined %zu, longest unsettled run %zu, "
               "statements analyzed per edit %.2f, catch-up calls %zu, catch-up ms %.3f\n",
-              samples.timeouts, samples.provisional, samples.longest_unsettled_run,
+              samples.timeouts, samples.provisional, samples.stale_exact, samples.stale_provisional,
+              samples.stale_declined, samples.longest_unsettled_run,
               static_cast<double>(samples.statements_computed) / static_cast<double>(wall.size()),
               samples.catch_up_calls, samples.catch_up_ms);
 }
@@ -315,6 +333,7 @@ int main(int argc, char** argv) {
       {"broken", broken, reference_keys, 0, true, false},
       {"broken+bound", broken, broken_keys, bound, true, false},
       {"clean+bound+server", clean, clean_keys, bound, false, true},
+      {"clean+bound+server+idle", clean, clean_keys, bound, false, true, true},
       {"broken+bound+server", broken, broken_keys, bound, false, true},
   };
   for (const Scenario& scenario : scenarios) {
