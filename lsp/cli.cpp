@@ -204,6 +204,7 @@ struct ServerCommand {
   std::string log_file;
   std::string log_level = "info";
   size_t max_message_bytes = 64 * 1024 * 1024;
+  ServerOptions options;
 };
 
 void add_server_options(CLI::App& app, ServerCommand& server) {
@@ -215,6 +216,9 @@ void add_server_options(CLI::App& app, ServerCommand& server) {
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
   app.add_option("--max-message-bytes", server.max_message_bytes,
                  "Largest LSP message accepted (default 64 MiB)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--parse-budget-us", server.options.parse_budget_micros,
+                 "Bound of one parse step of a document, in microseconds (default 5000)")
       ->check(CLI::PositiveNumber);
 }
 
@@ -269,7 +273,7 @@ int run_server_command(const ServerCommand& server) {
     }
   }
   spdlog::info("docent {} serving LSP", "0.1.0");
-  const int status = run_server(*transport, ServerOptions{});
+  const int status = run_server(*transport, server.options);
   spdlog::shutdown();
   return status;
 }

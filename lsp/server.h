@@ -11,7 +11,7 @@
 namespace docent::lsp {
 
 struct ServerOptions {
-  uint64_t parse_budget_micros = 20000;
+  uint64_t parse_budget_micros = 5000;
 };
 
 // Serves one client over `transport` until `exit` or the end of input. Returns the process

@@ -286,12 +286,15 @@ void DocumentWorker::apply_inbox(const std::string& uri, Inbox& inbox) {
       publish_soon(*document);
     return; // A cold document's analysis is of its current text.
   }
-  // One bounded parse step now; if it is cut short, later steps finish it between other work.
+  // One bounded parse step now; if it is cut short, later steps finish it between other work,
+  // and meanwhile the changed statements are analyzed from their text.
   const ParseResult result = document->document->reparse(/*settle=*/false);
   document->parsed = result != ParseResult::TimedOut;
   document->settled = result == ParseResult::Complete;
   if (document->parsed)
     analyze(*document);
+  else
+    analyze_before_parse(*document);
 }
 
 void DocumentWorker::make_hot(OpenDocument& document) {
@@ -341,13 +344,28 @@ bool DocumentWorker::cool_down() {
 void DocumentWorker::bring_up_to_date(OpenDocument& document) {
   if (!document.hot())
     return; // Its analysis is of its current text.
+  if (document.analysis && document.analyzed_version == document.version &&
+      !document.analysis->provisional)
+    return; // Made before the parse finished, but equal to what the parse would give.
   while (!document.parsed) {
     const ParseResult result = document.document->reparse(/*settle=*/false);
     document.parsed = result != ParseResult::TimedOut;
     document.settled = result == ParseResult::Complete;
   }
-  if (document.analyzed_version != document.version || !document.analysis)
+  if (document.analyzed_version != document.version || !document.analysis ||
+      document.analysis->provisional)
     analyze(document);
+}
+
+void DocumentWorker::analyze_before_parse(OpenDocument& document) {
+  // The current analysis is kept alive: the analyzer may decline, and then it stays.
+  std::shared_ptr<const FileAnalysis> analysis =
+      document.analyzer.analyze(document.document->snapshot());
+  if (!analysis)
+    return;
+  document.analysis = std::move(analysis);
+  document.analyzed_version = document.version;
+  publish_soon(document);
 }
 
 void DocumentWorker::analyze(OpenDocument& document) {

@@ -28,8 +28,8 @@ namespace docent::lsp {
 
 struct WorkerOptions {
   analysis::PositionEncoding encoding = analysis::PositionEncoding::Utf16;
-  bool push_diagnostics = true;         // False when the client pulls them.
-  uint64_t parse_budget_micros = 20000; // Bound of one parse step (see docs/benchmarks.md).
+  bool push_diagnostics = true;        // False when the client pulls them.
+  uint64_t parse_budget_micros = 5000; // Bound of one parse step (see docs/benchmarks.md).
 };
 
 // Thread-safety: every public member may be called from any thread; the callbacks it is given
@@ -91,6 +91,9 @@ private:
   void make_hot(OpenDocument& document);
   void make_cold(OpenDocument& document);
   bool cool_down();
+  // The analysis of the current text while its parse is unfinished (see
+  // IncrementalAnalyzer::analyze of a stale snapshot); keeps the last one if it cannot.
+  void analyze_before_parse(OpenDocument& document);
   void analyze(OpenDocument& document);
   void publish_soon(OpenDocument& document);
   void publish_due();

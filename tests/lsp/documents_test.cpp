@@ -307,6 +307,45 @@ TEST_CASE("diagnostics: pulled when the client supports textDocument/diagnostic"
   client.shutdown_and_exit();
 }
 
+TEST_CASE("diagnostics: edits answered before their parse finishes equal a fresh document's") {
+  // A 1 µs parse budget cuts every parse step short, so each edit is first analyzed from the
+  // changed statements alone; on valid Python that must give what a finished parse gives.
+  LspClient client({"--parse-budget-us", "1"});
+  InitOptions options;
+  options.capabilities = {{"textDocument", {{"diagnostic", {{"dynamicRegistration", false}}}}}};
+  client.initialize_and_start(options);
+  std::string text = "\"\"\"Module.\"\"\"\n\n\ndef f(a, b, c, d, e, g):\n"
+                     "    if a and b:\n        return c\n    return d\n\n\n"
+                     "class K:\n    def m(self, x):\n        return x or self\n";
+  // Enough text that the parser looks at its clock (it does so every hundred steps or so).
+  for (int i = 0; i < 40; ++i)
+    text += "\n\ndef filler" + std::to_string(i) + "(a, b=2):\n    return [a, b, (a + b) * 2]\n";
+  MirroredDocument doc(client, "file:///budget.py", text, Encoding::Utf16);
+  const auto pull = [&](const std::string& uri) {
+    const json reply = client.call("textDocument/diagnostic", {{"textDocument", {{"uri", uri}}}});
+    REQUIRE(reply.contains("result"));
+    return reply["result"]["items"];
+  };
+  const std::vector<std::vector<int>> edits = {{3, 5}, {10, 9}, {4, 7}, {11, 15},
+                                               {3, 7}, {0, 3},  {7, 0}};
+  int fresh = 0;
+  for (const std::vector<int>& at : edits) {
+    // Typing inside a name, then a new statement on its own line.
+    doc.send({doc.edit(at[0], at[1], at[0], at[1], "x")});
+    const json edited = pull(doc.uri());
+    const std::string fresh_uri = "file:///fresh" + std::to_string(++fresh) + ".py";
+    client.open(fresh_uri, doc.text());
+    INFO(doc.text());
+    CHECK(edited == pull(fresh_uri));
+  }
+  doc.send({doc.edit(8, 0, 8, 0, "def h(p, q, r, s, t, u):\n    return p\n")});
+  const json edited = pull(doc.uri());
+  client.open("file:///fresh-last.py", doc.text());
+  CHECK(edited == pull("file:///fresh-last.py"));
+  CHECK(with_code(json{{"diagnostics", edited}}, "DCT203").size() == 2);
+  client.shutdown_and_exit();
+}
+
 TEST_CASE("cancellation: a queued request is answered once, by -32800 or its result") {
   LspClient client;
   client.initialize_and_start();
