@@ -19,7 +19,7 @@
 // consecutive edits that did not end with a Complete parse, and once the edits stop, how many
 // bounded reparse() calls it takes to get a Complete tree (the catch-up).
 //
-// Usage: edit_latency [FILE] [EDIT_PAIRS] [BOUND_MS]   (defaults: typing.py, 1000, 20)
+// Usage: edit_latency [FILE] [EDIT_PAIRS] [BOUND_MS]   (defaults: typing.py, 1000, 5)
 #include "analysis/analyzer.h"
 #include "analysis/document.h"
 #include "analysis/incremental.h"
@@ -306,7 +306,7 @@ void print_full_analysis(const char* name, const std::string& text) {
 int main(int argc, char** argv) {
   const std::string path = argc > 1 ? argv[1] : "/usr/lib/python3.11/typing.py";
   const size_t pairs = argc > 2 ? std::strtoul(argv[2], nullptr, 10) : 1000;
-  const double bound_ms = argc > 3 ? std::atof(argv[3]) : 20.0;
+  const double bound_ms = argc > 3 ? std::atof(argv[3]) : 5.0;
   const uint64_t bound = static_cast<uint64_t>(bound_ms * 1000);
   SourceFileResult read = read_source_file(path);
   if (!read.file || pairs == 0) {

@@ -166,6 +166,7 @@ class LspClient:
         self.closed = False
         self.incremental = True          # set from the server's capabilities
         self.pull = False                # pull diagnostics in use
+        self.pulled = {}                 # uri -> (resultId, items) of the last pull answer
         self.last_publish_version = None
 
     # -- framing --------------------------------------------------------------------------
@@ -403,15 +404,25 @@ def await_diagnostics(client, uri, version, since, timeout):
     if client.pull:
         client.next_id += 1
         rid = client.next_id
+        # As VS Code does: the last result id goes with the request, and an "unchanged"
+        # answer means the items of that result still hold.
+        params = {"textDocument": {"uri": uri}}
+        previous = client.pulled.get(uri)
+        if previous is not None:
+            params["previousResultId"] = previous[0]
         client.send({"jsonrpc": "2.0", "id": rid, "method": "textDocument/diagnostic",
-                     "params": {"textDocument": {"uri": uri}}})
+                     "params": params})
         received, response = client.wait_for(
             lambda _, m: m.get("id") == rid and "method" not in m, timeout,
             f"textDocument/diagnostic response for version {version}")
         if "error" in response:
             raise ServerError(f"{client.name}: textDocument/diagnostic failed: "
                               f"{response['error']}")
-        return received, response["result"].get("items", [])
+        result = response["result"]
+        if result.get("kind") == "unchanged" and previous is not None:
+            return received, previous[1]
+        client.pulled[uri] = (result.get("resultId"), result.get("items", []))
+        return received, result.get("items", [])
     received, message = client.wait_for(is_diagnostics_for(uri, version, since), timeout,
                                         f"diagnostics for version {version}")
     client.last_publish_version = message["params"].get("version")

@@ -2,7 +2,7 @@
 // Document::apply(..., settle = false) with a parse time bound, then IncrementalAnalyzer.
 // Inserts a character between two identifier characters at a pseudo-random place, then deletes
 // it again (fixed seed), and reports percentiles of the whole step and of the parse alone.
-// Usage: typing_latency FILE [EDITS=2000] [BOUND_MS=20]
+// Usage: typing_latency FILE [EDITS=2000] [BOUND_MS=5]
 #include "analysis/incremental.h"
 
 #include <algorithm>
@@ -55,7 +55,7 @@ int main(int argc, char** argv) {
   std::stringstream bytes;
   bytes << in.rdbuf();
   const int edits = argc > 2 ? std::atoi(argv[2]) : 2000;
-  const uint64_t bound_micros = argc > 3 ? std::strtoull(argv[3], nullptr, 10) * 1000 : 20000;
+  const uint64_t bound_micros = argc > 3 ? std::strtoull(argv[3], nullptr, 10) * 1000 : 5000;
 
   Document doc(bytes.str(), bound_micros);
   while (!doc.complete())

@@ -654,18 +654,25 @@ private:
     const std::string uri = document_uri(params);
     const std::string previous = optional_string(params, "previousResultId", "");
     const PositionEncoding encoding = encoding_;
-    // Answered as text: the items are serialized once, for the result id and the answer. The
-    // configuration is the one the worker keeps for the document, as for pushed diagnostics.
+    // Answered as text: the items are serialized once per distinct set, which the compact
+    // signature tells without building any JSON; an unchanged set costs only the findings.
     on_worker(id, uri, [=](const DocumentWorker::DocumentView* document) -> std::string {
       if (document == nullptr)
         return R"({"kind":"full","items":[]})";
-      const std::string items =
-          diagnostics_json(document->analysis, document->config, document->path, encoding)
-              .dump(-1, ' ', false, json::error_handler_t::replace);
-      const std::string result_id = fmt::format("{:x}", std::hash<std::string>()(items));
-      if (result_id == previous)
-        return fmt::format(R"({{"kind":"unchanged","resultId":"{}"}})", result_id);
-      return fmt::format(R"({{"kind":"full","resultId":"{}","items":{}}})", result_id, items);
+      const std::vector<Finding> findings =
+          check_file(document->analysis, document->config, document->path);
+      std::string signature = diagnostics_signature(document->analysis, findings, encoding);
+      DocumentWorker::PulledDiagnostics& pulled = document->pulled;
+      if (pulled.result_id.empty() || signature != pulled.signature) {
+        pulled.items = diagnostics_json(document->analysis, findings, encoding)
+                           .dump(-1, ' ', false, json::error_handler_t::replace);
+        pulled.result_id = fmt::format("{:x}", std::hash<std::string>()(signature));
+        pulled.signature = std::move(signature);
+      }
+      if (pulled.result_id == previous)
+        return fmt::format(R"({{"kind":"unchanged","resultId":"{}"}})", pulled.result_id);
+      return fmt::format(R"({{"kind":"full","resultId":"{}","items":{}}})", pulled.result_id,
+                         pulled.items);
     });
   }
 

@@ -35,6 +35,7 @@ struct DocumentWorker::OpenDocument {
   bool parsed = false;                  // The tree reflects the text (no parse was cut short).
   bool settled = false;                 // ...and is the canonical tree (what a fresh parse gives).
   std::optional<std::string> published; // diagnostics_signature() of the set last sent.
+  PulledDiagnostics pulled;
   std::optional<Clock::time_point> publish_at;
   Clock::time_point config_checked;
 };
@@ -223,7 +224,8 @@ void DocumentWorker::run() {
         bring_up_to_date(*document);
       try {
         if (document != nullptr && document->analysis) {
-          const DocumentView view{*document->analysis, document->config, document->path};
+          const DocumentView view{*document->analysis, document->config, document->path,
+                                  document->pulled};
           query.job(&view);
         } else {
           query.job(nullptr);
@@ -278,8 +280,10 @@ void DocumentWorker::apply_inbox(const std::string& uri, Inbox& inbox) {
   if (inbox.reconfigure || Clock::now() - document->config_checked > kConfigRecheck) {
     document->config = config_for_(document->path, true);
     document->config_checked = Clock::now();
-    if (inbox.reconfigure)
+    if (inbox.reconfigure) {
       document->published.reset();
+      document->pulled = PulledDiagnostics{};
+    }
   }
   if (!document->hot()) {
     if (inbox.reconfigure)

@@ -42,10 +42,18 @@ public:
   using ConfigFor = std::function<analysis::CheckConfig(const std::string& path, bool fresh)>;
   // What a query sees of an open document: its latest analysis and the configuration its
   // diagnostics use (valid during the query, on the worker thread).
+  // The last pull-diagnostics answer of a document, kept so that an answer whose diagnostics
+  // did not change is neither rendered nor serialized again.
+  struct PulledDiagnostics {
+    std::string signature; // diagnostics_signature() of the items.
+    std::string items;     // The serialized JSON array.
+    std::string result_id;
+  };
   struct DocumentView {
     const analysis::FileAnalysis& analysis;
     const analysis::CheckConfig& config;
-    const std::string& path; // Empty for URIs that are not local files.
+    const std::string& path;   // Empty for URIs that are not local files.
+    PulledDiagnostics& pulled; // The worker's, for this document; only jobs touch it.
   };
   // Runs on the worker thread once the document is up to date; null if it is not open.
   using Job = std::function<void(const DocumentView* document)>;
