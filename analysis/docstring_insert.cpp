@@ -88,14 +88,11 @@ std::optional<TextEdit> docstring_insertion(const Snapshot& snapshot, const Defi
     return std::nullopt;
   const BodyLayout layout = body_layout(snapshot, definition);
   std::string indented;
-  for (size_t start = 0, count = 0; start <= docstring.size(); ++count) {
+  for (size_t start = 0; start <= docstring.size();) {
     const size_t end = std::min(docstring.find('\n', start), docstring.size());
-    const std::string_view line = docstring.substr(start, end - start);
-    if (count > 0)
+    if (start > 0)
       indented += layout.line_ending;
-    if (count > 0 && leading_whitespace(line).size() != line.size())
-      indented += layout.indent;
-    indented += line;
+    indented += docstring.substr(start, end - start);
     start = end + 1;
   }
   const LineIndex& lines = snapshot.lines();

@@ -33,10 +33,10 @@ struct BodyLayout {
 BodyLayout body_layout(const Snapshot& snapshot, const Definition& definition);
 
 // The edit that inserts `docstring` as the first statement of `definition`'s body. `docstring`
-// is the literal as a generator writes it: lines separated by "\n", the first starting with
-// the quotes, later lines indented relative to the docstring's own indentation (the body's
-// indentation is added here, to every line that is not blank). nullopt when the definition
-// already has a docstring or its body cannot take one (a syntax error inside it).
+// is the literal as generate_docstring() writes it with `indent` = body_layout().indent: lines
+// separated by "\n" (written here with the file's line ending), the first starting with the
+// quotes, the later ones already indented. nullopt when the definition already has a docstring
+// or its body cannot take one (a syntax error inside it).
 std::optional<TextEdit> docstring_insertion(const Snapshot& snapshot, const Definition& definition,
                                             std::string_view docstring);
 

@@ -18,9 +18,11 @@ namespace {
 
 constexpr std::string_view kMarker = "\"\"\"Inserted docstring of ";
 
-// A docstring with a blank line and an indented line, so indentation is put to the test.
-std::string docstring_for(const Definition& definition) {
-  return std::string(kMarker) + definition.qualname + ".\n\nArgs:\n    more: text.\n\"\"\"";
+// A docstring with a blank line and an indented line, indented as a generator writes it.
+std::string docstring_for(const Snapshot& snapshot, const Definition& definition) {
+  const std::string indent = body_layout(snapshot, definition).indent;
+  return std::string(kMarker) + definition.qualname + ".\n\n" + indent + "Args:\n" + indent +
+         "    more: text.\n" + indent + "\"\"\"";
 }
 
 struct Inserted {
@@ -34,7 +36,8 @@ Inserted insert_everywhere(const std::string& text) {
   const ModuleModel model = build_module_model(*snapshot);
   std::vector<TextEdit> edits;
   for (const Definition& definition : model.definitions)
-    if (auto edit = docstring_insertion(*snapshot, definition, docstring_for(definition)))
+    if (auto edit =
+            docstring_insertion(*snapshot, definition, docstring_for(*snapshot, definition)))
       edits.push_back(std::move(*edit));
   std::sort(edits.begin(), edits.end(),
             [](const TextEdit& a, const TextEdit& b) { return a.range.start > b.range.start; });
