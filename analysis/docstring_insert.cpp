@@ -1,8 +1,6 @@
 // Placing a new docstring in a definition's body (see docstring_insert.h).
 #include "analysis/docstring_insert.h"
 
-#include "analysis/syntax_tree.h"
-
 namespace docent::analysis {
 
 namespace {
@@ -39,41 +37,37 @@ std::string line_ending_of(const Snapshot& snapshot, size_t line) {
   return "\n";
 }
 
-// The first statement of a definition's body block (comments are not statements).
-TSNode first_statement_of_body(const Snapshot& snapshot, const Definition& definition) {
-  const TSNode node = definition_node(snapshot, definition);
-  if (ts_node_is_null(node))
-    return TSNode{};
-  const TSNode body = ts_node_child_by_field_name(node, "body", 4);
-  TSNode first{};
-  for_each_named_child(body, [&](TSNode child) {
-    if (ts_node_is_null(first) && kind_of(child) != NodeKind::Comment)
-      first = child;
-  });
-  return first;
+bool is_blank_or_comment(std::string_view line) {
+  line.remove_prefix(leading_whitespace(line).size());
+  return line.empty() || line.front() == '#';
 }
 
 } // namespace
 
 BodyLayout body_layout(const Snapshot& snapshot, const Definition& definition) {
+  // From the text alone (the snapshot may hold no tree, or a stale one): between the colon and
+  // the body's first statement there can only be blanks and comments.
   const LineIndex& lines = snapshot.lines();
+  const std::string_view text = snapshot.text();
   const size_t colon_line = lines.line_of(definition.signature.end);
   BodyLayout layout;
   layout.line_ending = line_ending_of(snapshot, colon_line);
-  const TSNode first = first_statement_of_body(snapshot, definition);
-  const size_t first_start = ts_node_is_null(first) ? definition.body.start : start_byte(first);
-  const size_t first_line = lines.line_of(first_start);
-  layout.inline_body = first_line == colon_line;
+  const std::string_view after_colon = text.substr(
+      definition.signature.end,
+      lines.line_content_end(colon_line) -
+          std::min<size_t>(definition.signature.end, lines.line_content_end(colon_line)));
+  layout.inline_body = !is_blank_or_comment(after_colon);
   if (!layout.inline_body) {
-    const std::string_view before = snapshot.text().substr(
-        lines.line_start(first_line), first_start - lines.line_start(first_line));
-    if (leading_whitespace(before).size() == before.size()) {
-      layout.indent = std::string(before);
+    for (size_t line = colon_line + 1; line < lines.line_count(); ++line) {
+      const std::string_view content = line_text(snapshot, line);
+      if (is_blank_or_comment(content))
+        continue;
+      layout.indent = std::string(leading_whitespace(content));
       return layout;
     }
   }
-  // A body on the signature's line (or one that shares its first line with something else)
-  // gets one level more than the `def` line, in the `def` line's kind of whitespace.
+  // A body on the signature's line gets one level more than the `def` line, in the `def`
+  // line's kind of whitespace.
   const std::string_view def_indent =
       leading_whitespace(line_text(snapshot, lines.line_of(definition.definition.start)));
   layout.indent = std::string(def_indent);

@@ -29,7 +29,8 @@ struct BodyLayout {
   bool inline_body = false; // The body starts on the signature's line.
 };
 
-// The layout of `definition`'s body in `snapshot` (the snapshot the definition was found in).
+// The layout of `definition`'s body in `snapshot` (the snapshot the definition was found in; it
+// needs no tree: these functions read the text).
 BodyLayout body_layout(const Snapshot& snapshot, const Definition& definition);
 
 // The edit that inserts `docstring` as the first statement of `definition`'s body. `docstring`
