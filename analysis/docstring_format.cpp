@@ -1299,21 +1299,37 @@ Content function_content(const Definition& definition, const ModuleModel& model,
     if (!is_property(definition))
       content.returns = returns;
   }
+  // Exception classes raised: `raise E(...)`, `raise E from x`, and a bare `raise` inside
+  // `except E` (or `except (E, F)`). An instance (`raise error`) names no class: skipped.
+  auto add_raise = [&](std::string name) {
+    const std::string_view last = strip_prefix_path(name);
+    if (last.empty() || !std::isupper(static_cast<unsigned char>(last[0])))
+      return;
+    for (const Item& item : content.raises)
+      if (item.name == name)
+        return;
+    content.raises.push_back(
+        Item{name, "", std::string(kPlaceholderTag) + " describe when raised."});
+  };
   for (const FlowStatement& raise : definition.raises) {
     std::string name = squeeze(std::string_view(raise.value).substr(0, raise.value.find('(')));
     const size_t from = name.find(" from ");
     if (from != std::string::npos)
       name = name.substr(0, from);
-    // A bare `raise` or an instance (`raise error`) names no class: skipped.
-    const std::string_view last = strip_prefix_path(name);
-    if (last.empty() || !std::isupper(static_cast<unsigned char>(last[0])))
+    if (!raise.value.empty()) {
+      add_raise(name);
       continue;
-    bool seen = false;
-    for (const Item& item : content.raises)
-      seen |= item.name == name;
-    if (!seen)
-      content.raises.push_back(
-          Item{name, "", std::string(kPlaceholderTag) + " describe when raised."});
+    }
+    std::string_view caught = trim(raise.caught);
+    if (caught.size() >= 2 && caught.front() == '(' && caught.back() == ')')
+      caught = caught.substr(1, caught.size() - 2);
+    for (size_t start = 0; start <= caught.size();) {
+      size_t comma = find_top_level(caught, ',', start);
+      if (comma == std::string_view::npos)
+        comma = caught.size();
+      add_raise(squeeze(caught.substr(start, comma - start)));
+      start = comma + 1;
+    }
   }
   return content;
 }
