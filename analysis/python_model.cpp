@@ -311,16 +311,38 @@ private:
       return;
     if (kind == NodeKind::RaiseStatement) {
       TSNode value = ts_node_named_child_count(node) > 0 ? ts_node_named_child(node, 0) : TSNode{};
-      owner.raises.push_back(FlowStatement{range_of(node), text_of(source_, value), false});
+      owner.raises.push_back(FlowStatement{range_of(node), text_of(source_, value), false, {}});
+      if (ts_node_is_null(value))
+        owner.raises.back().caught = caught_exception(node);
     } else if (kind == NodeKind::ReturnStatement) {
       TSNode value = ts_node_named_child_count(node) > 0 ? ts_node_named_child(node, 0) : TSNode{};
-      owner.returns.push_back(FlowStatement{range_of(node), text_of(source_, value), false});
+      owner.returns.push_back(FlowStatement{range_of(node), text_of(source_, value), false, {}});
     } else if (kind == NodeKind::Yield) {
       bool from = false;
       for_each_child(node, [&](TSNode child) { from |= kind_of(child) == NodeKind::KwFrom; });
       TSNode value = ts_node_named_child_count(node) > 0 ? ts_node_named_child(node, 0) : TSNode{};
-      owner.yields.push_back(FlowStatement{range_of(node), text_of(source_, value), from});
+      owner.yields.push_back(FlowStatement{range_of(node), text_of(source_, value), from, {}});
     }
+  }
+
+  // The exception type of the innermost `except` clause around `node` in its definition.
+  std::string caught_exception(TSNode node) const {
+    for (TSNode up = ts_node_parent(node); !ts_node_is_null(up); up = ts_node_parent(up)) {
+      const NodeKind kind = kind_of(up);
+      if (is_definition(kind) || kind == NodeKind::Module)
+        break;
+      if (kind != NodeKind::ExceptClause && kind != NodeKind::ExceptGroupClause)
+        continue;
+      if (ts_node_named_child_count(up) == 0)
+        return "";
+      TSNode type = ts_node_named_child(up, 0);
+      if (kind_of(type) == NodeKind::Block)
+        return ""; // A bare `except:`.
+      if (std::string_view(ts_node_type(type)) == "as_pattern")
+        type = ts_node_named_child(type, 0);
+      return text_of(source_, type);
+    }
+    return "";
   }
 
   void collect_class_attributes(Definition& cls, TSNode body) {

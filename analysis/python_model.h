@@ -47,6 +47,9 @@ struct FlowStatement {
   ByteRange range;
   std::string value; // Source text of the raised/returned/yielded expression, empty if none.
   bool is_yield_from = false;
+  // For a bare `raise` inside an `except` clause: the caught exception as written (`KeyError`,
+  // `(KeyError, ValueError)`); empty otherwise, and for a bare `except:`.
+  std::string caught;
 };
 
 // An attribute a class defines: `self.x = ...` in __init__ or an annotated class-level name.

@@ -23,7 +23,8 @@ void dump_flow(std::ostringstream& out, const char* label, const std::vector<Flo
     return;
   out << "  " << label << ":";
   for (const FlowStatement& statement : flow)
-    out << " [" << statement.value << (statement.is_yield_from ? " (from)" : "") << "]";
+    out << " [" << statement.value << (statement.is_yield_from ? " (from)" : "")
+        << (statement.caught.empty() ? "" : " caught " + statement.caught) << "]";
   out << '\n';
 }
 
