@@ -1,6 +1,8 @@
 // Placing a new docstring in a definition's body (see docstring_insert.h).
 #include "analysis/docstring_insert.h"
 
+#include <filesystem>
+
 namespace docent::analysis {
 
 namespace {
@@ -106,6 +108,79 @@ std::optional<TextEdit> docstring_insertion(const Snapshot& snapshot, const Defi
     edit.text = layout.indent + indented + layout.line_ending;
   }
   return edit;
+}
+
+std::optional<TextEdit> module_docstring_insertion(const Snapshot& snapshot,
+                                                   const ModuleModel& model,
+                                                   std::string_view docstring) {
+  if (model.docstring)
+    return std::nullopt;
+  const LineIndex& lines = snapshot.lines();
+  size_t line = 0;
+  while (line < lines.line_count() && is_blank_or_comment(line_text(snapshot, line)))
+    ++line;
+  const std::string line_ending = line_ending_of(snapshot, 0);
+  std::string text;
+  for (size_t start = 0; start <= docstring.size();) {
+    const size_t end = std::min(docstring.find('\n', start), docstring.size());
+    text += docstring.substr(start, end - start);
+    text += line_ending;
+    start = end + 1;
+  }
+  TextEdit edit;
+  if (line >= lines.line_count() || lines.line_start(line) >= snapshot.text().size()) {
+    // Nothing but comments and blank lines: the docstring goes at the end.
+    const uint32_t end = static_cast<uint32_t>(snapshot.text().size());
+    const bool needs_break =
+        end > 0 && snapshot.text().back() != '\n' && snapshot.text().back() != '\r';
+    edit.range = ByteRange{end, end};
+    edit.text = (needs_break ? line_ending : "") + text;
+    return edit;
+  }
+  const uint32_t at = static_cast<uint32_t>(lines.line_start(line));
+  edit.range = ByteRange{at, at};
+  edit.text = text + line_ending; // A blank line between the docstring and the code.
+  return edit;
+}
+
+GenerateOptions generate_options(const CheckConfig& config, std::string indent) {
+  GenerateOptions options;
+  options.style =
+      docstring_style_from_string(config.docstring_style).value_or(DocstringStyle::Google);
+  options.types = config.docstring_types;
+  options.indent = std::move(indent);
+  options.quote = config.docstring_quote;
+  options.line_width = static_cast<size_t>(std::max(config.docstring_line_width, 20));
+  options.init_parameters_in_class = config.docstring_init_in_class;
+  return options;
+}
+
+std::optional<TextEdit> document_definition(const Snapshot& snapshot, const ModuleModel& model,
+                                            size_t index, const CheckConfig& config) {
+  const Definition& definition = model.definitions.at(index);
+  if (definition.docstring || definition.touches_error)
+    return std::nullopt;
+  const GenerateOptions options =
+      generate_options(config, body_layout(snapshot, definition).indent);
+  return docstring_insertion(snapshot, definition, generate_docstring(definition, model, options));
+}
+
+std::optional<TextEdit> document_module(const Snapshot& snapshot, const ModuleModel& model,
+                                        const CheckConfig& config, const std::string& module_name) {
+  if (model.docstring)
+    return std::nullopt;
+  GenerateOptions options = generate_options(config, "");
+  options.module_name = module_name;
+  return module_docstring_insertion(snapshot, model, generate_module_docstring(model, options));
+}
+
+std::string module_name_of(const std::string& path) {
+  if (path.empty())
+    return "";
+  const std::filesystem::path file(path);
+  if (file.stem() == "__init__")
+    return file.parent_path().filename().string();
+  return file.stem().string();
 }
 
 } // namespace docent::analysis

@@ -7,6 +7,8 @@
 // the same tree with one more statement (tested over the whole standard library).
 #pragma once
 
+#include "analysis/config.h"
+#include "analysis/docstring_format.h"
 #include "analysis/document.h"
 #include "analysis/python_model.h"
 
@@ -40,5 +42,27 @@ BodyLayout body_layout(const Snapshot& snapshot, const Definition& definition);
 // or its body cannot take one (a syntax error inside it).
 std::optional<TextEdit> docstring_insertion(const Snapshot& snapshot, const Definition& definition,
                                             std::string_view docstring);
+
+// The edit that inserts `docstring` (as generate_module_docstring() writes it, no indentation)
+// as the module's first statement: after leading comments (a shebang, a coding line) and blank
+// lines, before anything else, `from __future__` imports included. nullopt if the module has a
+// docstring.
+std::optional<TextEdit> module_docstring_insertion(const Snapshot& snapshot,
+                                                   const ModuleModel& model,
+                                                   std::string_view docstring);
+
+// The generator options the settings ask for, for a docstring indented by `indent`.
+GenerateOptions generate_options(const CheckConfig& config, std::string indent);
+
+// Generates and places a docstring for `model.definitions[index]`, as the settings ask.
+std::optional<TextEdit> document_definition(const Snapshot& snapshot, const ModuleModel& model,
+                                            size_t index, const CheckConfig& config);
+// The same for the module; `module_name` (e.g. from its file name) makes its summary.
+std::optional<TextEdit> document_module(const Snapshot& snapshot, const ModuleModel& model,
+                                        const CheckConfig& config, const std::string& module_name);
+
+// The name a module's summary is written from: the file's stem, or its package's name for
+// `__init__.py`; empty for no path.
+std::string module_name_of(const std::string& path);
 
 } // namespace docent::analysis

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <optional>
+#include <stdexcept>
 #include <string>
 
 namespace docent::lsp {
@@ -21,6 +22,13 @@ enum ErrorCode : int {
   kInternalError = -32603,
   kServerNotInitialized = -32002,
   kRequestCancelled = -32800,
+  kContentModified = -32801,
+};
+
+// A request that fails with a JSON-RPC error code of its own (not an internal error).
+struct RequestError : std::runtime_error {
+  RequestError(int code_, const std::string& message) : std::runtime_error(message), code(code_) {}
+  int code;
 };
 
 json response(const json& id, json result);

@@ -7,6 +7,7 @@
 #include "lsp/server.h"
 
 #include "analysis/config.h"
+#include "lsp/code_actions.h"
 #include "lsp/features.h"
 #include "lsp/protocol.h"
 #include "lsp/settings.h"
@@ -213,6 +214,14 @@ int64_t document_version(const json& text_document) {
   return version.get<int64_t>();
 }
 
+// Whether the client resolves a code action's `edit` with codeAction/resolve (LSP 3.16+).
+bool client_resolves_edits(const json& capabilities) {
+  const json* properties =
+      find_path(capabilities, {"textDocument", "codeAction", "resolveSupport", "properties"});
+  return properties != nullptr && properties->is_array() &&
+         std::find(properties->begin(), properties->end(), "edit") != properties->end();
+}
+
 Position require_position(const json& params) {
   std::string error;
   std::optional<Position> position = position_from_json(require(params, "position"), error);
@@ -375,6 +384,10 @@ private:
       return code_lens(id, params);
     if (method == "textDocument/diagnostic")
       return pull_diagnostics(id, params);
+    if (method == "textDocument/codeAction")
+      return code_action(id, params);
+    if (method == "codeAction/resolve")
+      return resolve_code_action(id, params);
     if (method == "docent/workspaceStats")
       return reply(id, index_ ? index_->stats() : json::object());
     reply_error(id, kMethodNotFound, "Method not found: " + method);
@@ -434,6 +447,11 @@ private:
     markdown_ = formats != nullptr && formats->is_array() &&
                 std::find(formats->begin(), formats->end(), "markdown") != formats->end();
     pull_diagnostics_ = find_path(capabilities, {"textDocument", "diagnostic"}) != nullptr;
+    resolve_edits_ = client_resolves_edits(capabilities);
+    const json* document_changes =
+        find_path(capabilities, {"workspace", "workspaceEdit", "documentChanges"});
+    document_changes_ = document_changes != nullptr && document_changes->is_boolean() &&
+                        document_changes->get<bool>();
     if (params.contains("initializationOptions"))
       configuration_.set_client_settings(params["initializationOptions"]);
     roots_ = workspace_roots(params);
@@ -461,6 +479,9 @@ private:
            {{"openClose", true}, {"change", 2}, {"save", {{"includeText", false}}}}},
           {"hoverProvider", true},
           {"codeLensProvider", {{"resolveProvider", false}}},
+          {"codeActionProvider",
+           {{"codeActionKinds", {"quickfix", "refactor.rewrite", "source.docent.addDocstrings"}},
+            {"resolveProvider", true}}},
           {"workspace", {{"workspaceFolders", {{"supported", true}}}}}}},
         {"serverInfo", {{"name", "docent"}, {"version", kVersion}}},
     };
@@ -617,11 +638,57 @@ private:
           reply_serialized(id, answer(document));
         else
           reply(id, answer(document));
+      } catch (const RequestError& error) {
+        reply_error(id, error.code, error.what());
       } catch (const std::exception& error) {
         spdlog::error("request {} failed: {}", id.dump(), error.what());
         reply_error(id, kInternalError, std::string("Internal error: ") + error.what());
       }
     });
+  }
+
+  ActionContext action_context(const std::string& uri,
+                               const DocumentWorker::DocumentView& document) const {
+    ActionContext context;
+    context.uri = uri;
+    context.path = document.path;
+    context.version = document.version;
+    context.encoding = encoding_;
+    context.resolve_edits = resolve_edits_;
+    context.document_changes = document_changes_;
+    return context;
+  }
+
+  void code_action(const json& id, const json& params) {
+    const std::string uri = document_uri(params);
+    if (!params.contains("range"))
+      throw InvalidParams("missing 'range'");
+    std::string error;
+    const std::optional<Range> range = range_from_json(params["range"], error);
+    if (!range)
+      throw InvalidParams("range: " + error);
+    const json context = params.value("context", json::object());
+    on_worker(id, uri, [=](const DocumentWorker::DocumentView* document) -> json {
+      if (document == nullptr)
+        return json::array();
+      const Snapshot& snapshot = *document->analysis.snapshot;
+      const size_t cursor = snapshot.lines().offset_of(snapshot.text(), range->start, encoding_);
+      return code_actions_json(document->analysis, document->config, action_context(uri, *document),
+                               cursor, context);
+    });
+  }
+
+  void resolve_code_action(const json& id, const json& params) {
+    const json* uri = find_path(params, {"data", "uri"});
+    if (uri == nullptr || !uri->is_string())
+      throw InvalidParams("not a code action docent offered (no data.uri)");
+    on_worker(id, uri->get<std::string>(),
+              [=, uri = uri->get<std::string>()](const DocumentWorker::DocumentView* document) {
+                if (document == nullptr)
+                  throw RequestError(kContentModified, "the document is not open");
+                return docent::lsp::resolve_code_action(document->analysis, document->config,
+                                                        action_context(uri, *document), params);
+              });
   }
 
   void hover(const json& id, const json& params) {
@@ -688,6 +755,8 @@ private:
   PositionEncoding encoding_ = PositionEncoding::Utf16;
   bool markdown_ = false;
   bool pull_diagnostics_ = false;
+  bool resolve_edits_ = false;    // The client resolves code actions' edits lazily.
+  bool document_changes_ = false; // The client takes versioned documentChanges.
   std::vector<std::string> roots_;
   int next_request_ = 0;
   std::map<std::string, std::function<void(const json&)>> pending_replies_;

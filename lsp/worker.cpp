@@ -225,7 +225,7 @@ void DocumentWorker::run() {
       try {
         if (document != nullptr && document->analysis) {
           const DocumentView view{*document->analysis, document->config, document->path,
-                                  document->pulled};
+                                  document->analyzed_version, document->pulled};
           query.job(&view);
         } else {
           query.job(nullptr);

@@ -53,6 +53,7 @@ public:
     const analysis::FileAnalysis& analysis;
     const analysis::CheckConfig& config;
     const std::string& path;   // Empty for URIs that are not local files.
+    int64_t version;           // The version of the text `analysis` is of (the newest).
     PulledDiagnostics& pulled; // The worker's, for this document; only jobs touch it.
   };
   // Runs on the worker thread once the document is up to date; null if it is not open.

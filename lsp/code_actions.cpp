@@ -1,0 +1,230 @@
+// Docstring code actions (see code_actions.h).
+#include "lsp/code_actions.h"
+
+#include "analysis/docstring_insert.h"
+#include "analysis/document.h"
+
+#include <fmt/format.h>
+
+namespace docent::lsp {
+
+using namespace docent::analysis;
+
+namespace {
+
+constexpr const char* kInsertKind = "refactor.rewrite";
+constexpr const char* kQuickFixKind = "quickfix";
+constexpr const char* kDocumentAllKind = "source.docent.addDocstrings";
+
+std::string style_title(const CheckConfig& config) {
+  switch (docstring_style_from_string(config.docstring_style).value_or(DocstringStyle::Google)) {
+  case DocstringStyle::Google:
+    return "Google-style";
+  case DocstringStyle::Numpy:
+    return "NumPy-style";
+  case DocstringStyle::Sphinx:
+    return "Sphinx-style";
+  case DocstringStyle::Epytext:
+    return "Epytext-style";
+  case DocstringStyle::Pep257:
+    break;
+  }
+  return "PEP 257";
+}
+
+// Whether the client's `only` filter (empty: everything) lets actions of `kind` through.
+bool wanted(const json& context, const std::string& kind) {
+  const json* only = context.is_object() && context.contains("only") ? &context["only"] : nullptr;
+  if (only == nullptr || !only->is_array() || only->empty())
+    return true;
+  for (const json& entry : *only) {
+    if (!entry.is_string())
+      continue;
+    const std::string prefix = entry.get<std::string>();
+    if (kind == prefix || (kind.rfind(prefix + ".", 0) == 0))
+      return true;
+  }
+  return false;
+}
+
+// The innermost definition whose signature (decorators included) holds `cursor`.
+int definition_at(const ModuleModel& model, size_t cursor) {
+  int found = -1;
+  for (size_t i = 0; i < model.definitions.size(); ++i) {
+    const Definition& definition = model.definitions[i];
+    if (definition.whole.start <= cursor && cursor <= definition.signature.end)
+      found = static_cast<int>(i);
+  }
+  return found;
+}
+
+int definition_named_at(const ModuleModel& model, size_t name_start) {
+  for (size_t i = 0; i < model.definitions.size(); ++i)
+    if (model.definitions[i].name_range.start == name_start)
+      return static_cast<int>(i);
+  return -1;
+}
+
+bool is_missing_docstring_code(const std::string& code) {
+  return code.size() == 4 && code.rfind("D10", 0) == 0 && code[3] >= '0' && code[3] <= '7';
+}
+
+json action_data(const ActionContext& document, const std::string& what,
+                 const std::string& qualname, uint32_t line) {
+  return json{{"uri", document.uri},
+              {"version", document.version},
+              {"action", what},
+              {"qualname", qualname},
+              {"line", line}};
+}
+
+json insert_action(const ModuleModel& model, int index, const CheckConfig& config,
+                   const ActionContext& document, const json* diagnostic) {
+  json action;
+  if (index < 0) {
+    action["title"] = fmt::format("Insert a {} module docstring", style_title(config));
+    action["data"] = action_data(document, "insert-module", "", 0);
+  } else {
+    const Definition& definition = model.definitions[static_cast<size_t>(index)];
+    action["title"] =
+        fmt::format("Insert a {} docstring for '{}'", style_title(config), definition.qualname);
+    action["data"] = action_data(document, "insert", definition.qualname, definition.line);
+  }
+  action["kind"] = diagnostic != nullptr ? kQuickFixKind : kInsertKind;
+  if (diagnostic != nullptr) {
+    action["diagnostics"] = json::array({*diagnostic});
+    action["isPreferred"] = true;
+  }
+  return action;
+}
+
+bool documentable(const Definition& definition) {
+  return !definition.docstring && !definition.touches_error;
+}
+
+size_t undocumented_count(const ModuleModel& model) {
+  size_t count = model.docstring ? 0 : 1;
+  for (const Definition& definition : model.definitions)
+    count += documentable(definition);
+  return count;
+}
+
+json text_edit_json(const Snapshot& snapshot, const TextEdit& edit, PositionEncoding encoding) {
+  const LineIndex& lines = snapshot.lines();
+  return json{
+      {"range", to_json(Range{lines.position_of(snapshot.text(), edit.range.start, encoding),
+                              lines.position_of(snapshot.text(), edit.range.end, encoding)})},
+      {"newText", edit.text}};
+}
+
+json workspace_edit(const ActionContext& document, json edits) {
+  if (document.document_changes)
+    return json{
+        {"documentChanges",
+         json::array({json{{"textDocument", {{"uri", document.uri}, {"version", document.version}}},
+                           {"edits", std::move(edits)}}})}};
+  return json{{"changes", {{document.uri, std::move(edits)}}}};
+}
+
+// The definition an action's data names, in the current analysis.
+int find_definition(const ModuleModel& model, const json& data) {
+  const std::string qualname = data.value("qualname", "");
+  const int64_t line = data.value("line", int64_t{0});
+  for (size_t i = 0; i < model.definitions.size(); ++i)
+    if (model.definitions[i].qualname == qualname && model.definitions[i].line == line)
+      return static_cast<int>(i);
+  return -1;
+}
+
+json edits_for(const FileAnalysis& analysis, const CheckConfig& config,
+               const ActionContext& document, const json& data) {
+  const Snapshot& snapshot = *analysis.snapshot;
+  const ModuleModel& model = analysis.model;
+  const std::string what = data.value("action", "");
+  json edits = json::array();
+  auto add = [&](const std::optional<TextEdit>& edit) {
+    if (edit)
+      edits.push_back(text_edit_json(snapshot, *edit, document.encoding));
+  };
+  if (what == "insert-module" || what == "insert-all")
+    add(document_module(snapshot, model, config, module_name_of(document.path)));
+  if (what == "insert") {
+    const int index = find_definition(model, data);
+    if (index < 0)
+      throw RequestError(kContentModified, "the definition is no longer there");
+    add(document_definition(snapshot, model, static_cast<size_t>(index), config));
+  }
+  if (what == "insert-all")
+    for (size_t i = 0; i < model.definitions.size(); ++i)
+      add(document_definition(snapshot, model, i, config));
+  return edits;
+}
+
+} // namespace
+
+json code_actions_json(const FileAnalysis& analysis, const CheckConfig& config,
+                       const ActionContext& document, size_t cursor, const json& context) {
+  const ModuleModel& model = analysis.model;
+  const Snapshot& snapshot = *analysis.snapshot;
+  json actions = json::array();
+  std::vector<int> offered; // Definition indexes; -1 for the module.
+  auto offer = [&](int index, const json* diagnostic) {
+    if (std::find(offered.begin(), offered.end(), index) != offered.end())
+      return;
+    const bool missing =
+        index < 0 ? !model.docstring : documentable(model.definitions[static_cast<size_t>(index)]);
+    const std::string kind = diagnostic != nullptr ? kQuickFixKind : kInsertKind;
+    if (!missing || !wanted(context, kind))
+      return;
+    offered.push_back(index);
+    actions.push_back(insert_action(model, index, config, document, diagnostic));
+  };
+  // Quick fixes for docent's missing-docstring diagnostics the client sends along.
+  if (context.is_object() && context.contains("diagnostics") && context["diagnostics"].is_array())
+    for (const json& diagnostic : context["diagnostics"]) {
+      if (!diagnostic.is_object() || diagnostic.value("source", "") != "docent" ||
+          !diagnostic.contains("code") || !diagnostic["code"].is_string() ||
+          !is_missing_docstring_code(diagnostic["code"].get<std::string>()))
+        continue;
+      const std::string code = diagnostic["code"].get<std::string>();
+      if (code == "D100" || code == "D104") {
+        offer(-1, &diagnostic);
+        continue;
+      }
+      std::string error;
+      const auto range = range_from_json(diagnostic.value("range", json()), error);
+      if (range)
+        offer(definition_named_at(model, snapshot.lines().offset_of(snapshot.text(), range->start,
+                                                                    document.encoding)),
+              &diagnostic);
+    }
+  if (const int index = definition_at(model, cursor); index >= 0)
+    offer(index, nullptr);
+  if (const size_t count = undocumented_count(model);
+      count > 0 && wanted(context, kDocumentAllKind)) {
+    json action{{"title", fmt::format("Add {} docstrings to the {} undocumented definition{} of "
+                                      "this file",
+                                      style_title(config), count, count == 1 ? "" : "s")},
+                {"kind", kDocumentAllKind},
+                {"data", action_data(document, "insert-all", "", 0)}};
+    actions.push_back(std::move(action));
+  }
+  if (!document.resolve_edits)
+    for (json& action : actions)
+      action = resolve_code_action(analysis, config, document, std::move(action));
+  return actions;
+}
+
+json resolve_code_action(const FileAnalysis& analysis, const CheckConfig& config,
+                         const ActionContext& document, json action) {
+  const json data = action.is_object() ? action.value("data", json()) : json();
+  if (!data.is_object() || !data.contains("version") || !data["version"].is_number_integer())
+    throw RequestError(kInvalidParams, "not a code action docent offered");
+  if (data["version"].get<int64_t>() != document.version)
+    throw RequestError(kContentModified, fmt::format("the document changed since version {}",
+                                                     data["version"].get<int64_t>()));
+  action["edit"] = workspace_edit(document, edits_for(analysis, config, document, data));
+  return action;
+}
+
+} // namespace docent::lsp

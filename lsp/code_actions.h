@@ -1,0 +1,36 @@
+// Code actions on docstrings: which apply at a place in a document, and the edits that carry
+// them out (computed when the client resolves the action, or at once for clients that cannot).
+#pragma once
+
+#include "analysis/analyzer.h"
+#include "analysis/config.h"
+#include "lsp/protocol.h"
+
+#include <string>
+
+namespace docent::lsp {
+
+// What a code action needs to know about the document and the client.
+struct ActionContext {
+  std::string uri;
+  std::string path; // Empty for URIs that are not local files.
+  int64_t version = 0;
+  analysis::PositionEncoding encoding = analysis::PositionEncoding::Utf16;
+  bool resolve_edits = false;    // The client resolves `edit` lazily (codeAction/resolve).
+  bool document_changes = false; // The client takes versioned documentChanges.
+};
+
+// The actions at `cursor` (a byte offset) for a textDocument/codeAction request with LSP
+// `context` (its diagnostics and `only` kinds): insert a docstring into the definition whose
+// signature holds the cursor, quick fixes for docent's missing-docstring diagnostics, and the
+// source action that documents every undocumented definition of the file.
+json code_actions_json(const analysis::FileAnalysis& analysis, const analysis::CheckConfig& config,
+                       const ActionContext& document, size_t cursor, const json& context);
+
+// `action` (one code_actions_json() returned) with its edit. Throws RequestError
+// (ContentModified) if the document changed since the action was offered.
+json resolve_code_action(const analysis::FileAnalysis& analysis,
+                         const analysis::CheckConfig& config, const ActionContext& document,
+                         json action);
+
+} // namespace docent::lsp
