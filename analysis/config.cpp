@@ -81,7 +81,20 @@ constexpr IntSettingInfo kIntSettings[] = {
     {"max-nesting-depth", &CheckConfig::max_nesting_depth},
     {"max-function-length", &CheckConfig::max_function_length},
     {"max-parameters", &CheckConfig::max_parameters},
+    {"docstring-line-width", &CheckConfig::docstring_line_width},
 };
+
+using BoolSetting = bool CheckConfig::*;
+struct BoolSettingInfo {
+  const char* name;
+  BoolSetting member;
+};
+constexpr BoolSettingInfo kBoolSettings[] = {
+    {"docstring-types", &CheckConfig::docstring_types},
+    {"docstring-init-in-class", &CheckConfig::docstring_init_in_class},
+};
+
+constexpr const char* kDocstringStyles[] = {"google", "numpy", "sphinx", "epytext", "pep257"};
 
 using ListSetting = std::vector<std::string> CheckConfig::*;
 struct ListSettingInfo {
@@ -146,6 +159,29 @@ std::optional<ConfigProblem> apply_setting(CheckConfig& config, std::string_view
       return std::nullopt;
     }
   }
+  for (const BoolSettingInfo& setting : kBoolSettings) {
+    if (key != setting.name)
+      continue;
+    if (value != "true" && value != "false")
+      return problem(key, "expected true or false, got '" + std::string(value) + "'");
+    config.*setting.member = value == "true";
+    return std::nullopt;
+  }
+  if (key == "docstring-style") {
+    for (const char* style : kDocstringStyles)
+      if (value == style) {
+        config.docstring_style = style;
+        return std::nullopt;
+      }
+    return problem(key, "expected google, numpy, sphinx, epytext or pep257, got '" +
+                            std::string(value) + "'");
+  }
+  if (key == "docstring-quote") {
+    if (value != "\"\"\"" && value != "'''")
+      return problem(key, "expected \"\"\" or ''', got '" + std::string(value) + "'");
+    config.docstring_quote = std::string(value);
+    return std::nullopt;
+  }
   if (key == "min-maintainability-rank") {
     if (value.size() != 1 || value[0] < 'A' || value[0] > 'C')
       return problem(key, "expected A, B or C, got '" + std::string(value) + "'");
@@ -180,6 +216,8 @@ namespace {
 // A TOML value as the text apply_setting() takes: lists joined by commas, tables of
 // severities as CODE=level pairs.
 std::optional<std::string> toml_value_as_text(const toml::node& node) {
+  if (node.is_boolean())
+    return node.value<bool>().value_or(false) ? "true" : "false";
   if (auto value = node.value<int64_t>())
     return std::to_string(*value);
   if (auto value = node.value<std::string>())
@@ -247,6 +285,13 @@ const std::vector<SettingInfo>& check_settings() {
       {"ignore", "codes or prefixes never to report"},
       {"exclude", "fnmatch patterns of files and folders to skip"},
       {"severity", "per-code severity, e.g. C901=error (warning)"},
+      {"docstring-style", "style of the docstrings docent writes: google, numpy, sphinx, "
+                          "epytext or pep257 (google)"},
+      {"docstring-types", "write types in docstrings, from annotations or defaults (true)"},
+      {"docstring-quote", "quotes of the docstrings docent writes: \"\"\" or ''' (\"\"\")"},
+      {"docstring-line-width", "wrap docstring lines at this column (88)"},
+      {"docstring-init-in-class",
+       "document __init__'s parameters in the class docstring, not in __init__'s (false)"},
   };
   return settings;
 }

@@ -26,6 +26,12 @@ struct CheckConfig {
   std::vector<std::string> ignore;     // Code prefixes never reported.
   std::vector<std::string> exclude;    // fnmatch patterns of files and folders to skip.
   std::map<std::string, Severity> severity; // Per code; codes not listed are warnings.
+  // The docstrings docent writes (docs/docstrings.md).
+  std::string docstring_style = "google"; // google, numpy, sphinx, epytext or pep257.
+  bool docstring_types = true;            // Types in the docstring (from annotations, defaults).
+  std::string docstring_quote = "\"\"\""; // """ or '''.
+  int docstring_line_width = 88;          // Wrap descriptions at this column.
+  bool docstring_init_in_class = false;   // __init__'s parameters in the class docstring.
 
   bool is_enabled(std::string_view code) const;
   Severity severity_of(std::string_view code) const;

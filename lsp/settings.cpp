@@ -29,6 +29,8 @@ namespace {
 
 // A JSON value as the text the CLI would take: lists comma-separated, severities CODE=level.
 std::optional<std::string> setting_text(const json& value) {
+  if (value.is_boolean())
+    return value.get<bool>() ? "true" : "false";
   if (value.is_string())
     return value.get<std::string>();
   if (value.is_number_integer())

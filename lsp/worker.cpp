@@ -417,6 +417,10 @@ void DocumentWorker::publish(OpenDocument& document) {
 }
 
 bool DocumentWorker::idle_step() {
+  // Finished documents cool down before unfinished ones get their next parse step: while many
+  // are being opened, parses come in bounded slices, and the trees of the finished ones
+  // would otherwise all stay in memory until the last one is done.
+  const bool cooled = cool_down();
   for (auto& [uri, document] : documents_) {
     if (!document->hot() || (document->parsed && document->settled))
       continue;
@@ -434,7 +438,7 @@ bool DocumentWorker::idle_step() {
     }
     return true;
   }
-  return cool_down();
+  return cooled;
 }
 
 } // namespace docent::lsp

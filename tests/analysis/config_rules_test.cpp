@@ -114,6 +114,32 @@ TEST_CASE("pyproject.toml: nearest file, tool.docent table, invalid values keep 
   CHECK(problems[1].key == "tool.docent.unknown-key");
 }
 
+TEST_CASE("docstring settings: style, types, quotes, width, from text and from TOML") {
+  CheckConfig config;
+  CHECK_FALSE(apply_setting(config, "docstring-style", "numpy"));
+  CHECK(config.docstring_style == "numpy");
+  CHECK(apply_setting(config, "docstring-style", "javadoc")->key == "docstring-style");
+  CHECK(config.docstring_style == "numpy");
+  CHECK_FALSE(apply_setting(config, "docstring-types", "false"));
+  CHECK_FALSE(config.docstring_types);
+  CHECK(apply_setting(config, "docstring-types", "no"));
+  CHECK_FALSE(apply_setting(config, "docstring-quote", "'''"));
+  CHECK(config.docstring_quote == "'''");
+  CHECK(apply_setting(config, "docstring-quote", "\""));
+  CHECK_FALSE(apply_setting(config, "docstring-line-width", "72"));
+  CHECK(config.docstring_line_width == 72);
+
+  const auto folder = temp_folder("docstring-toml");
+  std::ofstream(folder / "pyproject.toml")
+      << "[tool.docent]\ndocstring-style = \"sphinx\"\ndocstring-types = false\n"
+         "docstring-init-in-class = true\n";
+  CheckConfig from_toml;
+  CHECK(load_pyproject((folder / "pyproject.toml").string(), from_toml).empty());
+  CHECK(from_toml.docstring_style == "sphinx");
+  CHECK_FALSE(from_toml.docstring_types);
+  CHECK(from_toml.docstring_init_in_class);
+}
+
 TEST_CASE("a malformed pyproject.toml is one problem, not a crash") {
   const auto folder = temp_folder("bad-toml");
   std::ofstream(folder / "pyproject.toml") << "[tool.docent\nmax-complexity = = 3\n";
