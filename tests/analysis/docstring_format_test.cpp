@@ -331,3 +331,24 @@ TEST_CASE("generated docstrings wrap to the line width and follow the quote opti
       CHECK(line.size() <= 40);
   }
 }
+
+TEST_CASE("__init__ parameters can be documented in the class docstring") {
+  const std::string source = "class Foo:\n"
+                             "    def __init__(self, size: int = 1):\n"
+                             "        self.size = size\n";
+  auto snapshot = parse_snapshot(source);
+  const ModuleModel model = build_module_model(*snapshot);
+  GenerateOptions options;
+  options.indent = "    ";
+  options.init_parameters_in_class = true;
+  CHECK(generate_docstring(model.definitions[0], model, options) ==
+        "\"\"\"A foo.\n\n"
+        "    Args:\n"
+        "        size (int): TODO: describe size. Defaults to 1.\n\n"
+        "    Attributes:\n"
+        "        size (int): TODO: describe size.\n"
+        "    \"\"\"");
+  options.indent = "        ";
+  CHECK(generate_docstring(model.definitions[1], model, options) ==
+        "\"\"\"Initialize the Foo.\"\"\"");
+}
