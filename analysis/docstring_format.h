@@ -113,6 +113,20 @@ std::string generate_docstring(const Definition& definition, const ModuleModel& 
 // The module's docstring literal: a summary and the public classes and functions.
 std::string generate_module_docstring(const ModuleModel& model, const GenerateOptions& options);
 
+// What a generated docstring says before a style lays it out (templates use it too).
+struct DocstringItem {
+  std::string name, type, description;
+};
+struct DocstringContent {
+  std::string summary;
+  std::vector<DocstringItem> parameters; // Names with their stars (`*args`).
+  std::optional<DocstringItem> returns, yields;
+  std::vector<DocstringItem> raises; // `name` is the exception.
+  std::vector<DocstringItem> attributes;
+};
+DocstringContent docstring_content(const Definition& definition, const ModuleModel& model,
+                                   const GenerateOptions& options);
+
 // The summary line written from a definition's name, e.g. "Get user by id." (exposed for tests).
 std::string summary_from_name(const Definition& definition, const ModuleModel& model);
 // The type a default value's text suggests: "int", "float", "str", "bytes", "bool", "list",
