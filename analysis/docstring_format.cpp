@@ -1,5 +1,7 @@
 #include "analysis/docstring_format.h"
 
+#include "analysis/parameter_descriptions.h"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -1262,7 +1264,8 @@ std::string annotation_text(std::string_view annotation) {
   return text;
 }
 
-std::vector<Item> parameter_items(const Definition& definition, bool types) {
+std::vector<Item> parameter_items(const Definition& definition, const GenerateOptions& options) {
+  const bool types = options.types;
   std::vector<Item> items;
   const bool bound =
       definition.kind == DefinitionKind::Method && !has_decorator(definition, "staticmethod");
@@ -1284,8 +1287,11 @@ std::vector<Item> parameter_items(const Definition& definition, bool types) {
                item.type.find("Optional") == std::string::npos)
         item.type += ", optional";
     }
-    item.description = placeholder(p.name);
-    if (!default_value.empty())
+    std::optional<std::string> known;
+    if (options.reuse != nullptr)
+      known = options.reuse->most_common(p.name, annotation_text(p.annotation));
+    item.description = known ? *known : placeholder(p.name);
+    if (!default_value.empty() && !known)
       item.description += " Defaults to " + default_value + ".";
     items.push_back(std::move(item));
   }
@@ -1298,7 +1304,7 @@ Content function_content(const Definition& definition, const ModuleModel& model,
   content.summary = summary_from_name(definition, model);
   const Definition* cls = owner_class(definition, model);
   if (!(definition.name == "__init__" && cls && options.init_parameters_in_class))
-    content.parameters = parameter_items(definition, options.types);
+    content.parameters = parameter_items(definition, options);
   const std::string annotation = annotation_text(definition.return_annotation);
   const bool generator = is_generator(definition);
   if (generator) {
@@ -1362,7 +1368,7 @@ Content class_content(const Definition& cls, const ModuleModel& model,
   content.summary = summary_from_name(cls, model);
   const Definition* init = init_of(cls, model);
   if (init && options.init_parameters_in_class)
-    content.parameters = parameter_items(*init, options.types);
+    content.parameters = parameter_items(*init, options);
   for (const ClassAttribute& attribute : cls.attributes) {
     if (!attribute.name.empty() && attribute.name[0] == '_')
       continue;

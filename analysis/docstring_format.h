@@ -100,6 +100,8 @@ struct GenerateOptions {
   // `__init__`'s own).
   bool init_parameters_in_class = false;
   std::string module_name; // For module docstrings: the summary is made from this name.
+  // Descriptions the workspace already gives parameters, used instead of placeholders.
+  const class ParameterDescriptions* reuse = nullptr;
 };
 
 // Placeholders in generated docstrings all start with this, so they are easy to find.

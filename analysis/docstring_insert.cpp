@@ -159,12 +159,13 @@ GenerateOptions generate_options(const CheckConfig& config, std::string indent) 
 
 std::optional<TextEdit> document_definition(const Snapshot& snapshot, const ModuleModel& model,
                                             size_t index, const CheckConfig& config,
-                                            std::string* error) {
+                                            std::string* error,
+                                            const ParameterDescriptions* reuse) {
   const Definition& definition = model.definitions.at(index);
   if (definition.docstring || definition.touches_error)
     return std::nullopt;
-  const GenerateOptions options =
-      generate_options(config, body_layout(snapshot, definition).indent);
+  GenerateOptions options = generate_options(config, body_layout(snapshot, definition).indent);
+  options.reuse = reuse;
   if (config.docstring_template.empty())
     return docstring_insertion(snapshot, definition,
                                generate_docstring(definition, model, options));
@@ -186,6 +187,16 @@ std::optional<TextEdit> document_module(const Snapshot& snapshot, const ModuleMo
   GenerateOptions options = generate_options(config, "");
   options.module_name = module_name;
   return module_docstring_insertion(snapshot, model, generate_module_docstring(model, options));
+}
+
+std::vector<std::string> reusable_parameters(const Definition& definition,
+                                             const ParameterDescriptions& reuse) {
+  std::vector<std::string> names;
+  for (const Parameter& parameter : definition.parameters)
+    if (parameter.name != "self" && parameter.name != "cls" &&
+        reuse.most_common(parameter.name, parameter.annotation))
+      names.push_back(parameter.name);
+  return names;
 }
 
 std::string module_name_of(const std::string& path) {

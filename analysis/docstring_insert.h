@@ -10,6 +10,7 @@
 #include "analysis/config.h"
 #include "analysis/docstring_format.h"
 #include "analysis/document.h"
+#include "analysis/parameter_descriptions.h"
 #include "analysis/python_model.h"
 
 #include <optional>
@@ -57,9 +58,14 @@ GenerateOptions generate_options(const CheckConfig& config, std::string indent);
 // Generates and places a docstring for `model.definitions[index]`, as the settings ask (from
 // their template file if they name one). nullopt if there is nothing to insert, or if the
 // template cannot be used: then `error` (if given) says why.
+// With `reuse`, parameters get the descriptions the workspace already gives them.
 std::optional<TextEdit> document_definition(const Snapshot& snapshot, const ModuleModel& model,
                                             size_t index, const CheckConfig& config,
-                                            std::string* error = nullptr);
+                                            std::string* error = nullptr,
+                                            const ParameterDescriptions* reuse = nullptr);
+// The parameters of `definition` whose description `reuse` would supply.
+std::vector<std::string> reusable_parameters(const Definition& definition,
+                                             const ParameterDescriptions& reuse);
 // The same for the module; `module_name` (e.g. from its file name) makes its summary.
 std::optional<TextEdit> document_module(const Snapshot& snapshot, const ModuleModel& model,
                                         const CheckConfig& config, const std::string& module_name);

@@ -5,6 +5,7 @@
 #include "analysis/document.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace docent::lsp {
 
@@ -86,8 +87,15 @@ json insert_action(const ModuleModel& model, int index, const CheckConfig& confi
     action["data"] = action_data(document, "insert-module", "", 0);
   } else {
     const Definition& definition = model.definitions[static_cast<size_t>(index)];
-    action["title"] =
+    std::string title =
         fmt::format("Insert a {} docstring for '{}'", style_title(config), definition.qualname);
+    if (document.reuse && config.docstring_template.empty()) {
+      const std::vector<std::string> reused = reusable_parameters(definition, *document.reuse);
+      if (!reused.empty())
+        title += fmt::format(" (reusing the workspace's description of '{}')",
+                             fmt::join(reused, "', '"));
+    }
+    action["title"] = std::move(title);
     action["data"] = action_data(document, "insert", definition.qualname, definition.line);
   }
   action["kind"] = diagnostic != nullptr ? kQuickFixKind : kInsertKind;
@@ -155,11 +163,12 @@ json edits_for(const FileAnalysis& analysis, const CheckConfig& config,
     const int index = find_definition(model, data);
     if (index < 0)
       throw RequestError(kContentModified, "the definition is no longer there");
-    add(document_definition(snapshot, model, static_cast<size_t>(index), config, &error));
+    add(document_definition(snapshot, model, static_cast<size_t>(index), config, &error,
+                            document.reuse.get()));
   }
   if (what == "insert-all")
     for (size_t i = 0; i < model.definitions.size(); ++i)
-      add(document_definition(snapshot, model, i, config, &error));
+      add(document_definition(snapshot, model, i, config, &error, document.reuse.get()));
   return edits;
 }
 

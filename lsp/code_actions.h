@@ -4,8 +4,10 @@
 
 #include "analysis/analyzer.h"
 #include "analysis/config.h"
+#include "analysis/parameter_descriptions.h"
 #include "lsp/protocol.h"
 
+#include <memory>
 #include <string>
 
 namespace docent::lsp {
@@ -18,6 +20,8 @@ struct ActionContext {
   analysis::PositionEncoding encoding = analysis::PositionEncoding::Utf16;
   bool resolve_edits = false;    // The client resolves `edit` lazily (codeAction/resolve).
   bool document_changes = false; // The client takes versioned documentChanges.
+  // Parameter descriptions of the workspace's docstrings, to reuse (may be null).
+  std::shared_ptr<const analysis::ParameterDescriptions> reuse;
 };
 
 // The actions at `cursor` (a byte offset) for a textDocument/codeAction request with LSP

@@ -647,8 +647,9 @@ private:
     });
   }
 
-  ActionContext action_context(const std::string& uri,
-                               const DocumentWorker::DocumentView& document) const {
+  // Called on the worker; `reuse` was taken on the message thread, which owns index_.
+  ActionContext action_context(const std::string& uri, const DocumentWorker::DocumentView& document,
+                               std::shared_ptr<const ParameterDescriptions> reuse) const {
     ActionContext context;
     context.uri = uri;
     context.path = document.path;
@@ -656,6 +657,7 @@ private:
     context.encoding = encoding_;
     context.resolve_edits = resolve_edits_;
     context.document_changes = document_changes_;
+    context.reuse = std::move(reuse);
     return context;
   }
 
@@ -668,13 +670,14 @@ private:
     if (!range)
       throw InvalidParams("range: " + error);
     const json context = params.value("context", json::object());
+    const auto reuse = index_ ? index_->parameter_descriptions() : nullptr;
     on_worker(id, uri, [=](const DocumentWorker::DocumentView* document) -> json {
       if (document == nullptr)
         return json::array();
       const Snapshot& snapshot = *document->analysis.snapshot;
       const size_t cursor = snapshot.lines().offset_of(snapshot.text(), range->start, encoding_);
-      return code_actions_json(document->analysis, document->config, action_context(uri, *document),
-                               cursor, context);
+      return code_actions_json(document->analysis, document->config,
+                               action_context(uri, *document, reuse), cursor, context);
     });
   }
 
@@ -682,12 +685,14 @@ private:
     const json* uri = find_path(params, {"data", "uri"});
     if (uri == nullptr || !uri->is_string())
       throw InvalidParams("not a code action docent offered (no data.uri)");
+    const auto reuse = index_ ? index_->parameter_descriptions() : nullptr;
     on_worker(id, uri->get<std::string>(),
               [=, uri = uri->get<std::string>()](const DocumentWorker::DocumentView* document) {
                 if (document == nullptr)
                   throw RequestError(kContentModified, "the document is not open");
                 return docent::lsp::resolve_code_action(document->analysis, document->config,
-                                                        action_context(uri, *document), params);
+                                                        action_context(uri, *document, reuse),
+                                                        params);
               });
   }
 

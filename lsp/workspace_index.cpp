@@ -26,8 +26,18 @@ FileSummary summarize_file(const std::string& path) {
     summary.documented += definition.docstring.has_value();
     if (definition.kind != DefinitionKind::Class)
       ++summary.ranks[analysis.definitions[i].rank - 'A'];
+    summary.parameters.add(definition);
   }
   return summary;
+}
+
+// Every file's parameter descriptions in one.
+std::shared_ptr<const ParameterDescriptions>
+merge_descriptions(const std::map<std::string, FileSummary>& files) {
+  auto merged = std::make_shared<ParameterDescriptions>();
+  for (const auto& [path, summary] : files)
+    merged->merge(summary.parameters);
+  return merged;
 }
 
 WorkspaceIndex::WorkspaceIndex(std::vector<std::string> roots, WalkOptions walk,
@@ -62,11 +72,14 @@ void WorkspaceIndex::run() {
     if (stopping_)
       return;
     FileSummary summary = summarize_file(path);
+    ++done;
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      files_[path] = summary;
+      files_[path] = std::move(summary);
+      // Rebuilt now and then rather than per file: readers hold the previous one meanwhile.
+      if (done % 64 == 0)
+        descriptions_ = merge_descriptions(files_);
     }
-    ++done;
     const auto now = std::chrono::steady_clock::now();
     if (now - last_report > std::chrono::milliseconds(200)) {
       progress_.report(done, files.size());
@@ -75,9 +88,15 @@ void WorkspaceIndex::run() {
   }
   {
     std::lock_guard<std::mutex> lock(mutex_);
+    descriptions_ = merge_descriptions(files_);
     done_ = true;
   }
   progress_.end(files.size());
+}
+
+std::shared_ptr<const ParameterDescriptions> WorkspaceIndex::parameter_descriptions() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return descriptions_;
 }
 
 nlohmann::json WorkspaceIndex::stats() const {

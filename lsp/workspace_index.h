@@ -5,6 +5,7 @@
 #pragma once
 
 #include "analysis/file_walker.h"
+#include "analysis/parameter_descriptions.h"
 
 #include <nlohmann/json.hpp>
 
@@ -12,6 +13,7 @@
 #include <atomic>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -25,6 +27,7 @@ struct FileSummary {
   size_t documented = 0;         // Definitions with a docstring.
   std::array<size_t, 6> ranks{}; // Functions and methods by radon rank A..F.
   bool syntax_errors = false;
+  analysis::ParameterDescriptions parameters; // What its docstrings say of parameters.
 };
 
 struct IndexProgress {
@@ -44,6 +47,8 @@ public:
   void start();
   // docent/workspaceStats: files, definitions, documented fraction, complexity distribution.
   nlohmann::json stats() const;
+  // The parameter descriptions of every file indexed so far (never null).
+  std::shared_ptr<const analysis::ParameterDescriptions> parameter_descriptions() const;
 
 private:
   void run();
@@ -56,6 +61,9 @@ private:
   std::map<std::string, FileSummary> files_; // Guarded by mutex_.
   size_t total_ = 0;                         // Guarded by mutex_.
   bool done_ = false;                        // Guarded by mutex_.
+  // Merged from files_ every few files and at the end. Guarded by mutex_.
+  std::shared_ptr<const analysis::ParameterDescriptions> descriptions_ =
+      std::make_shared<const analysis::ParameterDescriptions>();
   std::atomic<bool> stopping_{false};
   std::thread thread_;
 };

@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <thread>
+
 using namespace docent::test;
 
 namespace {
@@ -173,5 +175,44 @@ TEST_CASE("code actions: the source action documents every definition of the fil
                                   {{"textDocument", {{"uri", "file:///all-edited.py"}}}})["result"];
   for (const json& item : report["items"])
     CHECK(item["code"].get<std::string>().rfind("D10", 0) != 0);
+  client.shutdown_and_exit();
+}
+
+TEST_CASE("code actions: parameter descriptions the workspace already has are reused") {
+  TempDir workspace;
+  // Two docstrings describe `path` the same way, one otherwise; `mode` once.
+  workspace.write("io_helpers.py", "def read(path: str, mode='r'):\n"
+                                   "    \"\"\"Read a file.\n\n    Args:\n"
+                                   "        path (str): Where the file lives.\n"
+                                   "        mode (str): How to open it.\n    \"\"\"\n\n\n"
+                                   "def write(path: str):\n"
+                                   "    \"\"\"Write a file.\n\n    Args:\n"
+                                   "        path: Where the file lives.\n    \"\"\"\n\n\n"
+                                   "def remove(path):\n"
+                                   "    \"\"\"Remove a file.\n\n    Args:\n"
+                                   "        path: The file to remove.\n    \"\"\"\n");
+  LspClient client;
+  InitOptions options;
+  options.capabilities = resolving_client();
+  options.root_uri = workspace.uri();
+  client.initialize_and_start(options);
+  const auto deadline = std::chrono::steady_clock::now() + kPatience;
+  while (client.call("docent/workspaceStats")["result"].value("indexing", true)) {
+    REQUIRE(std::chrono::steady_clock::now() < deadline);
+    std::this_thread::sleep_for(50ms);
+  }
+  const std::string uri = "file:///copy.py";
+  const std::string text = "def copy(path: str, target):\n    return target\n";
+  client.open(uri, text);
+  const json actions = code_actions(client, uri, 0, 5);
+  const json* insert = titled(
+      actions, "Insert a Google-style docstring for 'copy' (reusing the workspace's description "
+               "of 'path')");
+  REQUIRE(insert != nullptr);
+  const json resolved = client.call("codeAction/resolve", *insert)["result"];
+  const std::string edited = apply_edits(text, resolved["edit"]["documentChanges"][0]["edits"]);
+  INFO(edited);
+  CHECK(edited.find("        path (str): Where the file lives.\n") != std::string::npos);
+  CHECK(edited.find("        target: TODO: describe target.\n") != std::string::npos);
   client.shutdown_and_exit();
 }
