@@ -488,6 +488,19 @@ private:
   }
 
   void insert_after(uint32_t at, const std::vector<std::string>& lines) {
+    // After the last line that stays: a removed line at the end of a section moves the place up.
+    for (bool moved = true; moved;) {
+      moved = false;
+      for (ByteRange removal : removals_)
+        if (removal.start < at && at < removal.end) {
+          at = removal.start;
+          if (at > 0 && body_[at - 1] == '\n')
+            --at;
+          if (at > 0 && body_[at - 1] == '\r')
+            --at;
+          moved = true;
+        }
+    }
     std::string text;
     for (const std::string& line : lines)
       text += layout_.nl + line;
