@@ -2,6 +2,7 @@
 #include "lsp/code_actions.h"
 
 #include "analysis/docstring_insert.h"
+#include "analysis/docstring_update.h"
 #include "analysis/document.h"
 
 #include <fmt/format.h>
@@ -27,6 +28,22 @@ std::string style_title(const CheckConfig& config) {
     return "Sphinx-style";
   case DocstringStyle::Epytext:
     return "Epytext-style";
+  case DocstringStyle::Pep257:
+    break;
+  }
+  return "PEP 257";
+}
+
+const char* style_name(DocstringStyle style) {
+  switch (style) {
+  case DocstringStyle::Google:
+    return "Google";
+  case DocstringStyle::Numpy:
+    return "NumPy";
+  case DocstringStyle::Sphinx:
+    return "Sphinx";
+  case DocstringStyle::Epytext:
+    return "Epytext";
   case DocstringStyle::Pep257:
     break;
   }
@@ -166,6 +183,15 @@ json edits_for(const FileAnalysis& analysis, const CheckConfig& config,
     add(document_definition(snapshot, model, static_cast<size_t>(index), config, &error,
                             document.reuse.get()));
   }
+  if (what == "update" || what == "convert") {
+    const int index = find_definition(model, data);
+    if (index < 0)
+      throw RequestError(kContentModified, "the definition is no longer there");
+    if (what == "update")
+      add(docstring_update(snapshot, model, static_cast<size_t>(index), config));
+    else if (const auto style = docstring_style_from_string(data.value("style", "")))
+      add(docstring_conversion(snapshot, model, static_cast<size_t>(index), config, *style));
+  }
   if (what == "insert-all")
     for (size_t i = 0; i < model.definitions.size(); ++i)
       add(document_definition(snapshot, model, i, config, &error, document.reuse.get()));
@@ -210,8 +236,31 @@ json code_actions_json(const FileAnalysis& analysis, const CheckConfig& config,
                                                                     document.encoding)),
               &diagnostic);
     }
-  if (const int index = definition_at(model, cursor); index >= 0)
+  if (const int index = definition_at(model, cursor); index >= 0) {
     offer(index, nullptr);
+    const Definition& definition = model.definitions[static_cast<size_t>(index)];
+    if (definition.docstring && !definition.touches_error && wanted(context, kInsertKind)) {
+      // Update when the docstring no longer matches the code; convert to the configured style
+      // when the docstring is written in another structured one.
+      if (docstring_outdated(snapshot, model, static_cast<size_t>(index), config))
+        actions.push_back(
+            json{{"title", fmt::format("Update the docstring of '{}' to match its signature",
+                                       definition.qualname)},
+                 {"kind", kInsertKind},
+                 {"data", action_data(document, "update", definition.qualname, definition.line)}});
+      const auto target = docstring_style_from_string(config.docstring_style);
+      const auto current = docstring_style_of(definition);
+      if (target && current && *target != DocstringStyle::Pep257 &&
+          *current != DocstringStyle::Pep257 && *target != *current) {
+        json data = action_data(document, "convert", definition.qualname, definition.line);
+        data["style"] = to_string(*target);
+        actions.push_back(json{{"title", fmt::format("Convert the docstring of '{}' to {} style",
+                                                     definition.qualname, style_name(*target))},
+                               {"kind", kInsertKind},
+                               {"data", std::move(data)}});
+      }
+    }
+  }
   if (const size_t count = undocumented_count(model);
       count > 0 && wanted(context, kDocumentAllKind)) {
     json action{{"title", fmt::format("Add {} docstrings to the {} undocumented definition{} of "

@@ -26,7 +26,8 @@ struct ActionContext {
 
 // The actions at `cursor` (a byte offset) for a textDocument/codeAction request with LSP
 // `context` (its diagnostics and `only` kinds): insert a docstring into the definition whose
-// signature holds the cursor, quick fixes for docent's missing-docstring diagnostics, and the
+// signature holds the cursor (or update its docstring to match the signature, or convert it to
+// the configured style), quick fixes for docent's missing-docstring diagnostics, and the
 // source action that documents every undocumented definition of the file.
 json code_actions_json(const analysis::FileAnalysis& analysis, const analysis::CheckConfig& config,
                        const ActionContext& document, size_t cursor, const json& context);
