@@ -176,6 +176,10 @@ std::optional<ConfigProblem> apply_setting(CheckConfig& config, std::string_view
     return problem(key, "expected google, numpy, sphinx, epytext or pep257, got '" +
                             std::string(value) + "'");
   }
+  if (key == "docstring-template") {
+    config.docstring_template = std::string(value);
+    return std::nullopt;
+  }
   if (key == "docstring-quote") {
     if (value != "\"\"\"" && value != "'''")
       return problem(key, "expected \"\"\" or ''', got '" + std::string(value) + "'");
@@ -262,7 +266,10 @@ std::vector<ConfigProblem> load_pyproject(const std::string& path, CheckConfig& 
   if (settings == nullptr)
     return problems;
   for (auto&& [key, value] : *settings) {
-    const std::optional<std::string> text = toml_value_as_text(value);
+    std::optional<std::string> text = toml_value_as_text(value);
+    if (text && key.str() == "docstring-template" && !text->empty() &&
+        std::filesystem::path(*text).is_relative())
+      text = (std::filesystem::path(path).parent_path() / *text).lexically_normal().string();
     std::optional<ConfigProblem> found = text ? apply_setting(config, key.str(), *text)
                                               : problem(key.str(), "unsupported value type");
     if (found) {
@@ -292,6 +299,8 @@ const std::vector<SettingInfo>& check_settings() {
       {"docstring-line-width", "wrap docstring lines at this column (88)"},
       {"docstring-init-in-class",
        "document __init__'s parameters in the class docstring, not in __init__'s (false)"},
+      {"docstring-template", "a mustache template file for docstrings, autoDocstring's tags "
+                             "(relative to the pyproject.toml that sets it)"},
   };
   return settings;
 }

@@ -32,6 +32,7 @@ struct CheckConfig {
   std::string docstring_quote = "\"\"\""; // """ or '''.
   int docstring_line_width = 88;          // Wrap descriptions at this column.
   bool docstring_init_in_class = false;   // __init__'s parameters in the class docstring.
+  std::string docstring_template; // A mustache template file to write them from instead.
 
   bool is_enabled(std::string_view code) const;
   Severity severity_of(std::string_view code) const;

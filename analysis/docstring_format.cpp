@@ -1683,6 +1683,27 @@ std::string generate_docstring(const Definition& definition, const ModuleModel& 
   return Renderer(options).render(content);
 }
 
+DocstringContent docstring_content(const Definition& definition, const ModuleModel& model,
+                                   const GenerateOptions& options) {
+  const Content content = definition.kind == DefinitionKind::Class
+                              ? class_content(definition, model, options)
+                              : function_content(definition, model, options);
+  auto items = [](const std::vector<Item>& from) {
+    std::vector<DocstringItem> to;
+    for (const Item& item : from)
+      to.push_back(DocstringItem{item.name, item.type, item.description});
+    return to;
+  };
+  auto item = [](const std::optional<Item>& from) -> std::optional<DocstringItem> {
+    if (!from)
+      return std::nullopt;
+    return DocstringItem{from->name, from->type, from->description};
+  };
+  return DocstringContent{content.summary,       items(content.parameters),
+                          item(content.returns), item(content.yields),
+                          items(content.raises), items(content.attributes)};
+}
+
 std::string generate_module_docstring(const ModuleModel& model, const GenerateOptions& options) {
   Content content;
   content.summary = options.module_name.empty()

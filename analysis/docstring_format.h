@@ -126,6 +126,20 @@ bool is_iterator_annotation(std::string_view annotation);
 // The type argument `n` of a subscripted annotation (`Generator[X, S, R]`, n = 2: `R`), or "".
 std::string type_argument(std::string_view annotation, size_t n);
 
+// What a generated docstring says before a style lays it out (templates use it too).
+struct DocstringItem {
+  std::string name, type, description;
+};
+struct DocstringContent {
+  std::string summary;
+  std::vector<DocstringItem> parameters; // Names with their stars (`*args`).
+  std::optional<DocstringItem> returns, yields;
+  std::vector<DocstringItem> raises; // `name` is the exception.
+  std::vector<DocstringItem> attributes;
+};
+DocstringContent docstring_content(const Definition& definition, const ModuleModel& model,
+                                   const GenerateOptions& options);
+
 // The summary line written from a definition's name, e.g. "Get user by id." (exposed for tests).
 std::string summary_from_name(const Definition& definition, const ModuleModel& model);
 // The type a default value's text suggests: "int", "float", "str", "bytes", "bool", "list",

@@ -1,6 +1,8 @@
 // Placing a new docstring in a definition's body (see docstring_insert.h).
 #include "analysis/docstring_insert.h"
 
+#include "analysis/docstring_template.h"
+
 #include <filesystem>
 
 namespace docent::analysis {
@@ -156,13 +158,25 @@ GenerateOptions generate_options(const CheckConfig& config, std::string indent) 
 }
 
 std::optional<TextEdit> document_definition(const Snapshot& snapshot, const ModuleModel& model,
-                                            size_t index, const CheckConfig& config) {
+                                            size_t index, const CheckConfig& config,
+                                            std::string* error) {
   const Definition& definition = model.definitions.at(index);
   if (definition.docstring || definition.touches_error)
     return std::nullopt;
   const GenerateOptions options =
       generate_options(config, body_layout(snapshot, definition).indent);
-  return docstring_insertion(snapshot, definition, generate_docstring(definition, model, options));
+  if (config.docstring_template.empty())
+    return docstring_insertion(snapshot, definition,
+                               generate_docstring(definition, model, options));
+  std::string problem;
+  std::optional<TemplateResult> rendered;
+  if (std::optional<std::string> text = read_docstring_template(config.docstring_template, problem))
+    rendered = render_docstring_template(*text, definition, model, options);
+  if (rendered && rendered->docstring)
+    return docstring_insertion(snapshot, definition, *rendered->docstring);
+  if (error != nullptr)
+    *error = rendered ? rendered->error : problem;
+  return std::nullopt;
 }
 
 std::optional<TextEdit> document_module(const Snapshot& snapshot, const ModuleModel& model,

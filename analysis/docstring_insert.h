@@ -54,9 +54,12 @@ std::optional<TextEdit> module_docstring_insertion(const Snapshot& snapshot,
 // The generator options the settings ask for, for a docstring indented by `indent`.
 GenerateOptions generate_options(const CheckConfig& config, std::string indent);
 
-// Generates and places a docstring for `model.definitions[index]`, as the settings ask.
+// Generates and places a docstring for `model.definitions[index]`, as the settings ask (from
+// their template file if they name one). nullopt if there is nothing to insert, or if the
+// template cannot be used: then `error` (if given) says why.
 std::optional<TextEdit> document_definition(const Snapshot& snapshot, const ModuleModel& model,
-                                            size_t index, const CheckConfig& config);
+                                            size_t index, const CheckConfig& config,
+                                            std::string* error = nullptr);
 // The same for the module; `module_name` (e.g. from its file name) makes its summary.
 std::optional<TextEdit> document_module(const Snapshot& snapshot, const ModuleModel& model,
                                         const CheckConfig& config, const std::string& module_name);

@@ -354,7 +354,7 @@ CLIENT_CAPABILITIES = {
 }
 
 
-def start_server(name, spec, root_dir, log_dir, tag, timeout, pull=False):
+def start_server(name, spec, root_dir, log_dir, tag, timeout, pull=False, actions=False):
     """Starts the server, runs initialize/initialized (+ configuration) and returns
     (client, seconds from process start to the initialize response, server capabilities).
     With `pull`, the client offers pull diagnostics (textDocument/diagnostic) and uses them
@@ -365,6 +365,13 @@ def start_server(name, spec, root_dir, log_dir, tag, timeout, pull=False):
     if pull:
         capabilities["textDocument"]["diagnostic"] = {"dynamicRegistration": False,
                                                       "relatedDocumentSupport": False}
+    if actions:  # As VS Code: edits resolved lazily, versioned documentChanges.
+        capabilities["textDocument"]["codeAction"] = {
+            "dynamicRegistration": False, "dataSupport": True, "isPreferredSupport": True,
+            "resolveSupport": {"properties": ["edit"]},
+            "codeActionLiteralSupport": {"codeActionKind": {"valueSet": [
+                "quickfix", "refactor", "refactor.rewrite", "source"]}}}
+        capabilities["workspace"]["workspaceEdit"] = {"documentChanges": True}
     params = {"processId": os.getpid(), "rootUri": Path(root_dir).as_uri(),
               "capabilities": capabilities, "clientInfo": {"name": "lsp_bench"},
               "workspaceFolders": None}
@@ -667,6 +674,80 @@ def time_hovers(client, uri, text, hovers, timeout):
     return summary
 
 
+def first_lines_of_statements(text, target):
+    """The leading top-level statements of `text` that make at least `target` lines."""
+    end = 0
+    for node in ast.parse(text).body:
+        end = node.end_lineno
+        if end >= target:
+            break
+    return "\n".join(text.splitlines()[:end]) + "\n"
+
+
+def measure_code_actions(name, spec, big, log_dir, count, timeout):
+    """Docstring code actions: at `count` function names spread over big.py, the action list
+    (textDocument/codeAction) and the resolution of its first docstring action
+    (codeAction/resolve); then "document every definition" on a file of about 5,000 lines
+    (list with only=source, then resolve), five times."""
+    client, _, capabilities = start_server(name, spec, big.parent, log_dir, "actions", timeout,
+                                           actions=True)
+    result = {"errors": []}
+    try:
+        if not capabilities.get("codeActionProvider"):
+            result["errors"].append("no codeActionProvider")
+            return result
+        text = big.read_text(encoding="utf-8")
+        uri = open_and_wait(client, big, text, timeout, result)
+        result.pop("open_diagnostic_list", None)
+        lines = text.splitlines(keepends=True)
+        listed, resolved, both, offered = [], [], [], 0
+        for line, index in function_name_points(text, count):
+            position = {"line": line, "character": utf16_column(lines[line], index)}
+            seconds, actions = client.request("textDocument/codeAction", {
+                "textDocument": {"uri": uri}, "range": {"start": position, "end": position},
+                "context": {"diagnostics": []}}, timeout)
+            listed.append(seconds)
+            rewrite = [a for a in actions or [] if a.get("kind", "").startswith("refactor")]
+            if rewrite:
+                offered += 1
+                more, _ = client.request("codeAction/resolve", rewrite[0], timeout)
+                resolved.append(more)
+                both.append(seconds + more)
+            client.inbox.clear()
+        result["list"] = summary_ms(listed)
+        result["resolve"] = summary_ms(resolved) if resolved else None
+        result["list_and_resolve"] = summary_ms(both) if both else None
+        result["with_docstring_action"] = offered
+        five_k = first_lines_of_statements(text, 5000)
+        path = big.parent / "five_k.py"
+        path.write_text(five_k, encoding="utf-8")
+        five_uri = open_and_wait(client, path, five_k, timeout, {})
+        whole = []
+        for _ in range(5):
+            start = time.perf_counter()
+            _, actions = client.request("textDocument/codeAction", {
+                "textDocument": {"uri": five_uri},
+                "range": {"start": {"line": 0, "character": 0},
+                          "end": {"line": 0, "character": 0}},
+                "context": {"diagnostics": [], "only": ["source"]}}, timeout)
+            source = [a for a in actions or [] if a.get("kind", "").startswith("source")]
+            if not source:
+                result["errors"].append("no source action on the 5k-line file")
+                break
+            _, done = client.request("codeAction/resolve", source[0], timeout)
+            whole.append(time.perf_counter() - start)
+            edits = done["edit"]["documentChanges"][0]["edits"]
+            result["document_all_edits"] = len(edits)
+            client.inbox.clear()
+        result["document_all_lines"] = len(five_k.splitlines())
+        result["document_all"] = summary_ms(whole) if whole else None
+    except ServerError as error:
+        result["errors"].append(f"actions: {error}")
+    finally:
+        result["exit_code"] = client.shutdown()
+    return result
+
+
 def process_tree(pid):
     """`pid` and all its descendants."""
     children = {}
@@ -783,6 +864,9 @@ def run_benchmarks(args):
                     elif part == "named-edits" and name in pull:
                         entry["named"] = measure_named_edits(
                             name, specs[name], big, work, edits[name], args.seed, args.timeout)
+                    elif part == "actions" and name == "docent":
+                        entry["actions"] = measure_code_actions(
+                            name, specs[name], big, work, hovers[name], args.timeout)
                     elif part == "memory":
                         entry["memory"] = measure_memory(name, specs[name], smalls, work,
                                                          args.timeout)
@@ -872,6 +956,14 @@ def markdown(report):
         ("hover, median ms", ("edits", "hover", "median")),
         ("hover, p99 ms", ("edits", "hover", "p99")),
         ("hovers with content", ("edits", "hover", "with_content")),
+        ("code action list at a function name, median ms", ("actions", "list", "median")),
+        ("code action list + resolve of its docstring action, median ms",
+         ("actions", "list_and_resolve", "median")),
+        ("same, p99 ms", ("actions", "list_and_resolve", "p99")),
+        ("names with a docstring action", ("actions", "with_docstring_action")),
+        ("document every definition of a 5k-line file (list + resolve), median ms",
+         ("actions", "document_all", "median")),
+        ("edits of that action", ("actions", "document_all_edits")),
         ("process start → initialize response, ms", ("startup", "median")),
         ("RSS after 100 files, MiB", ("memory", "rss_mib")),
         ("peak RSS (VmHWM), MiB", ("memory", "hwm_mib")),
@@ -917,8 +1009,9 @@ def main():
         "(see docs/benchmarks.md, 'Language server').")
     parser.add_argument("--servers", default="docent,pylsp,pyright",
                         help="comma list of docent, pylsp, pylsp-default, pyright, floor")
-    parser.add_argument("--measure", default="startup,edits,named-edits,memory",
-                        help="comma list of startup, edits (with hover), named-edits, memory")
+    parser.add_argument("--measure", default="startup,edits,named-edits,actions,memory",
+                        help="comma list of startup, edits (with hover), named-edits, actions "
+                             "(docent only), memory")
     parser.add_argument("--pull", default="docent",
                         help="servers whose edits are timed with pull diagnostics, because "
                         "they publish only changed sets; named-edits runs for these only")

@@ -142,7 +142,10 @@ json edits_for(const FileAnalysis& analysis, const CheckConfig& config,
   const ModuleModel& model = analysis.model;
   const std::string what = data.value("action", "");
   json edits = json::array();
+  std::string error; // Why a docstring could not be written (the user's template).
   auto add = [&](const std::optional<TextEdit>& edit) {
+    if (!error.empty())
+      throw RequestError(kRequestFailed, error);
     if (edit)
       edits.push_back(text_edit_json(snapshot, *edit, document.encoding));
   };
@@ -152,11 +155,11 @@ json edits_for(const FileAnalysis& analysis, const CheckConfig& config,
     const int index = find_definition(model, data);
     if (index < 0)
       throw RequestError(kContentModified, "the definition is no longer there");
-    add(document_definition(snapshot, model, static_cast<size_t>(index), config));
+    add(document_definition(snapshot, model, static_cast<size_t>(index), config, &error));
   }
   if (what == "insert-all")
     for (size_t i = 0; i < model.definitions.size(); ++i)
-      add(document_definition(snapshot, model, i, config));
+      add(document_definition(snapshot, model, i, config, &error));
   return edits;
 }
 

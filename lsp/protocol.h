@@ -23,6 +23,7 @@ enum ErrorCode : int {
   kServerNotInitialized = -32002,
   kRequestCancelled = -32800,
   kContentModified = -32801,
+  kRequestFailed = -32803,
 };
 
 // A request that fails with a JSON-RPC error code of its own (not an internal error).
