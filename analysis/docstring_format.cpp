@@ -1169,7 +1169,17 @@ std::string dunder_summary(std::string_view name, const std::string& owner) {
   return "Implement " + std::string(name) + ".";
 }
 
-// The first type argument of `Iterator[X]`, `Generator[X, S, R]`… (index `n`), or "".
+} // namespace
+
+// An annotation as written, on one line; a forward reference (`"User"`) without its quotes.
+std::string annotation_text(std::string_view annotation) {
+  std::string text = squeeze(annotation);
+  if (text.size() >= 2 && (text[0] == '"' || text[0] == '\'') && text.back() == text[0] &&
+      text.find(text[0], 1) == text.size() - 1)
+    text = text.substr(1, text.size() - 2);
+  return text;
+}
+
 std::string type_argument(std::string_view annotation, size_t n) {
   const size_t open = annotation.find('[');
   if (open == std::string_view::npos || annotation.back() != ']')
@@ -1194,6 +1204,43 @@ bool is_iterator_annotation(std::string_view annotation) {
       return true;
   return false;
 }
+
+std::vector<std::string> raised_exceptions(const Definition& definition, bool* unresolved) {
+  std::vector<std::string> raised;
+  auto add = [&](std::string name) {
+    const std::string_view last = strip_prefix_path(name);
+    if (last.empty() || !std::isupper(static_cast<unsigned char>(last[0]))) {
+      if (unresolved)
+        *unresolved = true;
+      return;
+    }
+    if (std::find(raised.begin(), raised.end(), name) == raised.end())
+      raised.push_back(std::move(name));
+  };
+  for (const FlowStatement& raise : definition.raises) {
+    std::string name = squeeze(std::string_view(raise.value).substr(0, raise.value.find('(')));
+    const size_t from = name.find(" from ");
+    if (from != std::string::npos)
+      name = name.substr(0, from);
+    if (!raise.value.empty()) {
+      add(name);
+      continue;
+    }
+    std::string_view caught = trim(raise.caught);
+    if (caught.size() >= 2 && caught.front() == '(' && caught.back() == ')')
+      caught = caught.substr(1, caught.size() - 2);
+    for (size_t start = 0; start <= caught.size();) {
+      size_t comma = find_top_level(caught, ',', start);
+      if (comma == std::string_view::npos)
+        comma = caught.size();
+      add(squeeze(caught.substr(start, comma - start)));
+      start = comma + 1;
+    }
+  }
+  return raised;
+}
+
+namespace {
 
 bool returns_value(const Definition& definition) {
   for (const FlowStatement& r : definition.returns)
@@ -1254,15 +1301,6 @@ struct Content {
   std::vector<Item> attributes;
   std::vector<std::pair<std::string, std::vector<Item>>> listings; // Module: classes, functions.
 };
-
-// An annotation as written, on one line; a forward reference (`"User"`) without its quotes.
-std::string annotation_text(std::string_view annotation) {
-  std::string text = squeeze(annotation);
-  if (text.size() >= 2 && (text[0] == '"' || text[0] == '\'') && text.back() == text[0] &&
-      text.find(text[0], 1) == text.size() - 1)
-    text = text.substr(1, text.size() - 2);
-  return text;
-}
 
 std::vector<Item> parameter_items(const Definition& definition, const GenerateOptions& options) {
   const bool types = options.types;
@@ -1327,38 +1365,9 @@ Content function_content(const Definition& definition, const ModuleModel& model,
     if (!is_property(definition))
       content.returns = returns;
   }
-  // Exception classes raised: `raise E(...)`, `raise E from x`, and a bare `raise` inside
-  // `except E` (or `except (E, F)`). An instance (`raise error`) names no class: skipped.
-  auto add_raise = [&](std::string name) {
-    const std::string_view last = strip_prefix_path(name);
-    if (last.empty() || !std::isupper(static_cast<unsigned char>(last[0])))
-      return;
-    for (const Item& item : content.raises)
-      if (item.name == name)
-        return;
+  for (std::string& name : raised_exceptions(definition))
     content.raises.push_back(
-        Item{name, "", std::string(kPlaceholderTag) + " describe when raised."});
-  };
-  for (const FlowStatement& raise : definition.raises) {
-    std::string name = squeeze(std::string_view(raise.value).substr(0, raise.value.find('(')));
-    const size_t from = name.find(" from ");
-    if (from != std::string::npos)
-      name = name.substr(0, from);
-    if (!raise.value.empty()) {
-      add_raise(name);
-      continue;
-    }
-    std::string_view caught = trim(raise.caught);
-    if (caught.size() >= 2 && caught.front() == '(' && caught.back() == ')')
-      caught = caught.substr(1, caught.size() - 2);
-    for (size_t start = 0; start <= caught.size();) {
-      size_t comma = find_top_level(caught, ',', start);
-      if (comma == std::string_view::npos)
-        comma = caught.size();
-      add_raise(squeeze(caught.substr(start, comma - start)));
-      start = comma + 1;
-    }
-  }
+        Item{std::move(name), "", std::string(kPlaceholderTag) + " describe when raised."});
   return content;
 }
 

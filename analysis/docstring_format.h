@@ -115,6 +115,19 @@ std::string generate_docstring(const Definition& definition, const ModuleModel& 
 // The module's docstring literal: a summary and the public classes and functions.
 std::string generate_module_docstring(const ModuleModel& model, const GenerateOptions& options);
 
+// The exception classes a definition's own `raise` statements name, deduplicated in order:
+// `raise E(...)` and `raise E from x` give `E`, a bare `raise` inside `except E` (or
+// `except (E, F)`) the caught types. A raise that names no class (`raise error`, a bare `raise`
+// under a bare `except:`) sets `*unresolved` when given.
+std::vector<std::string> raised_exceptions(const Definition& definition,
+                                           bool* unresolved = nullptr);
+// An annotation's text on one line; a forward reference (`"User"`) without its quotes.
+std::string annotation_text(std::string_view annotation);
+// Whether an annotation is `Iterator[...]`, `Generator[...]`, `Iterable[...]` or an async one.
+bool is_iterator_annotation(std::string_view annotation);
+// The type argument `n` of a subscripted annotation (`Generator[X, S, R]`, n = 2: `R`), or "".
+std::string type_argument(std::string_view annotation, size_t n);
+
 // What a generated docstring says before a style lays it out (templates use it too).
 struct DocstringItem {
   std::string name, type, description;

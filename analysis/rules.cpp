@@ -1,6 +1,8 @@
 // Threshold rules over the metrics of a FileAnalysis, and flake8's `# noqa` semantics.
 #include "analysis/rules.h"
 
+#include "analysis/docstring_mismatch.h"
+
 #include <cctype>
 
 #include <fmt/format.h>
@@ -24,6 +26,26 @@ const std::vector<RuleInfo>& rules() {
       {"D105", "missing docstring in magic method"},
       {"D106", "missing docstring in public nested class"},
       {"D107", "missing docstring in __init__"},
+      {"DOC101", "parameter not documented (pydoclint)"},
+      {"DOC102", "documented parameter not in the signature"},
+      {"DOC104", "parameters documented in a different order than the signature's"},
+      {"DOC105", "documented parameter type differs from the annotation"},
+      {"DOC201", "returns a value but no Returns section"},
+      {"DOC202", "Returns section but no value returned"},
+      {"DOC203", "documented return type differs from the annotation"},
+      {"DOC301", "__init__ documented apart from the class (docstring-init-in-class)"},
+      {"DOC302", "class docstring has a Returns section"},
+      {"DOC303", "__init__ docstring has a Returns section"},
+      {"DOC304", "class docstring documents parameters that __init__'s docstring documents"},
+      {"DOC305", "class docstring has a Raises section that __init__'s docstring has"},
+      {"DOC306", "class docstring has a Yields section"},
+      {"DOC307", "__init__ docstring has a Yields section"},
+      {"DOC402", "yields but no Yields section"},
+      {"DOC403", "Yields section but nothing yielded"},
+      {"DOC404", "documented yield type differs from the annotation"},
+      {"DOC501", "raises but no Raises section"},
+      {"DOC502", "Raises section but nothing raised"},
+      {"DOC503", "raised and documented exceptions differ"},
   };
   return all;
 }
@@ -182,6 +204,12 @@ std::vector<Finding> check_file(const FileAnalysis& analysis, const CheckConfig&
     }
     const Definition& definition = analysis.model.definitions[missing.definition];
     out.add(missing.code, missing.definition, definition.name_range, missing.message,
+            definition.line);
+  }
+  for (DocstringMismatch& mismatch :
+       docstring_mismatches(analysis.model, config.docstring_init_in_class)) {
+    const Definition& definition = analysis.model.definitions[mismatch.definition];
+    out.add(mismatch.code, mismatch.definition, definition.name_range, std::move(mismatch.message),
             definition.line);
   }
   return out.take();

@@ -1,4 +1,4 @@
-// The complexity rules: which definitions and modules to report, with stable codes.
+// The rules: complexity, missing docstrings and docstring/signature mismatches, with stable codes.
 //
 // `docent check` and the server's diagnostics both come from check_file(), so the codes,
 // thresholds, messages and `# noqa` handling are the same everywhere.

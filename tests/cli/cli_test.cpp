@@ -143,6 +143,42 @@ TEST_CASE("check: missing docstrings as pydocstyle reports them") {
   CHECK(run.out.find("D102") == std::string::npos);
 }
 
+TEST_CASE("check: docstring/signature mismatches with pydoclint's codes") {
+  const fs::path root = project("mismatch");
+  write(root / "shapes.py", "\"\"\"Shapes.\"\"\"\n\n\n"
+                            "def resize(shape, factor):\n"
+                            "    \"\"\"Resize.\n\n    Args:\n        shape: The shape.\n"
+                            "        scale: Gone.\n    \"\"\"\n"
+                            "    if factor < 0:\n        raise ValueError(factor)\n"
+                            "    return shape\n\n\n"
+                            "def quiet(a):  # noqa: DOC101\n"
+                            "    \"\"\"Quiet.\n\n    Returns:\n        int: One.\n    \"\"\"\n"
+                            "    return 1\n\n\n"
+                            "def summary(a):\n    \"\"\"Only a summary: not checked.\"\"\"\n"
+                            "    return a\n");
+  const std::string file = (root / "shapes.py").string();
+  Run run = docent("check --no-config --select DOC " + root.string());
+  CHECK(run.status == 1);
+  CHECK(run.out.find(file + ":4:5: DOC101 'resize': parameter 'factor' is not documented") !=
+        std::string::npos);
+  CHECK(run.out.find(file + ":4:5: DOC102 'resize': documented parameter 'scale' is not in "
+                            "the signature") != std::string::npos);
+  CHECK(run.out.find(file + ":4:5: DOC201 'resize': returns a value, but the docstring has no "
+                            "Returns section") != std::string::npos);
+  CHECK(run.out.find(file + ":4:5: DOC501 'resize': raises 'ValueError', but the docstring has "
+                            "no Raises section") != std::string::npos);
+  CHECK(run.out.find("'quiet'") == std::string::npos);   // Silenced by its noqa.
+  CHECK(run.out.find("'summary'") == std::string::npos); // A summary-only docstring.
+  // On by default; `--ignore DOC` turns them all off, a prefix selects a family.
+  CHECK(docent("check --no-config " + root.string()).out.find("DOC501") != std::string::npos);
+  CHECK(docent("check --no-config --ignore DOC " + root.string()).status == 0);
+  run = docent("check --no-config --select DOC5 --format json " + root.string());
+  const auto findings = nlohmann::json::parse(run.out);
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0]["code"] == "DOC501");
+  CHECK(findings[0]["location"]["row"] == 4);
+}
+
 TEST_CASE("check: usage and I/O errors exit 2") {
   CHECK(docent("check").status == 2);
   CHECK(docent("check --format xml .").status == 2);

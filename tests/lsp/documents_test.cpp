@@ -262,6 +262,24 @@ TEST_CASE("diagnostics: versions, unchanged sets not sent again, empty set on cl
   client.shutdown_and_exit();
 }
 
+TEST_CASE("diagnostics: docstring/signature mismatches go once the docstring is fixed") {
+  LspClient client;
+  client.initialize_and_start(InitOptions{});
+  const std::string uri = "file:///mismatch.py";
+  client.open(uri,
+              "\"\"\"Module.\"\"\"\n\n\ndef f(a, b):\n    \"\"\"Do.\n\n    Args:\n"
+              "        a: First.\n    \"\"\"\n",
+              1);
+  const json first = client.diagnostics(uri);
+  REQUIRE(with_code(first, "DOC101").size() == 1);
+  CHECK(with_code(first, "DOC101")[0]["message"] == "'f': parameter 'b' is not documented");
+  CHECK(with_code(first, "DOC101")[0]["range"] == range(3, 4, 3, 5));
+  client.change(uri, 2, {text_edit(7, 17, 7, 17, "\n        b: Second.")});
+  const json second = client.diagnostics(uri, 2);
+  CHECK(with_code(second, "DOC101").empty());
+  client.shutdown_and_exit();
+}
+
 TEST_CASE("diagnostics: pulled when the client supports textDocument/diagnostic") {
   LspClient client;
   InitOptions options;
