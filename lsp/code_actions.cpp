@@ -217,24 +217,52 @@ json code_actions_json(const FileAnalysis& analysis, const CheckConfig& config,
     offered.push_back(index);
     actions.push_back(insert_action(model, index, config, document, diagnostic));
   };
-  // Quick fixes for docent's missing-docstring diagnostics the client sends along.
+  std::vector<int> updated; // Definitions offered an update.
+  auto offer_update = [&](int index, const json* diagnostic) {
+    if (index < 0 || std::find(updated.begin(), updated.end(), index) != updated.end())
+      return;
+    const Definition& definition = model.definitions[static_cast<size_t>(index)];
+    const std::string kind = diagnostic != nullptr ? kQuickFixKind : kInsertKind;
+    if (!definition.docstring || definition.touches_error || !wanted(context, kind) ||
+        !docstring_outdated(snapshot, model, static_cast<size_t>(index), config))
+      return;
+    updated.push_back(index);
+    json action{{"title", fmt::format("Update the docstring of '{}' to match its signature",
+                                      definition.qualname)},
+                {"kind", kind},
+                {"data", action_data(document, "update", definition.qualname, definition.line)}};
+    if (diagnostic != nullptr) {
+      action["diagnostics"] = json::array({*diagnostic});
+      action["isPreferred"] = true;
+    }
+    actions.push_back(std::move(action));
+  };
+  // Quick fixes for the docstring diagnostics the client sends along: D1xx (missing) inserts
+  // one, DOCxxx (mismatch) updates it.
   if (context.is_object() && context.contains("diagnostics") && context["diagnostics"].is_array())
     for (const json& diagnostic : context["diagnostics"]) {
       if (!diagnostic.is_object() || diagnostic.value("source", "") != "docent" ||
-          !diagnostic.contains("code") || !diagnostic["code"].is_string() ||
-          !is_missing_docstring_code(diagnostic["code"].get<std::string>()))
+          !diagnostic.contains("code") || !diagnostic["code"].is_string())
         continue;
       const std::string code = diagnostic["code"].get<std::string>();
+      const bool missing = is_missing_docstring_code(code);
+      const bool mismatch = code.rfind("DOC", 0) == 0;
+      if (!missing && !mismatch)
+        continue;
       if (code == "D100" || code == "D104") {
         offer(-1, &diagnostic);
         continue;
       }
       std::string error;
       const auto range = range_from_json(diagnostic.value("range", json()), error);
-      if (range)
-        offer(definition_named_at(model, snapshot.lines().offset_of(snapshot.text(), range->start,
-                                                                    document.encoding)),
-              &diagnostic);
+      if (!range)
+        continue;
+      const int index = definition_named_at(
+          model, snapshot.lines().offset_of(snapshot.text(), range->start, document.encoding));
+      if (missing)
+        offer(index, &diagnostic);
+      else
+        offer_update(index, &diagnostic);
     }
   if (const int index = definition_at(model, cursor); index >= 0) {
     offer(index, nullptr);
@@ -242,12 +270,7 @@ json code_actions_json(const FileAnalysis& analysis, const CheckConfig& config,
     if (definition.docstring && !definition.touches_error && wanted(context, kInsertKind)) {
       // Update when the docstring no longer matches the code; convert to the configured style
       // when the docstring is written in another structured one.
-      if (docstring_outdated(snapshot, model, static_cast<size_t>(index), config))
-        actions.push_back(
-            json{{"title", fmt::format("Update the docstring of '{}' to match its signature",
-                                       definition.qualname)},
-                 {"kind", kInsertKind},
-                 {"data", action_data(document, "update", definition.qualname, definition.line)}});
+      offer_update(index, nullptr);
       const auto target = docstring_style_from_string(config.docstring_style);
       const auto current = docstring_style_of(definition);
       if (target && current && *target != DocstringStyle::Pep257 &&

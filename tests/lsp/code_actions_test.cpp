@@ -216,3 +216,34 @@ TEST_CASE("code actions: parameter descriptions the workspace already has are re
   CHECK(edited.find("        target: TODO: describe target.\n") != std::string::npos);
   client.shutdown_and_exit();
 }
+
+TEST_CASE("code actions: a docstring mismatch diagnostic has the update as its quick fix") {
+  LspClient client;
+  InitOptions options;
+  options.capabilities = resolving_client();
+  client.initialize_and_start(options);
+  const std::string uri = "file:///mismatch.py";
+  const std::string text = "def area(width, height):\n"
+                           "    \"\"\"Compute the area.\n\n"
+                           "    Args:\n"
+                           "        width: The width, in metres.\n"
+                           "    \"\"\"\n"
+                           "    return width * height\n";
+  client.open(uri, text);
+  const json report =
+      client.call("textDocument/diagnostic", {{"textDocument", {{"uri", uri}}}})["result"];
+  const std::vector<json> undocumented = with_code(report, "DOC101");
+  REQUIRE(undocumented.size() == 1);
+  const json actions =
+      code_actions(client, uri, 0, 0, json{{"diagnostics", json::array({undocumented[0]})}});
+  const json* fix = titled(actions, "Update the docstring of 'area' to match its signature");
+  REQUIRE(fix != nullptr);
+  CHECK((*fix)["kind"] == "quickfix");
+  CHECK((*fix)["diagnostics"][0]["code"] == "DOC101");
+  const json resolved = client.call("codeAction/resolve", *fix)["result"];
+  const std::string edited = apply_edits(text, resolved["edit"]["documentChanges"][0]["edits"]);
+  INFO(edited);
+  CHECK(edited.find("        width: The width, in metres.\n        height: ") != std::string::npos);
+  CHECK(edited.find("    Returns:\n") != std::string::npos);
+  client.shutdown_and_exit();
+}
