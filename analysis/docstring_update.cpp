@@ -811,34 +811,15 @@ private:
     for (const DocstringSection& section : doc_.sections)
       if (section.kind == SectionKind::Raises)
         present.push_back(&section);
-    // Whether every raise names its class (`raise error` or a bare `raise` in a bare `except:`
-    // could be any documented exception).
-    bool all_named = true;
-    for (const FlowStatement& raise : definition_.raises) {
-      if (raise.value.empty()) {
-        all_named &= !raise.caught.empty();
-        continue;
-      }
-      const std::string_view head =
-          last_component(std::string_view(raise.value).substr(0, raise.value.find('(')));
-      all_named &= !head.empty() && std::isupper(static_cast<unsigned char>(head[0]));
-    }
-    auto is_wanted = [&](const std::string& name) {
-      if (wanted)
-        for (const DocstringEntry& entry : wanted->entries)
-          if (same_exception(entry.name, name))
-            return true;
-      return false;
-    };
+    // Documented exceptions stay even when the body no longer raises them: the function may
+    // raise them through a callee, and an update keeps every word the user wrote (DOC502 and
+    // DOC503 point such entries out instead). Only missing ones are added.
     const DocstringEntry* last_kept = nullptr;
     std::vector<const DocstringEntry*> documented;
-    std::vector<std::vector<const DocstringEntry*>> gone(present.size());
-    for (size_t i = 0; i < present.size(); ++i)
-      for (const DocstringEntry& entry : present[i]->entries) {
+    for (const DocstringSection* section : present)
+      for (const DocstringEntry& entry : section->entries) {
         documented.push_back(&entry);
-        if (all_named && !entry.name.empty() && !is_wanted(entry.name))
-          gone[i].push_back(&entry);
-        else if (!last_kept || entry_end(entry) > entry_end(*last_kept))
+        if (!last_kept || entry_end(entry) > entry_end(*last_kept))
           last_kept = &entry;
       }
     std::vector<DocstringEntry> missing;
@@ -850,18 +831,6 @@ private:
         if (!known)
           missing.push_back(entry);
       }
-    for (size_t i = 0; i < present.size(); ++i) {
-      const DocstringSection& section = *present[i];
-      const bool receives = !missing.empty() && i + 1 == present.size();
-      if (!field_style() && !receives && !section.entries.empty() &&
-          gone[i].size() == section.entries.size()) {
-        removed_sections_.push_back(&section);
-        remove_section(section);
-        continue;
-      }
-      for (const DocstringEntry* entry : gone[i])
-        remove_entry(*entry);
-    }
     if (missing.empty())
       return;
     if (present.empty()) {
