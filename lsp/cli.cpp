@@ -3,6 +3,8 @@
 #include "lsp/cli.h"
 
 #include "analysis/config.h"
+#include "analysis/docstring_insert.h"
+#include "analysis/docstring_update.h"
 #include "analysis/file_walker.h"
 #include "analysis/rules.h"
 #include "lsp/batch.h"
@@ -12,6 +14,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <map>
 
@@ -194,6 +197,105 @@ int run_check(const CommonOptions& options, const std::string& format) {
   return finding_count > 0 ? kExitFindings : kExitClean;
 }
 
+// The docstring edits `docent docstrings` makes to one file: insertions for definitions (and
+// the module) without one, updates for docstrings that no longer match their code.
+struct DocstringEdits {
+  std::vector<TextEdit> edits;
+  size_t inserted = 0, updated = 0;
+  std::string error; // The template could not be used.
+};
+
+DocstringEdits docstring_edits(const FileAnalysis& analysis, const CheckConfig& config,
+                               const std::string& path) {
+  DocstringEdits result;
+  const Snapshot& snapshot = *analysis.snapshot;
+  const ModuleModel& model = analysis.model;
+  if (auto edit = document_module(snapshot, model, config, module_name_of(path))) {
+    result.edits.push_back(std::move(*edit));
+    ++result.inserted;
+  }
+  for (size_t i = 0; i < model.definitions.size() && result.error.empty(); ++i) {
+    if (auto edit = document_definition(snapshot, model, i, config, &result.error)) {
+      result.edits.push_back(std::move(*edit));
+      ++result.inserted;
+    } else if (model.definitions[i].docstring && !model.definitions[i].touches_error) {
+      if (auto update = docstring_update(snapshot, model, i, config)) {
+        result.edits.push_back(std::move(*update));
+        ++result.updated;
+      }
+    }
+  }
+  return result;
+}
+
+std::string with_edits(std::string text, std::vector<TextEdit> edits) {
+  std::sort(edits.begin(), edits.end(),
+            [](const TextEdit& a, const TextEdit& b) { return a.range.start > b.range.start; });
+  for (const TextEdit& edit : edits)
+    text.replace(edit.range.start, edit.range.end - edit.range.start, edit.text);
+  return text;
+}
+
+// `docent docstrings`: reports (or with `write`, makes) the docstring insertions and updates.
+int run_docstrings(const CommonOptions& options, bool write) {
+  const CheckConfig config = load_config(options);
+  bool had_error = false;
+  const std::vector<std::string> files = collect_files(options, config, had_error);
+  size_t changed_files = 0;
+  auto render = [&](const FileOutcome& outcome) {
+    RenderedFile rendered;
+    if (!outcome.analysis) {
+      rendered.failed = true;
+      rendered.err = fmt::format("docent: {}: {}\n", outcome.path, outcome.source.error);
+      return rendered;
+    }
+    const DocstringEdits found = docstring_edits(*outcome.analysis, config, outcome.path);
+    if (!found.error.empty()) {
+      rendered.failed = true;
+      rendered.err = fmt::format("docent: {}: {}\n", outcome.path, found.error);
+      return rendered;
+    }
+    if (found.edits.empty())
+      return rendered;
+    rendered.findings = 1;
+    const std::string counts = fmt::format("{} docstring{} to insert, {} to update", found.inserted,
+                                           found.inserted == 1 ? "" : "s", found.updated);
+    if (!write) {
+      rendered.out = fmt::format("{}: {}\n", outcome.path, counts);
+      return rendered;
+    }
+    const SourceFile& source = *outcome.source.file;
+    if (source.encoding != "utf-8" || source.invalid_utf8_at) {
+      rendered.failed = true;
+      rendered.err =
+          fmt::format("docent: {}: not rewritten: only valid UTF-8 files are\n", outcome.path);
+      return rendered;
+    }
+    const std::string text =
+        (source.had_bom ? "\xEF\xBB\xBF" : "") +
+        with_edits(std::string(outcome.analysis->snapshot->text()), found.edits);
+    std::ofstream out(outcome.path, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out) {
+      rendered.failed = true;
+      rendered.err = fmt::format("docent: {}: cannot write\n", outcome.path);
+      return rendered;
+    }
+    rendered.out =
+        fmt::format("{}: {}\n", outcome.path,
+                    fmt::format("inserted {}, updated {}", found.inserted, found.updated));
+    return rendered;
+  };
+  analyze_files(files, options.jobs, render, [&](const RenderedFile& rendered) {
+    changed_files += rendered.findings;
+    had_error |= emit_rendered(rendered);
+  });
+  if (had_error)
+    return kExitError;
+  // Like a formatter's --check: without --write, files that would change are findings.
+  return changed_files > 0 && !write ? kExitFindings : kExitClean;
+}
+
 } // namespace
 
 namespace {
@@ -301,6 +403,14 @@ int run_cli(int argc, char** argv) {
   check_command->add_option("--format", format, "Output format (text or json)")
       ->check(CLI::IsMember({"text", "json"}));
 
+  CommonOptions docstring_options;
+  bool write = false;
+  CLI::App* docstrings = app.add_subcommand(
+      "docstrings", "Insert missing docstrings and update outdated ones (--write), or list the "
+                    "files that need it");
+  add_common_options(*docstrings, docstring_options);
+  docstrings->add_flag("--write", write, "Rewrite the files in place");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -311,6 +421,8 @@ int run_cli(int argc, char** argv) {
     return run_metrics(metrics_options);
   if (check_command->parsed())
     return run_check(check_options, format);
+  if (docstrings->parsed())
+    return run_docstrings(docstring_options, write);
   return run_server_command(server);
 }
 

@@ -266,3 +266,35 @@ TEST_CASE("metrics: bad input gives error lines and the run goes on") {
         std::string::npos);
   CHECK(by_file["h_empty.py"][0]["kind"] == "module");
 }
+
+TEST_CASE("docstrings: lists files to change (exit 1), --write inserts and updates, then clean") {
+  const fs::path folder = project("docstrings");
+  write(folder / "shapes.py", "\"\"\"Shapes.\"\"\"\n\n\n"
+                              "def area(width, height):\n    return width * height\n\n\n"
+                              "def scale(x, factor):\n    \"\"\"Scale x.\n\n    Args:\n"
+                              "        x: The value, kept as written.\n    \"\"\"\n"
+                              "    return x * factor\n");
+  write(folder / "done.py", "\"\"\"Done.\"\"\"\n");
+  write(folder / "latin.py", "# -*- coding: latin-1 -*-\ndef f():\n    return '\xE9'\n");
+
+  const Run listed = docent("docstrings " + (folder / "shapes.py").string());
+  CHECK(listed.status == 1);
+  CHECK(listed.out == (folder / "shapes.py").string() + ": 1 docstring to insert, 1 to update\n");
+
+  const Run written = docent("docstrings --write --docstring-style numpy " +
+                             (folder / "shapes.py").string() + " " + (folder / "done.py").string());
+  CHECK(written.status == 0);
+  CHECK(written.out == (folder / "shapes.py").string() + ": inserted 1, updated 1\n");
+  std::ifstream in(folder / "shapes.py");
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(text.find("def area(width, height):\n    \"\"\"Return the area.\n\n    Parameters\n") !=
+        std::string::npos);
+  CHECK(text.find("        x: The value, kept as written.\n        factor: ") != std::string::npos);
+  CHECK(docent("docstrings " + (folder / "shapes.py").string()).status == 0);
+  CHECK(docent("check --select D1,DOC " + (folder / "shapes.py").string()).status == 0);
+
+  // A file in another encoding is reported, not rewritten.
+  const Run latin = docent("docstrings --write " + (folder / "latin.py").string(), true);
+  CHECK(latin.status == 2);
+  CHECK(latin.out.find("only valid UTF-8 files are") != std::string::npos);
+}
