@@ -70,18 +70,9 @@ bool same_exception(std::string_view a, std::string_view b) {
 }
 
 bool is_structured(const ParsedDocstring& doc) {
+  // Attributes alone say nothing about the signature.
   return std::any_of(doc.sections.begin(), doc.sections.end(), [](const DocstringSection& s) {
-    switch (s.kind) {
-    case SectionKind::Parameters:
-    case SectionKind::OtherParameters:
-    case SectionKind::KeywordArguments:
-    case SectionKind::Returns:
-    case SectionKind::Yields:
-    case SectionKind::Raises:
-      return true;
-    default:
-      return false;
-    }
+    return is_list_section(s.kind) && s.kind != SectionKind::Attributes;
   });
 }
 

@@ -129,6 +129,14 @@ int run_metrics(const CommonOptions& options) {
   return had_error ? kExitError : kExitClean;
 }
 
+// What a command prints for a file it could not read.
+RenderedFile unreadable(const FileOutcome& outcome) {
+  RenderedFile rendered;
+  rendered.failed = true;
+  rendered.err = fmt::format("docent: {}: {}\n", outcome.path, outcome.source.error);
+  return rendered;
+}
+
 std::vector<Finding> sorted_findings(const FileAnalysis& analysis, const CheckConfig& config,
                                      const std::string& path) {
   std::vector<Finding> findings = check_file(analysis, config, path);
@@ -156,12 +164,9 @@ int run_check(const CommonOptions& options, const std::string& format) {
   size_t finding_count = 0;
   Json all = Json::array();
   auto render = [&](const FileOutcome& outcome) {
+    if (!outcome.analysis)
+      return unreadable(outcome);
     RenderedFile rendered;
-    if (!outcome.analysis) {
-      rendered.failed = true;
-      rendered.err = fmt::format("docent: {}: {}\n", outcome.path, outcome.source.error);
-      return rendered;
-    }
     const Snapshot& snapshot = *outcome.analysis->snapshot;
     const std::vector<Finding> findings = sorted_findings(*outcome.analysis, config, outcome.path);
     rendered.findings = findings.size();
@@ -243,12 +248,9 @@ int run_docstrings(const CommonOptions& options, bool write) {
   const std::vector<std::string> files = collect_files(options, config, had_error);
   size_t changed_files = 0;
   auto render = [&](const FileOutcome& outcome) {
+    if (!outcome.analysis)
+      return unreadable(outcome);
     RenderedFile rendered;
-    if (!outcome.analysis) {
-      rendered.failed = true;
-      rendered.err = fmt::format("docent: {}: {}\n", outcome.path, outcome.source.error);
-      return rendered;
-    }
     const DocstringEdits found = docstring_edits(*outcome.analysis, config, outcome.path);
     if (!found.error.empty()) {
       rendered.failed = true;

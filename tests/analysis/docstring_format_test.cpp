@@ -15,15 +15,9 @@ using namespace docent::analysis;
 
 namespace {
 
-bool updating() {
-  return std::getenv("DOCENT_UPDATE_FIXTURES") != nullptr;
-}
-
 void compare_or_update(const std::filesystem::path& expected, const std::string& actual) {
   INFO(expected.filename().string());
-  if (updating())
-    std::ofstream(expected, std::ios::binary) << actual;
-  CHECK(actual == docent::testing::read_file(expected));
+  CHECK(actual == docent::testing::expected_text(expected, actual));
 }
 
 std::string escaped(std::string_view text) {

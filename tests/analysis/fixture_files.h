@@ -2,6 +2,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -26,6 +27,19 @@ inline std::vector<std::filesystem::path> python_fixtures(const std::string& fol
       files.push_back(entry.path());
   std::sort(files.begin(), files.end());
   return files;
+}
+
+// Whether DOCENT_UPDATE_FIXTURES is set: tests then rewrite their expected files (review the
+// difference before committing it).
+inline bool updating_fixtures() {
+  return std::getenv("DOCENT_UPDATE_FIXTURES") != nullptr;
+}
+
+// The expected file's text, after rewriting it with `actual` when updating_fixtures().
+inline std::string expected_text(const std::filesystem::path& expected, const std::string& actual) {
+  if (updating_fixtures())
+    std::ofstream(expected, std::ios::binary) << actual;
+  return read_file(expected);
 }
 
 inline std::filesystem::path expected_path(const std::filesystem::path& fixture) {

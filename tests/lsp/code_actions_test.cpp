@@ -26,35 +26,6 @@ const char* const kSource = "\"\"\"Shapes.\"\"\"\n"                     // 0
                             "\n"                                        // 12
                             "class Box: pass\n";                        // 13
 
-// Offsets of an ASCII text's LSP positions (every character one UTF-16 unit).
-size_t offset_of(const std::string& text, const json& position) {
-  size_t at = 0;
-  for (int line = 0; line < position["line"].get<int>(); ++line)
-    at = text.find('\n', at) + 1;
-  return at + position["character"].get<size_t>();
-}
-
-// `text` with LSP text edits applied (they refer to the text before any of them).
-std::string apply_edits(std::string text, json edits) {
-  std::vector<std::pair<size_t, json>> ordered;
-  for (const json& edit : edits)
-    ordered.emplace_back(offset_of(text, edit["range"]["start"]), edit);
-  std::sort(ordered.begin(), ordered.end(),
-            [](const auto& a, const auto& b) { return a.first > b.first; });
-  for (const auto& [start, edit] : ordered) {
-    const size_t end = offset_of(text, edit["range"]["end"]);
-    text.replace(start, end - start, edit["newText"].get<std::string>());
-  }
-  return text;
-}
-
-json resolving_client() {
-  return {{"textDocument",
-           {{"codeAction", {{"resolveSupport", {{"properties", {"edit"}}}}, {"dataSupport", true}}},
-            {"diagnostic", {{"dynamicRegistration", false}}}}},
-          {"workspace", {{"workspaceEdit", {{"documentChanges", true}}}}}};
-}
-
 json code_actions(LspClient& client, const std::string& uri, int line, int character,
                   json context = json{{"diagnostics", json::array()}}) {
   const json reply =
@@ -77,7 +48,7 @@ const json* titled(const json& actions, const std::string& title) {
 TEST_CASE("code actions: insert a docstring, resolved lazily as a versioned edit") {
   LspClient client;
   InitOptions options;
-  options.capabilities = resolving_client();
+  options.capabilities = resolving_client_capabilities();
   const json init = client.initialize_and_start(options);
   REQUIRE(init["capabilities"]["codeActionProvider"]["resolveProvider"] == true);
   const std::string uri = "file:///shapes.py";
@@ -98,7 +69,7 @@ TEST_CASE("code actions: insert a docstring, resolved lazily as a versioned edit
   const json& change = resolved["edit"]["documentChanges"][0];
   CHECK(change["textDocument"]["uri"] == uri);
   CHECK(change["textDocument"]["version"] == 1);
-  const std::string edited = apply_edits(kSource, change["edits"]);
+  const std::string edited = apply_text_edits(kSource, change["edits"]);
   INFO(edited);
   CHECK(edited.find("def scale_area(width: float, factor=2):\n"
                     "    \"\"\"Scale area.\n"
@@ -145,7 +116,7 @@ TEST_CASE("code actions: quick fix for a missing-docstring diagnostic; edits at 
   CHECK((*fix)["isPreferred"] == true);
   CHECK((*fix)["diagnostics"][0]["code"] == "D101");
   // No resolve support, no documentChanges: the edit comes with the action, as `changes`.
-  const std::string edited = apply_edits(kSource, (*fix)["edit"]["changes"][uri]);
+  const std::string edited = apply_text_edits(kSource, (*fix)["edit"]["changes"][uri]);
   CHECK(edited.find("class Box:\n    \"\"\"") != std::string::npos);
   CHECK(edited.find("\"\"\"\n    pass\n") != std::string::npos);
   client.shutdown_and_exit();
@@ -154,7 +125,7 @@ TEST_CASE("code actions: quick fix for a missing-docstring diagnostic; edits at 
 TEST_CASE("code actions: the source action documents every definition of the file") {
   LspClient client;
   InitOptions options;
-  options.capabilities = resolving_client();
+  options.capabilities = resolving_client_capabilities();
   client.initialize_and_start(options);
   const std::string uri = "file:///all.py";
   const std::string text = std::string("import os\n\n\n") + (kSource + 14);
@@ -166,7 +137,8 @@ TEST_CASE("code actions: the source action documents every definition of the fil
   CHECK(actions[0]["title"] ==
         "Add Google-style docstrings to the 3 undocumented definitions of this file");
   const json resolved = client.call("codeAction/resolve", actions[0])["result"];
-  const std::string edited = apply_edits(text, resolved["edit"]["documentChanges"][0]["edits"]);
+  const std::string edited =
+      apply_text_edits(text, resolved["edit"]["documentChanges"][0]["edits"]);
   CHECK(edited.rfind("\"\"\"", 0) == 0); // The module docstring comes first.
 
   // The edited file has no missing docstring left.
@@ -193,7 +165,7 @@ TEST_CASE("code actions: parameter descriptions the workspace already has are re
                                    "        path: The file to remove.\n    \"\"\"\n");
   LspClient client;
   InitOptions options;
-  options.capabilities = resolving_client();
+  options.capabilities = resolving_client_capabilities();
   options.root_uri = workspace.uri();
   client.initialize_and_start(options);
   const auto deadline = std::chrono::steady_clock::now() + kPatience;
@@ -210,7 +182,8 @@ TEST_CASE("code actions: parameter descriptions the workspace already has are re
                "of 'path')");
   REQUIRE(insert != nullptr);
   const json resolved = client.call("codeAction/resolve", *insert)["result"];
-  const std::string edited = apply_edits(text, resolved["edit"]["documentChanges"][0]["edits"]);
+  const std::string edited =
+      apply_text_edits(text, resolved["edit"]["documentChanges"][0]["edits"]);
   INFO(edited);
   CHECK(edited.find("        path (str): Where the file lives.\n") != std::string::npos);
   CHECK(edited.find("        target: TODO: describe target.\n") != std::string::npos);
@@ -220,7 +193,7 @@ TEST_CASE("code actions: parameter descriptions the workspace already has are re
 TEST_CASE("code actions: a docstring mismatch diagnostic has the update as its quick fix") {
   LspClient client;
   InitOptions options;
-  options.capabilities = resolving_client();
+  options.capabilities = resolving_client_capabilities();
   client.initialize_and_start(options);
   const std::string uri = "file:///mismatch.py";
   const std::string text = "def area(width, height):\n"
@@ -241,7 +214,8 @@ TEST_CASE("code actions: a docstring mismatch diagnostic has the update as its q
   CHECK((*fix)["kind"] == "quickfix");
   CHECK((*fix)["diagnostics"][0]["code"] == "DOC101");
   const json resolved = client.call("codeAction/resolve", *fix)["result"];
-  const std::string edited = apply_edits(text, resolved["edit"]["documentChanges"][0]["edits"]);
+  const std::string edited =
+      apply_text_edits(text, resolved["edit"]["documentChanges"][0]["edits"]);
   INFO(edited);
   CHECK(edited.find("        width: The width, in metres.\n        height: ") != std::string::npos);
   CHECK(edited.find("    Returns:\n") != std::string::npos);

@@ -50,25 +50,6 @@ json position_at(const std::string& text, size_t offset) {
   return position(line, static_cast<int>(column));
 }
 
-size_t offset_of(const std::string& text, const json& at) {
-  size_t offset = 0;
-  for (int line = 0; line < at["line"].get<int>(); ++line)
-    offset = text.find('\n', offset) + 1;
-  return offset + at["character"].get<size_t>();
-}
-
-std::string apply_edits(std::string text, const json& edits) {
-  std::vector<std::pair<size_t, json>> ordered;
-  for (const json& edit : edits)
-    ordered.emplace_back(offset_of(text, edit["range"]["start"]), edit);
-  std::sort(ordered.begin(), ordered.end(),
-            [](const auto& a, const auto& b) { return a.first > b.first; });
-  for (const auto& [start, edit] : ordered)
-    text.replace(start, offset_of(text, edit["range"]["end"]) - start,
-                 edit["newText"].get<std::string>());
-  return text;
-}
-
 std::vector<std::filesystem::path> fixtures() {
   std::vector<std::filesystem::path> files;
   for (const auto& entry :
@@ -92,9 +73,7 @@ std::string take_action(const std::filesystem::path& path) {
 
   LspClient client;
   InitOptions options;
-  options.capabilities = {
-      {"textDocument", {{"codeAction", {{"resolveSupport", {{"properties", {"edit"}}}}}}}},
-      {"workspace", {{"workspaceEdit", {{"documentChanges", true}}}}}};
+  options.capabilities = resolving_client_capabilities();
   if (!settings.empty())
     options.initialization_options = json::parse(settings);
   client.initialize_and_start(options);
@@ -114,7 +93,7 @@ std::string take_action(const std::filesystem::path& path) {
   const json resolved = client.call("codeAction/resolve", *chosen);
   REQUIRE(resolved.contains("result"));
   client.shutdown_and_exit();
-  return apply_edits(text, resolved["result"]["edit"]["documentChanges"][0]["edits"]);
+  return apply_text_edits(text, resolved["result"]["edit"]["documentChanges"][0]["edits"]);
 }
 
 } // namespace

@@ -30,33 +30,6 @@ const char* const kSource = "def scale(width: float, height, factor=2):\n"    //
                             "        The x.\n"                                // 18
                             "    \"\"\"\n";                                   // 19
 
-size_t offset_of(const std::string& text, const json& position) {
-  size_t at = 0;
-  for (int line = 0; line < position["line"].get<int>(); ++line)
-    at = text.find('\n', at) + 1;
-  return at + position["character"].get<size_t>();
-}
-
-std::string apply_edits(std::string text, json edits) {
-  std::vector<std::pair<size_t, json>> ordered;
-  for (const json& edit : edits)
-    ordered.emplace_back(offset_of(text, edit["range"]["start"]), edit);
-  std::sort(ordered.begin(), ordered.end(),
-            [](const auto& a, const auto& b) { return a.first > b.first; });
-  for (const auto& [start, edit] : ordered) {
-    const size_t end = offset_of(text, edit["range"]["end"]);
-    text.replace(start, end - start, edit["newText"].get<std::string>());
-  }
-  return text;
-}
-
-json resolving_client() {
-  return {{"textDocument",
-           {{"codeAction", {{"resolveSupport", {{"properties", {"edit"}}}}, {"dataSupport", true}}},
-            {"diagnostic", {{"dynamicRegistration", false}}}}},
-          {"workspace", {{"workspaceEdit", {{"documentChanges", true}}}}}};
-}
-
 json code_actions(LspClient& client, const std::string& uri, int line, int character) {
   const json reply =
       client.call("textDocument/codeAction", {{"textDocument", {{"uri", uri}}},
@@ -78,7 +51,7 @@ const json* titled(const json& actions, const std::string& title) {
 TEST_CASE("docstring update: offered on an outdated docstring, resolved as a versioned edit") {
   LspClient client;
   InitOptions options;
-  options.capabilities = resolving_client();
+  options.capabilities = resolving_client_capabilities();
   client.initialize_and_start(options);
   const std::string uri = "file:///scale.py";
   client.open(uri, kSource);
@@ -94,7 +67,7 @@ TEST_CASE("docstring update: offered on an outdated docstring, resolved as a ver
   const json resolved = client.call("codeAction/resolve", *update)["result"];
   const json& change = resolved["edit"]["documentChanges"][0];
   CHECK(change["textDocument"]["version"] == 1);
-  const std::string edited = apply_edits(kSource, change["edits"]);
+  const std::string edited = apply_text_edits(kSource, change["edits"]);
   INFO(edited);
   CHECK(edited.find("    \"\"\"Scale a box.\n"
                     "\n"
@@ -133,7 +106,7 @@ TEST_CASE("docstring conversion: to the configured style, edits at once without 
   const json* convert = titled(actions, "Convert the docstring of 'fine' to Google style");
   REQUIRE(convert != nullptr);
   CHECK((*convert)["kind"] == "refactor.rewrite");
-  const std::string edited = apply_edits(kSource, (*convert)["edit"]["changes"][uri]);
+  const std::string edited = apply_text_edits(kSource, (*convert)["edit"]["changes"][uri]);
   CHECK(edited.find("def fine(x):\n"
                     "    \"\"\"Fine.\n"
                     "\n"
@@ -149,7 +122,7 @@ TEST_CASE("docstring conversion: to the configured style, edits at once without 
 TEST_CASE("docstring conversion: follows the docstring-style setting") {
   LspClient client;
   InitOptions options;
-  options.capabilities = resolving_client();
+  options.capabilities = resolving_client_capabilities();
   options.initialization_options = {{"docstring-style", "sphinx"}};
   client.initialize_and_start(options);
   const std::string uri = "file:///fine.py";
@@ -158,7 +131,8 @@ TEST_CASE("docstring conversion: follows the docstring-style setting") {
   const json* convert = titled(actions, "Convert the docstring of 'fine' to Sphinx style");
   REQUIRE(convert != nullptr);
   const json resolved = client.call("codeAction/resolve", *convert)["result"];
-  const std::string edited = apply_edits(kSource, resolved["edit"]["documentChanges"][0]["edits"]);
+  const std::string edited =
+      apply_text_edits(kSource, resolved["edit"]["documentChanges"][0]["edits"]);
   CHECK(edited.find("    \"\"\"Fine.\n\n    :param x: The x.\n    \"\"\"\n") != std::string::npos);
   client.shutdown_and_exit();
 }

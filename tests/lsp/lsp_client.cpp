@@ -1,6 +1,8 @@
 // The scripted LSP client of the end-to-end tests (see lsp_client.h).
 #include "lsp_client.h"
 
+#include <algorithm>
+
 #include <catch2/catch.hpp>
 
 #include <cerrno>
@@ -420,6 +422,36 @@ json range(int start_line, int start_character, int end_line, int end_character)
 json text_edit(int start_line, int start_character, int end_line, int end_character,
                const std::string& text) {
   return {{"range", range(start_line, start_character, end_line, end_character)}, {"text", text}};
+}
+
+namespace {
+
+size_t offset_in(const std::string& text, const json& position) {
+  size_t at = 0;
+  for (int line = 0; line < position["line"].get<int>(); ++line)
+    at = text.find('\n', at) + 1;
+  return at + position["character"].get<size_t>();
+}
+
+} // namespace
+
+std::string apply_text_edits(std::string text, const json& edits) {
+  std::vector<std::pair<size_t, json>> ordered;
+  for (const json& edit : edits)
+    ordered.emplace_back(offset_in(text, edit["range"]["start"]), edit);
+  std::sort(ordered.begin(), ordered.end(),
+            [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (const auto& [start, edit] : ordered)
+    text.replace(start, offset_in(text, edit["range"]["end"]) - start,
+                 edit["newText"].get<std::string>());
+  return text;
+}
+
+json resolving_client_capabilities() {
+  return {{"textDocument",
+           {{"codeAction", {{"resolveSupport", {{"properties", {"edit"}}}}, {"dataSupport", true}}},
+            {"diagnostic", {{"dynamicRegistration", false}}}}},
+          {"workspace", {{"workspaceEdit", {{"documentChanges", true}}}}}};
 }
 
 std::vector<json> with_code(const json& diagnostics, const std::string& code) {

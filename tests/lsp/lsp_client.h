@@ -138,6 +138,12 @@ private:
 
 // Builders for LSP values.
 json position(int line, int character);
+// `text` with LSP text edits applied (all relative to `text`); positions are taken as byte
+// columns, so the text must be ASCII (or the encoding UTF-8).
+std::string apply_text_edits(std::string text, const json& edits);
+// Client capabilities for code actions as VS Code declares them: edits resolved lazily
+// (codeAction/resolve), versioned documentChanges, pull diagnostics.
+json resolving_client_capabilities();
 json range(int start_line, int start_character, int end_line, int end_character);
 json text_edit(int start_line, int start_character, int end_line, int end_character,
                const std::string& text);
