@@ -26,23 +26,6 @@ const char* const kSource = "\"\"\"Shapes.\"\"\"\n"                     // 0
                             "\n"                                        // 12
                             "class Box: pass\n";                        // 13
 
-json code_actions(LspClient& client, const std::string& uri, int line, int character,
-                  json context = json{{"diagnostics", json::array()}}) {
-  const json reply =
-      client.call("textDocument/codeAction", {{"textDocument", {{"uri", uri}}},
-                                              {"range", range(line, character, line, character)},
-                                              {"context", context}});
-  REQUIRE(reply.contains("result"));
-  return reply["result"];
-}
-
-const json* titled(const json& actions, const std::string& title) {
-  for (const json& action : actions)
-    if (action["title"] == title)
-      return &action;
-  return nullptr;
-}
-
 } // namespace
 
 TEST_CASE("code actions: insert a docstring, resolved lazily as a versioned edit") {
@@ -55,15 +38,17 @@ TEST_CASE("code actions: insert a docstring, resolved lazily as a versioned edit
   client.open(uri, kSource);
 
   // Anywhere in the signature: the name, the parameters.
-  const json actions = code_actions(client, uri, 3, 20);
-  const json* insert = titled(actions, "Insert a Google-style docstring for 'scale_area'");
+  const json actions = code_actions_at(client, uri, 3, 20);
+  const json* insert = action_titled(actions, "Insert a Google-style docstring for 'scale_area'");
   REQUIRE(insert != nullptr);
   CHECK((*insert)["kind"] == "refactor.rewrite");
   CHECK_FALSE(insert->contains("edit"));
-  REQUIRE(titled(actions, "Add Google-style docstrings to the 1 undocumented definition of this "
-                          "file") == nullptr);
-  CHECK(titled(actions, "Add Google-style docstrings to the 2 undocumented definitions of this "
-                        "file") != nullptr);
+  REQUIRE(action_titled(actions,
+                        "Add Google-style docstrings to the 1 undocumented definition of this "
+                        "file") == nullptr);
+  CHECK(action_titled(actions,
+                      "Add Google-style docstrings to the 2 undocumented definitions of this "
+                      "file") != nullptr);
 
   const json resolved = client.call("codeAction/resolve", *insert)["result"];
   const json& change = resolved["edit"]["documentChanges"][0];
@@ -82,10 +67,10 @@ TEST_CASE("code actions: insert a docstring, resolved lazily as a versioned edit
   CHECK(edited.find("    Returns:\n") != std::string::npos);
 
   // Nothing to insert inside a body or on a documented definition.
-  CHECK(titled(code_actions(client, uri, 5, 10),
-               "Insert a Google-style docstring for 'scale_area'") == nullptr);
-  CHECK(titled(code_actions(client, uri, 9, 5),
-               "Insert a Google-style docstring for 'documented'") == nullptr);
+  CHECK(action_titled(code_actions_at(client, uri, 5, 10),
+                      "Insert a Google-style docstring for 'scale_area'") == nullptr);
+  CHECK(action_titled(code_actions_at(client, uri, 9, 5),
+                      "Insert a Google-style docstring for 'documented'") == nullptr);
 
   // After an edit, the old action no longer applies.
   client.change(uri, 2, {text_edit(7, 0, 7, 0, "\n")});
@@ -109,8 +94,8 @@ TEST_CASE("code actions: quick fix for a missing-docstring diagnostic; edits at 
   const std::vector<json> missing = with_code(report, "D101");
   REQUIRE(missing.size() == 1);
   const json actions =
-      code_actions(client, uri, 13, 0, json{{"diagnostics", json::array({missing[0]})}});
-  const json* fix = titled(actions, "Insert a NumPy-style docstring for 'Box'");
+      code_actions_at(client, uri, 13, 0, json{{"diagnostics", json::array({missing[0]})}});
+  const json* fix = action_titled(actions, "Insert a NumPy-style docstring for 'Box'");
   REQUIRE(fix != nullptr);
   CHECK((*fix)["kind"] == "quickfix");
   CHECK((*fix)["isPreferred"] == true);
@@ -130,8 +115,8 @@ TEST_CASE("code actions: the source action documents every definition of the fil
   const std::string uri = "file:///all.py";
   const std::string text = std::string("import os\n\n\n") + (kSource + 14);
   client.open(uri, text);
-  const json actions =
-      code_actions(client, uri, 0, 0, json{{"diagnostics", json::array()}, {"only", {"source"}}});
+  const json actions = code_actions_at(client, uri, 0, 0,
+                                       json{{"diagnostics", json::array()}, {"only", {"source"}}});
   REQUIRE(actions.size() == 1);
   CHECK(actions[0]["kind"] == "source.docent.addDocstrings");
   CHECK(actions[0]["title"] ==
@@ -176,8 +161,8 @@ TEST_CASE("code actions: parameter descriptions the workspace already has are re
   const std::string uri = "file:///copy.py";
   const std::string text = "def copy(path: str, target):\n    return target\n";
   client.open(uri, text);
-  const json actions = code_actions(client, uri, 0, 5);
-  const json* insert = titled(
+  const json actions = code_actions_at(client, uri, 0, 5);
+  const json* insert = action_titled(
       actions, "Insert a Google-style docstring for 'copy' (reusing the workspace's description "
                "of 'path')");
   REQUIRE(insert != nullptr);
@@ -208,8 +193,8 @@ TEST_CASE("code actions: a docstring mismatch diagnostic has the update as its q
   const std::vector<json> undocumented = with_code(report, "DOC101");
   REQUIRE(undocumented.size() == 1);
   const json actions =
-      code_actions(client, uri, 0, 0, json{{"diagnostics", json::array({undocumented[0]})}});
-  const json* fix = titled(actions, "Update the docstring of 'area' to match its signature");
+      code_actions_at(client, uri, 0, 0, json{{"diagnostics", json::array({undocumented[0]})}});
+  const json* fix = action_titled(actions, "Update the docstring of 'area' to match its signature");
   REQUIRE(fix != nullptr);
   CHECK((*fix)["kind"] == "quickfix");
   CHECK((*fix)["diagnostics"][0]["code"] == "DOC101");

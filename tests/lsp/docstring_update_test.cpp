@@ -30,22 +30,6 @@ const char* const kSource = "def scale(width: float, height, factor=2):\n"    //
                             "        The x.\n"                                // 18
                             "    \"\"\"\n";                                   // 19
 
-json code_actions(LspClient& client, const std::string& uri, int line, int character) {
-  const json reply =
-      client.call("textDocument/codeAction", {{"textDocument", {{"uri", uri}}},
-                                              {"range", range(line, character, line, character)},
-                                              {"context", json{{"diagnostics", json::array()}}}});
-  REQUIRE(reply.contains("result"));
-  return reply["result"];
-}
-
-const json* titled(const json& actions, const std::string& title) {
-  for (const json& action : actions)
-    if (action["title"] == title)
-      return &action;
-  return nullptr;
-}
-
 } // namespace
 
 TEST_CASE("docstring update: offered on an outdated docstring, resolved as a versioned edit") {
@@ -56,13 +40,14 @@ TEST_CASE("docstring update: offered on an outdated docstring, resolved as a ver
   const std::string uri = "file:///scale.py";
   client.open(uri, kSource);
 
-  const json actions = code_actions(client, uri, 0, 12);
-  const json* update = titled(actions, "Update the docstring of 'scale' to match its signature");
+  const json actions = code_actions_at(client, uri, 0, 12);
+  const json* update =
+      action_titled(actions, "Update the docstring of 'scale' to match its signature");
   REQUIRE(update != nullptr);
   CHECK((*update)["kind"] == "refactor.rewrite");
   CHECK_FALSE(update->contains("edit"));
   // The docstring is in the configured style already: no conversion.
-  CHECK(titled(actions, "Convert the docstring of 'scale' to Google style") == nullptr);
+  CHECK(action_titled(actions, "Convert the docstring of 'scale' to Google style") == nullptr);
 
   const json resolved = client.call("codeAction/resolve", *update)["result"];
   const json& change = resolved["edit"]["documentChanges"][0];
@@ -84,8 +69,8 @@ TEST_CASE("docstring update: offered on an outdated docstring, resolved as a ver
 
   // Once updated, nothing more to update.
   client.change(uri, 2, {text_edit(0, 0, 20, 0, edited)});
-  CHECK(titled(code_actions(client, uri, 0, 12),
-               "Update the docstring of 'scale' to match its signature") == nullptr);
+  CHECK(action_titled(code_actions_at(client, uri, 0, 12),
+                      "Update the docstring of 'scale' to match its signature") == nullptr);
   // The old action is stale.
   const json stale = client.call("codeAction/resolve", *update);
   REQUIRE(stale.contains("error"));
@@ -101,9 +86,9 @@ TEST_CASE("docstring conversion: to the configured style, edits at once without 
   const std::string uri = "file:///fine.py";
   client.open(uri, kSource);
 
-  const json actions = code_actions(client, uri, 12, 5);
-  CHECK(titled(actions, "Update the docstring of 'fine' to match its signature") == nullptr);
-  const json* convert = titled(actions, "Convert the docstring of 'fine' to Google style");
+  const json actions = code_actions_at(client, uri, 12, 5);
+  CHECK(action_titled(actions, "Update the docstring of 'fine' to match its signature") == nullptr);
+  const json* convert = action_titled(actions, "Convert the docstring of 'fine' to Google style");
   REQUIRE(convert != nullptr);
   CHECK((*convert)["kind"] == "refactor.rewrite");
   const std::string edited = apply_text_edits(kSource, (*convert)["edit"]["changes"][uri]);
@@ -114,8 +99,8 @@ TEST_CASE("docstring conversion: to the configured style, edits at once without 
                     "        x: The x.\n"
                     "    \"\"\"\n") != std::string::npos);
   // Not offered inside the body.
-  CHECK(titled(code_actions(client, uri, 18, 5),
-               "Convert the docstring of 'fine' to Google style") == nullptr);
+  CHECK(action_titled(code_actions_at(client, uri, 18, 5),
+                      "Convert the docstring of 'fine' to Google style") == nullptr);
   client.shutdown_and_exit();
 }
 
@@ -127,8 +112,8 @@ TEST_CASE("docstring conversion: follows the docstring-style setting") {
   client.initialize_and_start(options);
   const std::string uri = "file:///fine.py";
   client.open(uri, kSource);
-  const json actions = code_actions(client, uri, 12, 5);
-  const json* convert = titled(actions, "Convert the docstring of 'fine' to Sphinx style");
+  const json actions = code_actions_at(client, uri, 12, 5);
+  const json* convert = action_titled(actions, "Convert the docstring of 'fine' to Sphinx style");
   REQUIRE(convert != nullptr);
   const json resolved = client.call("codeAction/resolve", *convert)["result"];
   const std::string edited =

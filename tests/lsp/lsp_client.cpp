@@ -454,6 +454,23 @@ json resolving_client_capabilities() {
           {"workspace", {{"workspaceEdit", {{"documentChanges", true}}}}}};
 }
 
+json code_actions_at(LspClient& client, const std::string& uri, int line, int character,
+                     const json& context) {
+  const json reply =
+      client.call("textDocument/codeAction", {{"textDocument", {{"uri", uri}}},
+                                              {"range", range(line, character, line, character)},
+                                              {"context", context}});
+  REQUIRE(reply.contains("result"));
+  return reply["result"];
+}
+
+const json* action_titled(const json& actions, const std::string& title) {
+  for (const json& action : actions)
+    if (action["title"] == title)
+      return &action;
+  return nullptr;
+}
+
 std::vector<json> with_code(const json& diagnostics, const std::string& code) {
   const json& items =
       diagnostics.is_object() && diagnostics.contains("diagnostics") ? diagnostics["diagnostics"]

@@ -144,6 +144,11 @@ std::string apply_text_edits(std::string text, const json& edits);
 // Client capabilities for code actions as VS Code declares them: edits resolved lazily
 // (codeAction/resolve), versioned documentChanges, pull diagnostics.
 json resolving_client_capabilities();
+// The code actions `client` is offered at a point of `uri` (textDocument/codeAction).
+json code_actions_at(LspClient& client, const std::string& uri, int line, int character,
+                     const json& context = json{{"diagnostics", json::array()}});
+// The action with this title, or nullptr.
+const json* action_titled(const json& actions, const std::string& title);
 json range(int start_line, int start_character, int end_line, int end_character);
 json text_edit(int start_line, int start_character, int end_line, int end_character,
                const std::string& text);
