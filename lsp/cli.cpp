@@ -206,12 +206,18 @@ int run_check(const CommonOptions& options, const std::string& format) {
 // the module) without one, updates for docstrings that no longer match their code.
 struct DocstringEdits {
   std::vector<TextEdit> edits;
-  size_t inserted = 0, updated = 0;
+  size_t inserted = 0, updated = 0, converted = 0;
   std::string error; // The template could not be used.
 };
 
+// With `convert`, docstrings in another structured style than the configured one are converted
+// (and not updated: an update keeps a docstring's style).
 DocstringEdits docstring_edits(const FileAnalysis& analysis, const CheckConfig& config,
-                               const std::string& path) {
+                               const std::string& path, bool convert) {
+  // Pep257 (summary only) is no conversion target: it would drop every section.
+  const DocstringStyle target =
+      convert ? docstring_style_from_string(config.docstring_style).value_or(DocstringStyle::Pep257)
+              : DocstringStyle::Pep257;
   DocstringEdits result;
   const Snapshot& snapshot = *analysis.snapshot;
   const ModuleModel& model = analysis.model;
@@ -224,6 +230,13 @@ DocstringEdits docstring_edits(const FileAnalysis& analysis, const CheckConfig& 
       result.edits.push_back(std::move(*edit));
       ++result.inserted;
     } else if (model.definitions[i].docstring && !model.definitions[i].touches_error) {
+      if (target != DocstringStyle::Pep257) {
+        if (auto conversion = docstring_conversion(snapshot, model, i, config, target)) {
+          result.edits.push_back(std::move(*conversion));
+          ++result.converted;
+          continue;
+        }
+      }
       if (auto update = docstring_update(snapshot, model, i, config)) {
         result.edits.push_back(std::move(*update));
         ++result.updated;
@@ -242,7 +255,7 @@ std::string with_edits(std::string text, std::vector<TextEdit> edits) {
 }
 
 // `docent docstrings`: reports (or with `write`, makes) the docstring insertions and updates.
-int run_docstrings(const CommonOptions& options, bool write) {
+int run_docstrings(const CommonOptions& options, bool write, bool convert) {
   const CheckConfig config = load_config(options);
   bool had_error = false;
   const std::vector<std::string> files = collect_files(options, config, had_error);
@@ -251,7 +264,7 @@ int run_docstrings(const CommonOptions& options, bool write) {
     if (!outcome.analysis)
       return unreadable(outcome);
     RenderedFile rendered;
-    const DocstringEdits found = docstring_edits(*outcome.analysis, config, outcome.path);
+    const DocstringEdits found = docstring_edits(*outcome.analysis, config, outcome.path, convert);
     if (!found.error.empty()) {
       rendered.failed = true;
       rendered.err = fmt::format("docent: {}: {}\n", outcome.path, found.error);
@@ -260,8 +273,10 @@ int run_docstrings(const CommonOptions& options, bool write) {
     if (found.edits.empty())
       return rendered;
     rendered.findings = 1;
-    const std::string counts = fmt::format("{} docstring{} to insert, {} to update", found.inserted,
-                                           found.inserted == 1 ? "" : "s", found.updated);
+    std::string counts = fmt::format("{} docstring{} to insert, {} to update", found.inserted,
+                                     found.inserted == 1 ? "" : "s", found.updated);
+    if (convert)
+      counts += fmt::format(", {} to convert", found.converted);
     if (!write) {
       rendered.out = fmt::format("{}: {}\n", outcome.path, counts);
       return rendered;
@@ -283,9 +298,10 @@ int run_docstrings(const CommonOptions& options, bool write) {
       rendered.err = fmt::format("docent: {}: cannot write\n", outcome.path);
       return rendered;
     }
-    rendered.out =
-        fmt::format("{}: {}\n", outcome.path,
-                    fmt::format("inserted {}, updated {}", found.inserted, found.updated));
+    std::string done = fmt::format("inserted {}, updated {}", found.inserted, found.updated);
+    if (convert)
+      done += fmt::format(", converted {}", found.converted);
+    rendered.out = fmt::format("{}: {}\n", outcome.path, done);
     return rendered;
   };
   analyze_files(files, options.jobs, render, [&](const RenderedFile& rendered) {
@@ -412,6 +428,9 @@ int run_cli(int argc, char** argv) {
                     "files that need it");
   add_common_options(*docstrings, docstring_options);
   docstrings->add_flag("--write", write, "Rewrite the files in place");
+  bool convert = false;
+  docstrings->add_flag("--convert", convert,
+                       "Also convert docstrings in another style to --docstring-style");
 
   try {
     app.parse(argc, argv);
@@ -424,7 +443,7 @@ int run_cli(int argc, char** argv) {
   if (check_command->parsed())
     return run_check(check_options, format);
   if (docstrings->parsed())
-    return run_docstrings(docstring_options, write);
+    return run_docstrings(docstring_options, write, convert);
   return run_server_command(server);
 }
 

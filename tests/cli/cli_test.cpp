@@ -298,3 +298,23 @@ TEST_CASE("docstrings: lists files to change (exit 1), --write inserts and updat
   CHECK(latin.status == 2);
   CHECK(latin.out.find("only valid UTF-8 files are") != std::string::npos);
 }
+
+TEST_CASE("docstrings: --convert rewrites docstrings in another style to the configured one") {
+  const fs::path folder = project("docstrings-convert");
+  const fs::path file = folder / "ranges.py";
+  write(file, "\"\"\"Ranges.\"\"\"\n\n\ndef merge(ranges, gap=0):\n    \"\"\"Merge ranges.\n\n"
+              "    Parameters\n    ----------\n    ranges : list\n        The ranges.\n"
+              "    gap : int, optional\n        The largest gap.\n\n"
+              "    Returns\n    -------\n    list\n        The merged ranges.\n    \"\"\"\n"
+              "    return sorted(ranges)\n");
+  const Run listed = docent("docstrings --convert " + file.string());
+  CHECK(listed.status == 1);
+  CHECK(listed.out == file.string() + ": 0 docstrings to insert, 0 to update, 1 to convert\n");
+  CHECK(docent("docstrings " + file.string()).status == 0); // Up to date in its own style.
+  const Run written = docent("docstrings --write --convert " + file.string());
+  CHECK(written.out == file.string() + ": inserted 0, updated 0, converted 1\n");
+  std::ifstream in(file);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(text.find("    Args:\n        ranges (list): The ranges.\n") != std::string::npos);
+  CHECK(docent("docstrings --convert " + file.string()).status == 0);
+}
