@@ -194,7 +194,7 @@ std::vector<std::string> reusable_parameters(const Definition& definition,
   std::vector<std::string> names;
   for (const Parameter& parameter : definition.parameters)
     if (parameter.name != "self" && parameter.name != "cls" &&
-        reuse.most_common(parameter.name, parameter.annotation))
+        reuse.most_common(parameter.name, annotation_text(parameter.annotation)))
       names.push_back(parameter.name);
   return names;
 }
