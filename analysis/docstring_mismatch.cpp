@@ -83,7 +83,12 @@ std::optional<ParsedDocstring> structured_docstring(const Definition& definition
   const StringLiteral literal = split_string_literal(definition.docstring->raw);
   if (!literal.valid)
     return std::nullopt;
-  ParsedDocstring doc = parse_docstring(literal.body);
+  // Most docstrings are a summary, perhaps with prose: no section markers, nothing to parse
+  // (this runs for every definition on every keystroke).
+  const DocstringStyle style = detect_style(literal.body);
+  if (style == DocstringStyle::Pep257)
+    return std::nullopt;
+  ParsedDocstring doc = parse_docstring(literal.body, style);
   if (!is_structured(doc))
     return std::nullopt;
   return doc;
