@@ -41,6 +41,19 @@ std::string line_ending_of(const Snapshot& snapshot, size_t line) {
   return "\n";
 }
 
+// `text` with each "\n" written as `line_ending`.
+std::string with_line_ending(std::string_view text, const std::string& line_ending) {
+  std::string out;
+  for (size_t start = 0; start <= text.size();) {
+    const size_t end = std::min(text.find('\n', start), text.size());
+    if (start > 0)
+      out += line_ending;
+    out += text.substr(start, end - start);
+    start = end + 1;
+  }
+  return out;
+}
+
 bool is_blank_or_comment(std::string_view line) {
   line.remove_prefix(leading_whitespace(line).size());
   return line.empty() || line.front() == '#';
@@ -85,14 +98,7 @@ std::optional<TextEdit> docstring_insertion(const Snapshot& snapshot, const Defi
       definition.body.end <= definition.body.start)
     return std::nullopt;
   const BodyLayout layout = body_layout(snapshot, definition);
-  std::string indented;
-  for (size_t start = 0; start <= docstring.size();) {
-    const size_t end = std::min(docstring.find('\n', start), docstring.size());
-    if (start > 0)
-      indented += layout.line_ending;
-    indented += docstring.substr(start, end - start);
-    start = end + 1;
-  }
+  const std::string indented = with_line_ending(docstring, layout.line_ending);
   const LineIndex& lines = snapshot.lines();
   TextEdit edit;
   if (layout.inline_body) {
@@ -122,13 +128,7 @@ std::optional<TextEdit> module_docstring_insertion(const Snapshot& snapshot,
   while (line < lines.line_count() && is_blank_or_comment(line_text(snapshot, line)))
     ++line;
   const std::string line_ending = line_ending_of(snapshot, 0);
-  std::string text;
-  for (size_t start = 0; start <= docstring.size();) {
-    const size_t end = std::min(docstring.find('\n', start), docstring.size());
-    text += docstring.substr(start, end - start);
-    text += line_ending;
-    start = end + 1;
-  }
+  const std::string text = with_line_ending(docstring, line_ending) + line_ending;
   TextEdit edit;
   if (line >= lines.line_count() || lines.line_start(line) >= snapshot.text().size()) {
     // Nothing but comments and blank lines: the docstring goes at the end.
@@ -157,27 +157,35 @@ GenerateOptions generate_options(const CheckConfig& config, std::string indent) 
   return options;
 }
 
-std::optional<TextEdit> document_definition(const Snapshot& snapshot, const ModuleModel& model,
-                                            size_t index, const CheckConfig& config,
-                                            std::string* error,
-                                            const ParameterDescriptions* reuse) {
-  const Definition& definition = model.definitions.at(index);
-  if (definition.docstring || definition.touches_error)
-    return std::nullopt;
-  GenerateOptions options = generate_options(config, body_layout(snapshot, definition).indent);
-  options.reuse = reuse;
+DocstringWriter::DocstringWriter(const CheckConfig& config, const ParameterDescriptions* reuse)
+    : config_(config), reuse_(reuse) {
   if (config.docstring_template.empty())
+    return;
+  if (std::optional<std::string> text =
+          read_docstring_template(config.docstring_template, error_)) {
+    template_ = std::make_unique<DocstringTemplate>(*text);
+    error_ = template_->error();
+  }
+}
+
+DocstringWriter::~DocstringWriter() = default;
+
+std::optional<TextEdit> DocstringWriter::document(const Snapshot& snapshot,
+                                                  const ModuleModel& model, size_t index) {
+  const Definition& definition = model.definitions.at(index);
+  if (definition.docstring || definition.touches_error || !error_.empty())
+    return std::nullopt;
+  GenerateOptions options = generate_options(config_, body_layout(snapshot, definition).indent);
+  options.reuse = reuse_;
+  if (!template_)
     return docstring_insertion(snapshot, definition,
                                generate_docstring(definition, model, options));
-  std::string problem;
-  std::optional<TemplateResult> rendered;
-  if (std::optional<std::string> text = read_docstring_template(config.docstring_template, problem))
-    rendered = render_docstring_template(*text, definition, model, options);
-  if (rendered && rendered->docstring)
-    return docstring_insertion(snapshot, definition, *rendered->docstring);
-  if (error != nullptr)
-    *error = rendered ? rendered->error : problem;
-  return std::nullopt;
+  TemplateResult rendered = template_->render(definition, model, options);
+  if (!rendered.docstring) {
+    error_ = std::move(rendered.error);
+    return std::nullopt;
+  }
+  return docstring_insertion(snapshot, definition, *rendered.docstring);
 }
 
 std::optional<TextEdit> document_module(const Snapshot& snapshot, const ModuleModel& model,

@@ -13,6 +13,7 @@
 #include "analysis/parameter_descriptions.h"
 #include "analysis/python_model.h"
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -55,18 +56,36 @@ std::optional<TextEdit> module_docstring_insertion(const Snapshot& snapshot,
 // The generator options the settings ask for, for a docstring indented by `indent`.
 GenerateOptions generate_options(const CheckConfig& config, std::string indent);
 
-// Generates and places a docstring for `model.definitions[index]`, as the settings ask (from
-// their template file if they name one). nullopt if there is nothing to insert, or if the
-// template cannot be used: then `error` (if given) says why.
-// With `reuse`, parameters get the descriptions the workspace already gives them.
-std::optional<TextEdit> document_definition(const Snapshot& snapshot, const ModuleModel& model,
-                                            size_t index, const CheckConfig& config,
-                                            std::string* error = nullptr,
-                                            const ParameterDescriptions* reuse = nullptr);
+class DocstringTemplate;
+
+// Writes docstrings into definitions as the settings ask: from the template file they name (read
+// and parsed once, when the writer is made) or in their style, with the descriptions `reuse`
+// has for parameters. Thread-safety: one thread at a time.
+class DocstringWriter {
+public:
+  explicit DocstringWriter(const CheckConfig& config, const ParameterDescriptions* reuse = nullptr);
+  ~DocstringWriter();
+
+  // Why the template cannot be used (then nothing is written), else empty.
+  const std::string& error() const { return error_; }
+  // The edit that documents `model.definitions[index]`; nullopt if it has a docstring, its body
+  // cannot take one, or error() is set.
+  std::optional<TextEdit> document(const Snapshot& snapshot, const ModuleModel& model,
+                                   size_t index);
+
+private:
+  const CheckConfig& config_;
+  const ParameterDescriptions* reuse_;
+  std::unique_ptr<DocstringTemplate> template_;
+  std::string error_;
+};
+
 // The parameters of `definition` whose description `reuse` would supply.
 std::vector<std::string> reusable_parameters(const Definition& definition,
                                              const ParameterDescriptions& reuse);
-// The same for the module; `module_name` (e.g. from its file name) makes its summary.
+
+// Generates and places the module's docstring, as the settings ask (templates are for
+// definitions); `module_name` (e.g. from its file name) makes its summary.
 std::optional<TextEdit> document_module(const Snapshot& snapshot, const ModuleModel& model,
                                         const CheckConfig& config, const std::string& module_name);
 

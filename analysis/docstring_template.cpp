@@ -126,13 +126,27 @@ std::string lay_out(const std::string& rendered, const GenerateOptions& options)
 
 } // namespace
 
-TemplateResult render_docstring_template(std::string_view template_text,
-                                         const Definition& definition, const ModuleModel& model,
+struct DocstringTemplate::Compiled {
+  mustache renderer;
+};
+
+DocstringTemplate::DocstringTemplate(const std::string& text)
+    : compiled_(std::make_unique<Compiled>(Compiled{mustache{text}})) {
+  if (!compiled_->renderer.is_valid())
+    error_ = "docstring template: " + compiled_->renderer.error_message();
+  compiled_->renderer.set_custom_escape(
+      [](const std::string& value) { return value; }); // Not HTML.
+}
+
+DocstringTemplate::~DocstringTemplate() = default;
+DocstringTemplate::DocstringTemplate(DocstringTemplate&&) noexcept = default;
+DocstringTemplate& DocstringTemplate::operator=(DocstringTemplate&&) noexcept = default;
+
+TemplateResult DocstringTemplate::render(const Definition& definition, const ModuleModel& model,
                                          const GenerateOptions& options) {
-  mustache renderer{std::string(template_text)};
-  if (!renderer.is_valid())
-    return TemplateResult{std::nullopt, "docstring template: " + renderer.error_message()};
-  renderer.set_custom_escape([](const std::string& text) { return text; }); // Not HTML.
+  if (!error_.empty())
+    return TemplateResult{std::nullopt, error_};
+  mustache& renderer = compiled_->renderer;
   const std::string rendered = renderer.render(template_data(definition, model, options));
   if (!renderer.is_valid())
     return TemplateResult{std::nullopt, "docstring template: " + renderer.error_message()};

@@ -5,6 +5,7 @@
 
 #include "analysis/docstring_format.h"
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,10 +19,25 @@ struct TemplateResult {
   std::string error;
 };
 
-// Renders `template_text` (the docstring's content, without quotes) for a definition.
-TemplateResult render_docstring_template(std::string_view template_text,
-                                         const Definition& definition, const ModuleModel& model,
-                                         const GenerateOptions& options);
+// A template parsed once and rendered for any number of definitions.
+// Thread-safety: one thread at a time (rendering reuses the parsed template).
+class DocstringTemplate {
+public:
+  // `text` is the docstring's content, without quotes; error() says if it does not parse.
+  explicit DocstringTemplate(const std::string& text);
+  ~DocstringTemplate();
+  DocstringTemplate(DocstringTemplate&&) noexcept;
+  DocstringTemplate& operator=(DocstringTemplate&&) noexcept;
+
+  const std::string& error() const { return error_; }
+  TemplateResult render(const Definition& definition, const ModuleModel& model,
+                        const GenerateOptions& options);
+
+private:
+  struct Compiled; // The kainjow::mustache object; kept out of this header.
+  std::unique_ptr<Compiled> compiled_;
+  std::string error_;
+};
 
 // Reads a template file; nullopt and `error` if it cannot be read.
 std::optional<std::string> read_docstring_template(const std::string& path, std::string& error);

@@ -935,25 +935,10 @@ HalsteadStatement compute_halstead_statement(std::string_view source, TSNode sta
 }
 
 HalsteadReport merge_halstead(const std::vector<const HalsteadPartial*>& parts) {
-  uint64_t operators_seen = 0;
-  int operators = 0, operands = 0, identity_operands = 0;
-  size_t keys = 0;
-  for (const HalsteadPartial* part : parts) {
-    operators += part->N1;
-    operands += part->N2;
-    identity_operands += part->identity_operands;
-    for (uint8_t op : part->operators)
-      operators_seen |= uint64_t{1} << op;
-    keys += part->operands.size();
-  }
-  std::vector<std::string_view> distinct;
-  distinct.reserve(keys);
+  HalsteadTally tally;
   for (const HalsteadPartial* part : parts)
-    distinct.insert(distinct.end(), part->operands.begin(), part->operands.end());
-  std::sort(distinct.begin(), distinct.end());
-  const auto end = std::unique(distinct.begin(), distinct.end());
-  const int h2 = static_cast<int>(end - distinct.begin()) + identity_operands;
-  return halstead_report(__builtin_popcountll(operators_seen), h2, operators, operands);
+    tally.add(*part, 1);
+  return tally.report();
 }
 
 void HalsteadTally::add(const HalsteadPartial& part, int times) {

@@ -225,8 +225,9 @@ DocstringEdits docstring_edits(const FileAnalysis& analysis, const CheckConfig& 
     result.edits.push_back(std::move(*edit));
     ++result.inserted;
   }
-  for (size_t i = 0; i < model.definitions.size() && result.error.empty(); ++i) {
-    if (auto edit = document_definition(snapshot, model, i, config, &result.error)) {
+  DocstringWriter writer(config);
+  for (size_t i = 0; i < model.definitions.size() && writer.error().empty(); ++i) {
+    if (auto edit = writer.document(snapshot, model, i)) {
       result.edits.push_back(std::move(*edit));
       ++result.inserted;
     } else if (model.definitions[i].docstring && !model.definitions[i].touches_error) {
@@ -243,6 +244,7 @@ DocstringEdits docstring_edits(const FileAnalysis& analysis, const CheckConfig& 
       }
     }
   }
+  result.error = writer.error();
   return result;
 }
 

@@ -167,10 +167,10 @@ json edits_for(const FileAnalysis& analysis, const CheckConfig& config,
   const ModuleModel& model = analysis.model;
   const std::string what = data.value("action", "");
   json edits = json::array();
-  std::string error; // Why a docstring could not be written (the user's template).
+  DocstringWriter writer(config, document.reuse.get());
   auto add = [&](const std::optional<TextEdit>& edit) {
-    if (!error.empty())
-      throw RequestError(kRequestFailed, error);
+    if (!writer.error().empty()) // The user's template cannot be used.
+      throw RequestError(kRequestFailed, writer.error());
     if (edit)
       edits.push_back(text_edit_json(snapshot, *edit, document.encoding));
   };
@@ -180,8 +180,7 @@ json edits_for(const FileAnalysis& analysis, const CheckConfig& config,
     const int index = find_definition(model, data);
     if (index < 0)
       throw RequestError(kContentModified, "the definition is no longer there");
-    add(document_definition(snapshot, model, static_cast<size_t>(index), config, &error,
-                            document.reuse.get()));
+    add(writer.document(snapshot, model, static_cast<size_t>(index)));
   }
   if (what == "update" || what == "convert") {
     const int index = find_definition(model, data);
@@ -194,7 +193,7 @@ json edits_for(const FileAnalysis& analysis, const CheckConfig& config,
   }
   if (what == "insert-all")
     for (size_t i = 0; i < model.definitions.size(); ++i)
-      add(document_definition(snapshot, model, i, config, &error, document.reuse.get()));
+      add(writer.document(snapshot, model, i));
   return edits;
 }
 

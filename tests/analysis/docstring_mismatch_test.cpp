@@ -87,8 +87,9 @@ TEST_CASE("docstrings docent writes have no mismatches") {
           config.docstring_init_in_class = init_in_class;
           const FileAnalysis before = analyze(parse_snapshot(original));
           std::vector<TextEdit> edits;
+          DocstringWriter writer(config);
           for (size_t i = 0; i < before.model.definitions.size(); ++i)
-            if (auto edit = document_definition(*before.snapshot, before.model, i, config))
+            if (auto edit = writer.document(*before.snapshot, before.model, i))
               edits.push_back(std::move(*edit));
           CHECK_FALSE(edits.empty());
           std::string text = original;

@@ -21,9 +21,11 @@ std::string document_all(const std::string& text, const CheckConfig& config, std
   const std::shared_ptr<const Snapshot> snapshot = parse_snapshot(text);
   const ModuleModel model = build_module_model(*snapshot);
   std::vector<TextEdit> edits;
-  for (size_t i = 0; i < model.definitions.size() && error.empty(); ++i)
-    if (auto edit = document_definition(*snapshot, model, i, config, &error))
+  DocstringWriter writer(config);
+  for (size_t i = 0; i < model.definitions.size() && writer.error().empty(); ++i)
+    if (auto edit = writer.document(*snapshot, model, i))
       edits.push_back(std::move(*edit));
+  error = writer.error();
   std::sort(edits.begin(), edits.end(),
             [](const TextEdit& a, const TextEdit& b) { return a.range.start > b.range.start; });
   std::string result = text;
