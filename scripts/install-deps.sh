@@ -7,7 +7,7 @@ set -euo pipefail
 build_packages=(
   cmake ninja-build g++ pkg-config
   libtree-sitter-dev nlohmann-json3-dev libboost-dev libfmt-dev catch2
-  libcli11-dev libtomlplusplus-dev libspdlog-dev libkainjow-mustache-dev
+  libcli11-dev libtomlplusplus-dev libspdlog-dev libkainjow-mustache-dev libsqlite3-dev
 )
 peer_packages=(radon python3-mccabe python3-cognitive-complexity pydocstyle hyperfine)
 
