@@ -87,10 +87,12 @@ public:
       return status_ == SQLITE_OK ? SQLITE_ERROR : status_;
     return sqlite3_step(statement_);
   }
+  // Ready to run again with new bindings (a failed prepare stays failed).
   void reset() {
     sqlite3_reset(statement_);
     sqlite3_clear_bindings(statement_);
-    status_ = SQLITE_OK;
+    if (prepared())
+      status_ = SQLITE_OK;
   }
 
   bool is_null(int column) const { return sqlite3_column_type(statement_, column) == SQLITE_NULL; }
@@ -451,6 +453,11 @@ FeedbackStore::~FeedbackStore() {
 
 FeedbackStoreOpen FeedbackStore::open(const std::string& directory) {
   FeedbackStoreOpen result;
+  if (directory.empty()) {
+    // Not the current directory: the caller found no data directory.
+    result.error = "feedback store: no data directory";
+    return result;
+  }
   std::error_code error;
   std::filesystem::create_directories(directory, error);
   if (error) {

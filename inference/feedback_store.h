@@ -2,7 +2,9 @@
 // database so that the model can be trained again from it (a replay buffer that outlives the
 // process) and the user can see and reset what docent learned.
 //
-// One file, `feedback.sqlite3`, in a per-user data directory (default_data_directory()).
+// One file, `feedback.sqlite3`, in a per-user data directory (default_data_directory()). An
+// event is one row: kind, outcome and section by name, feature vectors as blobs of float32 and
+// uint32 in native byte order (the file stays on the machine that wrote it).
 // Durability: WAL with synchronous=FULL, so an append returns only once its transaction is in
 // the log on disk; an event acknowledged to the client survives `kill -9` and power loss.
 // Several processes (editor windows) may share the directory: SQLite's locks serialize their
