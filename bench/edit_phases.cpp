@@ -1,0 +1,128 @@
+// Benchmark: what one keystroke costs the server, phase by phase, on one file (CPU time of the
+// thread): the incremental reparse (Document::apply without settling, bounded as the server
+// bounds it), taking the snapshot, IncrementalAnalyzer::analyze, check_file, and the signature
+// that decides whether the diagnostics changed. Edits insert an 'x' inside an identifier and
+// delete it again, at positions drawn with a fixed seed; between edits the parse is finished
+// (the editor idles between keystrokes), as in the server benchmark's L1.
+//
+// Usage: edit_phases FILE [EDIT_PAIRS]   (default 300 pairs)
+#include "analysis/document.h"
+#include "analysis/incremental.h"
+#include "analysis/rules.h"
+#include "analysis/source_file.h"
+#include "lsp/features.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace {
+
+using namespace docent::analysis;
+
+constexpr uint64_t kParseBudgetMicros = 5000; // The server's default --parse-budget-us.
+
+double thread_cpu_micros() {
+  timespec now;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  return static_cast<double>(now.tv_sec) * 1e6 + static_cast<double>(now.tv_nsec) / 1e3;
+}
+
+// Byte offsets strictly inside identifiers (a letter with word characters on both sides).
+std::vector<size_t> inside_identifiers(const std::string& text) {
+  std::vector<size_t> offsets;
+  auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  for (size_t i = 1; i + 1 < text.size(); ++i)
+    if (std::isalpha(static_cast<unsigned char>(text[i])) && word(text[i - 1]) && word(text[i + 1]))
+      offsets.push_back(i);
+  return offsets;
+}
+
+struct Phases {
+  std::vector<double> apply, snapshot, analyze, check, signature, total;
+};
+
+double percentile(std::vector<double> values, double fraction) {
+  std::sort(values.begin(), values.end());
+  return values[std::min(values.size() - 1, static_cast<size_t>(fraction * values.size()))];
+}
+
+void settle(Document& document) {
+  while (!document.complete())
+    document.reparse();
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: edit_phases FILE [EDIT_PAIRS]\n");
+    return 2;
+  }
+  const SourceFileResult read = read_source_file(argv[1]);
+  if (!read.file) {
+    std::fprintf(stderr, "edit_phases: %s\n", read.error.c_str());
+    return 2;
+  }
+  const std::string& source = read.file->text;
+  const int pairs = argc > 2 ? std::atoi(argv[2]) : 300;
+  Document document(source, kParseBudgetMicros);
+  settle(document);
+  IncrementalAnalyzer analyzer;
+  const CheckConfig config;
+  std::shared_ptr<const FileAnalysis> analysis = analyzer.analyze(document.snapshot());
+  const std::vector<size_t> offsets = inside_identifiers(source);
+  std::mt19937 random(20240611);
+  Phases phases;
+  int declined = 0;
+  for (int pair = 0; pair < pairs && !offsets.empty(); ++pair) {
+    const size_t offset = offsets[random() % offsets.size()];
+    for (const bool insert : {true, false}) {
+      const Position at =
+          document.lines().position_of(document.text(), offset, PositionEncoding::Utf16);
+      TextChange change{Range{at, insert ? at : Position{at.line, at.character + 1}},
+                        insert ? "x" : ""};
+      const double start = thread_cpu_micros();
+      document.apply(change, PositionEncoding::Utf16, /*settle=*/false);
+      const double applied = thread_cpu_micros();
+      std::shared_ptr<const Snapshot> snapshot = document.snapshot();
+      const double taken = thread_cpu_micros();
+      analysis.reset(); // As the server does: the analyzer can then move definitions.
+      analysis = analyzer.analyze(snapshot);
+      const double analyzed = thread_cpu_micros();
+      if (!analysis) { // The parse was cut short and the change could not be analyzed alone.
+        ++declined;
+        settle(document);
+        analysis = analyzer.analyze(document.snapshot());
+        continue;
+      }
+      const std::vector<Finding> findings = check_file(*analysis, config, argv[1]);
+      const double checked = thread_cpu_micros();
+      const std::string signature =
+          docent::lsp::diagnostics_signature(*analysis, findings, PositionEncoding::Utf16);
+      const double signed_at = thread_cpu_micros();
+      phases.apply.push_back(applied - start);
+      phases.snapshot.push_back(taken - applied);
+      phases.analyze.push_back(analyzed - taken);
+      phases.check.push_back(checked - analyzed);
+      phases.signature.push_back(signed_at - checked);
+      phases.total.push_back(signed_at - start);
+      settle(document);
+    }
+  }
+  if (phases.total.empty())
+    return 1;
+  std::printf("%zu edits (%d declined), CPU microseconds, median / p99:\n", phases.total.size(),
+              declined);
+  const std::pair<const char*, const std::vector<double>*> rows[] = {
+      {"apply", &phases.apply},      {"snapshot", &phases.snapshot},   {"analyze", &phases.analyze},
+      {"check_file", &phases.check}, {"signature", &phases.signature}, {"total", &phases.total}};
+  for (const auto& [name, values] : rows)
+    std::printf("  %-10s %8.0f %8.0f\n", name, percentile(*values, 0.5), percentile(*values, 0.99));
+  return 0;
+}
