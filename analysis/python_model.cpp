@@ -1,6 +1,8 @@
 // One walk over the syntax tree that collects definitions and what later features need of them.
 #include "analysis/python_model.h"
 
+#include "analysis/docstring_format.h"
+
 #include "analysis/string_literal.h"
 #include "analysis/syntax_tree.h"
 
@@ -499,7 +501,13 @@ std::optional<Docstring> docstring_of_block(std::string_view source, TSNode bloc
   TSNode literal = docstring_literal_of_block(block);
   if (ts_node_is_null(literal))
     return std::nullopt;
-  return docstring_from_literal(source, literal);
+  std::optional<Docstring> docstring = docstring_from_literal(source, literal);
+  if (docstring) {
+    const StringLiteral split = split_string_literal(docstring->raw);
+    docstring->has_section_markers =
+        split.valid && detect_style(split.body) != DocstringStyle::Pep257;
+  }
+  return docstring;
 }
 
 ModuleModel model_of_statement(const Snapshot& snapshot, TSNode statement,

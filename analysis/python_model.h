@@ -40,6 +40,9 @@ struct Docstring {
   std::string quote;  // `"""`, `'''`, `"` or `'`.
   std::string prefix; // String prefix letters as written (e.g. "r", "u"), often empty.
   ByteRange range;
+  // detect_style() (docstring_format.h) finds section markers in it. Decided once, when the
+  // model is built, because the checks ask it of every docstring of a file on each keystroke.
+  bool has_section_markers = false;
 };
 
 // A raise, return or yield statement/expression in a definition's own body.

@@ -3,6 +3,7 @@
 
 #include "analysis/rules.h"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 namespace docent::lsp {
@@ -156,9 +157,9 @@ std::string diagnostics_signature(const FileAnalysis& analysis,
     const Position start =
         snapshot.lines().position_of(snapshot.text(), finding.range.start, encoding);
     const Position end = snapshot.lines().position_of(snapshot.text(), finding.range.end, encoding);
-    fmt::format_to(std::back_inserter(signature), "{}:{}:{}:{}:{}:{}:{}\n", finding.code,
-                   lsp_severity(finding.severity), start.line, start.character, end.line,
-                   end.character, finding.message);
+    fmt::format_to(std::back_inserter(signature), FMT_COMPILE("{}:{}:{}:{}:{}:{}:{}\n"),
+                   finding.code, lsp_severity(finding.severity), start.line, start.character,
+                   end.line, end.character, finding.message);
   }
   return signature;
 }
