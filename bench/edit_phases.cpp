@@ -1,9 +1,10 @@
 // Benchmark: what one keystroke costs the server, phase by phase, on one file (CPU time of the
 // thread): the incremental reparse (Document::apply without settling, bounded as the server
 // bounds it), taking the snapshot, IncrementalAnalyzer::analyze, check_file, and the signature
-// that decides whether the diagnostics changed. Edits insert an 'x' inside an identifier and
-// delete it again, at positions drawn with a fixed seed; between edits the parse is finished
-// (the editor idles between keystrokes), as in the server benchmark's L1.
+// that decides whether the diagnostics changed; apart, building and serializing their JSON
+// (what a changed set costs on the push path, not counted in the total). Edits insert an 'x' inside
+// an identifier and delete it again, at positions drawn with a fixed seed; between edits the parse
+// is finished (the editor idles between keystrokes), as in the server benchmark's L1.
 //
 // Usage: edit_phases FILE [EDIT_PAIRS]   (default 300 pairs)
 #include "analysis/document.h"
@@ -58,7 +59,7 @@ std::vector<uint32_t> statement_sizes(const Snapshot& snapshot) {
 }
 
 struct Phases {
-  std::vector<double> apply, snapshot, analyze, check, signature, total;
+  std::vector<double> apply, snapshot, analyze, check, signature, json, total;
   std::vector<double> total_small, total_large; // Statements of <= 200 and > 200 lines.
 };
 
@@ -95,6 +96,7 @@ int main(int argc, char** argv) {
   const std::vector<uint32_t> sizes = statement_sizes(*document.snapshot());
   std::mt19937 random(20240611);
   Phases phases;
+  docent::lsp::DiagnosticsText published;
   int declined = 0;
   for (int pair = 0; pair < pairs && !offsets.empty(); ++pair) {
     const size_t offset = offsets[random() % offsets.size()];
@@ -122,6 +124,11 @@ int main(int argc, char** argv) {
       const std::string signature =
           docent::lsp::diagnostics_signature(*analysis, findings, PositionEncoding::Utf16);
       const double signed_at = thread_cpu_micros();
+      // What publishing costs when the set changed: its JSON, serialized (the diagnostics
+      // whose text is unchanged are reused from the last set).
+      published.forget();
+      published.update(*analysis, findings, PositionEncoding::Utf16);
+      phases.json.push_back(thread_cpu_micros() - signed_at);
       phases.apply.push_back(applied - start);
       phases.snapshot.push_back(taken - applied);
       phases.analyze.push_back(analyzed - taken);
@@ -143,6 +150,7 @@ int main(int argc, char** argv) {
       {"analyze", &phases.analyze},
       {"check_file", &phases.check},
       {"signature", &phases.signature},
+      {"json (if changed)", &phases.json},
       {"total", &phases.total},
       {"total, statements <= 200 lines", &phases.total_small},
       {"total, statements > 200 lines", &phases.total_large}};

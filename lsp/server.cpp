@@ -465,7 +465,7 @@ private:
     worker.push_diagnostics = !pull_diagnostics_;
     worker.parse_budget_micros = options_.parse_budget_micros;
     worker_ = std::make_unique<DocumentWorker>(
-        worker, [this](const json& message) { send(message); },
+        worker, [this](const std::string& message) { transport_.write(message); },
         [this](const std::string& path, bool fresh) {
           return configuration_.config_for(path, fresh);
         });
@@ -733,18 +733,13 @@ private:
         return R"({"kind":"full","items":[]})";
       const std::vector<Finding> findings =
           check_file(document->analysis, document->config, document->path);
-      std::string signature = diagnostics_signature(document->analysis, findings, encoding);
       DocumentWorker::PulledDiagnostics& pulled = document->pulled;
-      if (pulled.result_id.empty() || signature != pulled.signature) {
-        pulled.items = diagnostics_json(document->analysis, findings, encoding)
-                           .dump(-1, ' ', false, json::error_handler_t::replace);
-        pulled.result_id = fmt::format("{:x}", std::hash<std::string>()(signature));
-        pulled.signature = std::move(signature);
-      }
+      if (pulled.text.update(document->analysis, findings, encoding))
+        pulled.result_id = fmt::format("{:x}", std::hash<std::string>()(pulled.text.signature()));
       if (pulled.result_id == previous)
         return fmt::format(R"({{"kind":"unchanged","resultId":"{}"}})", pulled.result_id);
       return fmt::format(R"({{"kind":"full","resultId":"{}","items":{}}})", pulled.result_id,
-                         pulled.items);
+                         pulled.text.array());
     });
   }
 

@@ -6,6 +6,8 @@
 #include "analysis/incremental.h"
 #include "lsp/features.h"
 
+#include <fmt/format.h>
+
 #include <malloc.h>
 #include <spdlog/spdlog.h>
 
@@ -30,11 +32,11 @@ struct DocumentWorker::OpenDocument {
   uint64_t last_used = 0;                       // When it was last opened or edited (a counter).
   std::shared_ptr<const FileAnalysis> analysis; // Of `analyzed_version`.
   CheckConfig config;
-  int64_t version = 0;                  // Of the text in `document`.
-  int64_t analyzed_version = -1;        // -1 until the first analysis.
-  bool parsed = false;                  // The tree reflects the text (no parse was cut short).
-  bool settled = false;                 // ...and is the canonical tree (what a fresh parse gives).
-  std::optional<std::string> published; // diagnostics_signature() of the set last sent.
+  int64_t version = 0;           // Of the text in `document`.
+  int64_t analyzed_version = -1; // -1 until the first analysis.
+  bool parsed = false;           // The tree reflects the text (no parse was cut short).
+  bool settled = false;          // ...and is the canonical tree (what a fresh parse gives).
+  DiagnosticsText published;     // The set last sent.
   PulledDiagnostics pulled;
   std::optional<Clock::time_point> publish_at;
   Clock::time_point config_checked;
@@ -63,6 +65,10 @@ void log_if_out_of_range(const Document& document, const TextChange& change,
 }
 
 } // namespace
+
+void DocumentWorker::send_json(const json& message) {
+  send_(message.dump(-1, ' ', false, json::error_handler_t::replace));
+}
 
 DocumentWorker::DocumentWorker(WorkerOptions options, Send send, ConfigFor config_for)
     : options_(options), send_(std::move(send)), config_for_(std::move(config_for)) {
@@ -214,7 +220,7 @@ void DocumentWorker::run() {
     if (reconfigure_all)
       for (auto& [uri, document] : documents_) {
         document->config = config_for_(document->path, true);
-        document->published.reset(); // Settings may change the set: compare anew.
+        document->published.forget(); // Settings may change the set: compare anew.
         publish_soon(*document);
       }
     for (Query& query : queries) {
@@ -247,10 +253,10 @@ void DocumentWorker::run() {
 void DocumentWorker::apply_inbox(const std::string& uri, Inbox& inbox) {
   if (inbox.closed) {
     auto found = documents_.find(uri);
-    if (found != documents_.end() && options_.push_diagnostics && found->second->published &&
-        !found->second->published->empty())
-      send_(notification("textDocument/publishDiagnostics",
-                         json{{"uri", uri}, {"diagnostics", json::array()}}));
+    if (found != documents_.end() && options_.push_diagnostics &&
+        found->second->published.known() && !found->second->published.signature().empty())
+      send_json(notification("textDocument/publishDiagnostics",
+                             json{{"uri", uri}, {"diagnostics", json::array()}}));
     documents_.erase(uri);
     return;
   }
@@ -281,7 +287,7 @@ void DocumentWorker::apply_inbox(const std::string& uri, Inbox& inbox) {
     document->config = config_for_(document->path, true);
     document->config_checked = Clock::now();
     if (inbox.reconfigure) {
-      document->published.reset();
+      document->published.forget();
       document->pulled = PulledDiagnostics{};
     }
   }
@@ -405,15 +411,13 @@ void DocumentWorker::publish(OpenDocument& document) {
     return;
   const FileAnalysis& analysis = *document.analysis;
   const std::vector<Finding> findings = check_file(analysis, document.config, document.path);
-  std::string signature = diagnostics_signature(analysis, findings, options_.encoding);
-  if (signature == document.published)
+  if (!document.published.update(analysis, findings, options_.encoding))
     return; // Unchanged sets are not sent again.
-  document.published = std::move(signature);
-  send_(
-      notification("textDocument/publishDiagnostics",
-                   json{{"uri", document.uri},
-                        {"version", document.analyzed_version},
-                        {"diagnostics", diagnostics_json(analysis, findings, options_.encoding)}}));
+  // Written around the serialized set: its items are serialized once each (DiagnosticsText).
+  send_(fmt::format(R"({{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics",)"
+                    R"("params":{{"uri":{},"version":{},"diagnostics":{}}}}})",
+                    json(document.uri).dump(-1, ' ', false, json::error_handler_t::replace),
+                    document.analyzed_version, document.published.array()));
 }
 
 bool DocumentWorker::idle_step() {

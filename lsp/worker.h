@@ -9,6 +9,7 @@
 
 #include "analysis/analyzer.h"
 #include "analysis/config.h"
+#include "lsp/features.h"
 #include "lsp/protocol.h"
 #include "lsp/settings.h"
 
@@ -36,7 +37,7 @@ struct WorkerOptions {
 // are called on the worker thread.
 class DocumentWorker {
 public:
-  using Send = std::function<void(const json& message)>;
+  using Send = std::function<void(const std::string& message)>; // A serialized message.
   // The check settings for a file path (pyproject.toml and client settings); `fresh` asks to
   // look at pyproject.toml on disk again.
   using ConfigFor = std::function<analysis::CheckConfig(const std::string& path, bool fresh)>;
@@ -45,8 +46,7 @@ public:
   // The last pull-diagnostics answer of a document, kept so that an answer whose diagnostics
   // did not change is neither rendered nor serialized again.
   struct PulledDiagnostics {
-    std::string signature; // diagnostics_signature() of the items.
-    std::string items;     // The serialized JSON array.
+    DiagnosticsText text; // The items last answered.
     std::string result_id;
   };
   struct DocumentView {
@@ -111,6 +111,7 @@ private:
   std::optional<Clock::time_point> next_due() const;
 
   WorkerOptions options_;
+  void send_json(const json& message);
   Send send_;
   ConfigFor config_for_;
 
