@@ -30,12 +30,15 @@ struct IncrementalAnalyzer::Statement {
   // of each statement of its body (with the comments on its lines), whose definitions are the
   // class's methods, relative to the member's first line. The next analysis of the class reuses
   // the members whose text is unchanged.
+  // `definitions` and `metrics` then hold the class alone; its members follow it.
   struct Member {
     std::shared_ptr<const Statement> statement;
-    uint32_t begin = 0, end = 0; // Bytes of its lines, relative to the class statement's start.
+    uint32_t begin = 0, end = 0; // Bytes of its lines, relative to the class statement's start...
+    uint32_t first_line = 0;     // ...and its first line, relative to the statement's.
   };
   std::string class_name;
   std::vector<Member> members;
+  size_t total_definitions = 0; // Its definitions and its members'.
 };
 
 // The top-level statements of a snapshot, each with the comments that share its lines; a
@@ -274,6 +277,7 @@ std::shared_ptr<Statement> analyze_statement(const Snapshot& snapshot, const Sta
     shift_definition(definition, -static_cast<int64_t>(span.begin),
                      -static_cast<int64_t>(span.first_line));
   statement->definitions = std::move(definitions);
+  statement->total_definitions = statement->definitions.size();
   for (SyntaxProblem& error : statement->errors) {
     error.range.start -= span.begin;
     error.range.end -= span.begin;
@@ -391,56 +395,57 @@ std::shared_ptr<Statement> analyze_class(const Snapshot& snapshot, const Span& s
     if (!share || share->has_error)
       return nullptr;
     shares.push_back(share);
-    statement->members.push_back(
-        Statement::Member{share, member.begin - span.begin, member.end - span.begin});
+    statement->members.push_back(Statement::Member{share, member.begin - span.begin,
+                                                   member.end - span.begin,
+                                                   member.first_line - span.first_line});
   }
   const std::optional<int> trailing = blank_lines_between(snapshot, next_line, span.last_line + 1);
   if (!trailing)
     return nullptr;
   raw.blank += *trailing;
 
-  // The definitions: the class, then each member's, placed where the member stands.
-  std::vector<Definition>& definitions = statement->definitions;
-  std::vector<DefinitionMetrics>& metrics = statement->metrics;
-  definitions.push_back(std::move(cls));
-  metrics.emplace_back();
+  // The definitions: the class, then each member's (kept in the members, see
+  // append_definitions()); the class's children are its members' top definitions.
+  statement->definitions.push_back(std::move(cls));
+  Definition& klass = statement->definitions.front();
   std::vector<const HalsteadPartial*> parts{&header_halstead.module};
+  std::vector<std::pair<const Definition*, const DefinitionMetrics*>> children;
+  std::vector<const Span*> children_members;
   int outside_decisions = 0;
+  size_t next_index = 1;
   for (size_t m = 0; m < shares.size(); ++m) {
     const Statement& share = *shares[m];
-    const Span& member = members->spans[m];
-    const int base = static_cast<int>(definitions.size());
-    for (const Definition& definition : share.definitions) {
-      definitions.push_back(definition);
-      Definition& placed = definitions.back();
-      relocate(placed, member.begin, member.first_line, base);
-      if (placed.parent == -1) {
-        placed.parent = 0;
-        definitions.front().children.push_back(static_cast<int>(definitions.size() - 1));
+    for (size_t i = 0; i < share.definitions.size(); ++i)
+      if (share.definitions[i].parent == -1) {
+        klass.children.push_back(static_cast<int>(next_index + i));
+        children.emplace_back(&share.definitions[i], &share.metrics[i]);
+        children_members.push_back(&members->spans[m]);
       }
-    }
-    metrics.insert(metrics.end(), share.metrics.begin(), share.metrics.end());
+    next_index += share.total_definitions;
     for (const HalsteadPartial& part : share.halstead)
       parts.push_back(&part);
     add_raw(raw, share.raw);
     outside_decisions += share.outside_decisions;
   }
+  statement->total_definitions = next_index;
 
   // The class's own facts from its methods, as build_module_model() and measure_definitions()
   // derive them.
-  Definition& klass = definitions.front();
-  DefinitionMetrics& own = metrics.front();
+  DefinitionMetrics& own = statement->metrics.emplace_back();
   int methods = 0, real = 1 + outside_decisions;
-  for (const int child : klass.children) {
-    const Definition& method = definitions[child];
-    if (method.name == "__init__")
-      add_init_attributes(snapshot, klass, method, definition_node(snapshot, method));
-    if (method.kind != DefinitionKind::Method)
+  for (size_t c = 0; c < children.size(); ++c) {
+    const auto [method, measured] = children[c];
+    if (method->name == "__init__") {
+      Definition placed = *method; // Where it stands, to find its node.
+      relocate(placed, children_members[c]->begin, children_members[c]->first_line, 0);
+      add_init_attributes(snapshot, klass, placed, definition_node(snapshot, placed));
+    }
+    if (method->kind != DefinitionKind::Method)
       continue;
     ++methods;
-    real += metrics[child].cyclomatic;
-    own.cognitive += metrics[child].cognitive;
-    own.max_nesting = std::max(own.max_nesting, metrics[child].max_nesting);
+    real += measured->cyclomatic;
+    own.cognitive += measured->cognitive;
+    own.max_nesting = std::max(own.max_nesting, measured->max_nesting);
   }
   own.cyclomatic = average_class_complexity(real, methods);
   own.rank = radon_rank(own.cyclomatic);
@@ -457,9 +462,8 @@ std::shared_ptr<Statement> analyze_class(const Snapshot& snapshot, const Span& s
   statement->cyclomatic = real - 1;
   const std::string_view all_text = text_of(snapshot, span.begin, span.end);
   statement->mentions_all = memmem(all_text.data(), all_text.size(), "__all__", 7) != nullptr;
-  for (Definition& definition : definitions)
-    shift_definition(definition, -static_cast<int64_t>(span.begin),
-                     -static_cast<int64_t>(span.first_line));
+  shift_definition(klass, -static_cast<int64_t>(span.begin),
+                   -static_cast<int64_t>(span.first_line));
   return statement;
 }
 
@@ -476,12 +480,32 @@ void relocate(Definition& definition, int64_t byte_delta, int64_t line_delta, in
 }
 
 // Appends copies of a statement's definitions and errors to the model at its place `span`.
-void copy_definitions(const Statement& statement, const Span& span, ModuleModel& model) {
+// Appends copies of a statement's definitions and its members' to `model`, moved by the given
+// bytes and lines; top definitions get `parent` (a class's members: the class).
+void append_definitions(const Statement& statement, int64_t byte_delta, int64_t line_delta,
+                        int parent, ModuleModel& model) {
   const int index_delta = static_cast<int>(model.definitions.size());
   for (const Definition& definition : statement.definitions) {
     model.definitions.push_back(definition);
-    relocate(model.definitions.back(), span.begin, span.first_line, index_delta);
+    Definition& placed = model.definitions.back();
+    relocate(placed, byte_delta, line_delta, index_delta);
+    if (placed.parent == -1)
+      placed.parent = parent;
   }
+  for (const Statement::Member& member : statement.members)
+    append_definitions(*member.statement, byte_delta + member.begin, line_delta + member.first_line,
+                       index_delta, model);
+}
+
+// The metrics of append_definitions()'s definitions, in the same order.
+void append_metrics(const Statement& statement, std::vector<DefinitionMetrics>& metrics) {
+  metrics.insert(metrics.end(), statement.metrics.begin(), statement.metrics.end());
+  for (const Statement::Member& member : statement.members)
+    append_metrics(*member.statement, metrics);
+}
+
+void copy_definitions(const Statement& statement, const Span& span, ModuleModel& model) {
+  append_definitions(statement, span.begin, span.first_line, -1, model);
   for (SyntaxProblem error : statement.errors) {
     error.range.start += span.begin;
     error.range.end += span.begin;
@@ -728,13 +752,12 @@ IncrementalAnalyzer::assemble(std::shared_ptr<const Snapshot> snapshot,
     const Statement& statement = *entry.statement;
     const uint32_t first_definition = static_cast<uint32_t>(analysis->model.definitions.size());
     if (entry.kept >= 0 && !previous.empty())
-      move_definitions(previous, placed_[entry.kept], statement.definitions.size(), span,
+      move_definitions(previous, placed_[entry.kept], statement.total_definitions, span,
                        analysis->model);
     else
       copy_definitions(statement, span, analysis->model);
     (entry.kept >= 0 ? last_reused_ : last_computed_)++;
-    analysis->definitions.insert(analysis->definitions.end(), statement.metrics.begin(),
-                                 statement.metrics.end());
+    append_metrics(statement, analysis->definitions);
     add_raw(raw, statement.raw);
     raw_known &= statement.raw_known;
     cyclomatic += statement.cyclomatic;
@@ -763,10 +786,18 @@ void IncrementalAnalyzer::tally_halstead(const std::vector<Entry>& entries) {
     for (const Statement::Member& member : statement.members)
       change[member.statement.get()] += times;
   };
-  for (const Placed& placed : placed_)
-    count(*placed.statement, -1);
-  for (const Entry& entry : entries)
-    count(*entry.statement, 1);
+  // A kept statement stands as often as entries keep it (usually once, as before): only the
+  // statements of the changed run are looked at one by one.
+  std::vector<int> uses(placed_.size(), 0);
+  for (const Entry& entry : entries) {
+    if (entry.kept >= 0)
+      ++uses[entry.kept];
+    else
+      count(*entry.statement, 1);
+  }
+  for (size_t k = 0; k < placed_.size(); ++k)
+    if (uses[k] != 1)
+      count(*placed_[k].statement, uses[k] - 1);
   for (const auto& [statement, times] : change)
     if (times != 0)
       for (const HalsteadPartial& part : statement->halstead)
