@@ -326,6 +326,39 @@ bool may_hold_class_flow(const Snapshot& snapshot, const StatementList& members,
   return false;
 }
 
+// For each member of a class's new version, the share of the replaced version's member with
+// the same text, or null. An edit changes a run of members: they are matched from the front,
+// then from the back, by comparing texts; only the rest are looked up by text.
+std::vector<StatementPtr> reusable_members(const Snapshot& snapshot, const StatementList& members,
+                                           const IncrementalAnalyzer::ReplacedClass& replaced) {
+  const std::vector<Statement::Member>& before = replaced.statement->members;
+  const std::vector<Span>& now = members.spans;
+  std::vector<StatementPtr> reused(now.size());
+  auto text_before = [&](size_t k) {
+    return replaced.text.substr(before[k].begin, before[k].end - before[k].begin);
+  };
+  auto text_now = [&](size_t k) { return text_of(snapshot, now[k].begin, now[k].end); };
+  size_t front = 0;
+  while (front < now.size() && front < before.size() && text_now(front) == text_before(front)) {
+    reused[front] = before[front].statement;
+    ++front;
+  }
+  size_t back_now = now.size(), back_before = before.size();
+  while (back_now > front && back_before > front &&
+         text_now(back_now - 1) == text_before(back_before - 1)) {
+    reused[--back_now] = before[--back_before].statement;
+  }
+  if (back_now == front)
+    return reused;
+  std::unordered_map<std::string_view, StatementPtr> by_text;
+  for (size_t k = front; k < back_before; ++k)
+    by_text.emplace(text_before(k), before[k].statement);
+  for (size_t k = front; k < back_now; ++k)
+    if (auto found = by_text.find(text_now(k)); found != by_text.end())
+      reused[k] = found->second;
+  return reused;
+}
+
 bool is_blank(std::string_view line);
 std::optional<int> blank_lines_between(const Snapshot& snapshot, size_t begin, size_t end);
 void relocate(Definition& definition, int64_t byte_delta, int64_t line_delta, int index_delta);
@@ -375,21 +408,21 @@ std::shared_ptr<Statement> analyze_class(const Snapshot& snapshot, const Span& s
   Definition cls = describe_class_alone(snapshot, nodes.node, nodes.outer);
   auto statement = std::make_shared<Statement>();
   statement->class_name = cls.name;
-  const auto donated = donors.find(cls.name);
+  const auto donor = donors.find(cls.name);
+  const std::vector<StatementPtr> reused =
+      donor == donors.end() ? std::vector<StatementPtr>(members->spans.size())
+                            : reusable_members(snapshot, *members, donor->second);
   RawMetrics raw = *header_raw;
   size_t next_line = header_end;
   std::vector<StatementPtr> shares;
-  for (const Span& member : members->spans) {
+  for (size_t m = 0; m < members->spans.size(); ++m) {
+    const Span& member = members->spans[m];
     const std::optional<int> blank = blank_lines_between(snapshot, next_line, member.first_line);
     if (!blank || may_hold_class_flow(snapshot, *members, member))
       return nullptr;
     raw.blank += *blank;
     next_line = member.last_line + 1;
-    StatementPtr share;
-    if (donated != donors.end())
-      if (auto found = donated->second.find(text_of(snapshot, member.begin, member.end));
-          found != donated->second.end())
-        share = found->second;
+    StatementPtr share = reused[m];
     if (!share)
       share = analyze_statement(snapshot, *members, member, false, &cls.name);
     if (!share || share->has_error)
@@ -634,11 +667,9 @@ IncrementalAnalyzer::replaced_members(const std::vector<int>& matches) const {
     const Statement& statement = *placed_[k].statement;
     if (kept[k] || statement.members.empty())
       continue;
-    auto& members = donors[statement.class_name];
-    for (const Statement::Member& member : statement.members)
-      members.emplace(text_of(*placed_snapshot_, placed_[k].begin + member.begin,
-                              placed_[k].begin + member.end),
-                      member.statement);
+    donors.emplace(
+        statement.class_name,
+        ReplacedClass{&statement, text_of(*placed_snapshot_, placed_[k].begin, placed_[k].end)});
   }
   return donors;
 }

@@ -53,11 +53,13 @@ public:
   struct StatementList;
   struct Placed;
   struct Entry;
-  // The members of top-level classes an edit replaced, by class name and text (see
-  // incremental.cpp's analyze_class()).
-  using MemberDonors =
-      std::unordered_map<std::string_view,
-                         std::unordered_map<std::string_view, std::shared_ptr<const Statement>>>;
+  // The top-level classes an edit replaced, by name: their shares and texts, whose members
+  // the new versions reuse (see incremental.cpp's analyze_class()).
+  struct ReplacedClass {
+    const Statement* statement = nullptr;
+    std::string_view text; // The statement's text in the previous snapshot.
+  };
+  using MemberDonors = std::unordered_map<std::string_view, ReplacedClass>;
 
 private:
   // The module's own facts that come from its first statement.
