@@ -178,6 +178,15 @@ result's layout.  IN-DOCSTRING is non-nil below a docstring key or object."
     (docent-test--wait "the server's capabilities"
                        (lambda () (eglot--server-capable :codeActionProvider))))
 
+  (docent-test-step "another file of the project is managed by the same server"
+    (let ((other (find-file-noselect (concat docent-test-project "shop/__init__.py"))))
+      (with-current-buffer other
+        (run-hooks 'post-command-hook)
+        (docent-test--wait "Eglot in the second buffer" (lambda () (eglot-current-server)))
+        (docent-test--check (eq (eglot-current-server) server) "a second server: %S"
+                            (eglot-current-server)))
+      (switch-to-buffer (docent-test--buffer))))
+
   (docent-test-step "diagnostics in Flymake: C901 with the customized max-complexity, and D103"
     (docent-test--wait "C901 and D103"
                        (lambda () (let ((found (docent-test--diagnostics)))

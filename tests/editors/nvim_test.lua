@@ -149,6 +149,18 @@ step("docent starts for a Python buffer, with the settings given to setup()", fu
   check(client.config.root_dir == project, "root_dir is %q", tostring(client.config.root_dir))
 end)
 
+step("another file of the project is attached to the same server", function()
+  vim.cmd("edit " .. vim.fn.fnameescape(project .. "/shop/__init__.py"))
+  local other = vim.api.nvim_get_current_buf()
+  local other_client
+  wait_for("the docent client of the second buffer", function()
+    other_client = require("docent").client(other)
+    return other_client ~= nil
+  end)
+  check(other_client.id == client.id, "a second client (%d, not %d)", other_client.id, client.id)
+  vim.api.nvim_set_current_buf(bufnr)
+end)
+
 step("diagnostics: C901 with the editor's max-complexity and D103", function()
   wait_for("C901 and D103", function()
     local found = docent_diagnostics(bufnr)
