@@ -45,6 +45,9 @@ export HOME="$scratch/home" XDG_DATA_HOME="$scratch/data" XDG_CONFIG_HOME="$scra
 export XDG_STATE_HOME="$scratch/state" XDG_CACHE_HOME="$scratch/cache"
 export DOCENT_BINARY="$binary" DOCENT_SOURCE_DIR="$source_dir"
 export DOCENT_TEST_PROJECT="$scratch/project" DOCENT_TEST_LOG="$scratch/docent.log"
+# Under the sanitizers, the server's reports go to files here (the editor keeps its stderr).
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}log_path=$scratch/sanitizer"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}log_path=$scratch/sanitizer:print_stacktrace=1"
 
 status=0
 case "$editor" in
@@ -56,6 +59,12 @@ case "$editor" in
     timeout -k 10 "$limit" emacs --batch --no-site-file -l "$here/emacs_test.el" </dev/null || status=$?
     ;;
 esac
+for report in "$scratch"/sanitizer.*; do
+  [ -e "$report" ] || continue
+  echo "FAIL: a sanitizer report from docent ($(basename "$report")):" >&2
+  cat "$report" >&2
+  [ "$status" -ne 0 ] || status=1
+done
 if [ "$status" -ne 0 ]; then
   [ "$status" -eq 124 ] && echo "FAIL: $editor did not finish within $limit s" >&2
   echo "--- docent's log:" >&2
