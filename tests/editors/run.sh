@@ -6,6 +6,10 @@
 # Exit status: the test's; 77 (ctest's skip) when the editor is not installed, except under
 # CI (CI=true), where a missing editor fails: scripts/install-deps.sh --with-editors installs it.
 set -euo pipefail
+if [ $# -ne 2 ] || { [ "$1" != nvim ] && [ "$1" != emacs ]; }; then
+  echo "usage: $0 nvim|emacs DOCENT_BINARY" >&2
+  exit 2
+fi
 editor="$1"
 binary="$(realpath "$2")"
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -22,6 +26,14 @@ missing() {
   exit 77
 }
 
+scratch="$(mktemp -d "${TMPDIR:-/tmp}/docent-$editor-test.XXXXXX")"
+trap 'rm -rf "$scratch"' EXIT
+mkdir -p "$scratch/home" "$scratch/data" "$scratch/config" "$scratch/state" "$scratch/cache"
+cp -R "$here/project" "$scratch/project"
+export HOME="$scratch/home" XDG_DATA_HOME="$scratch/data" XDG_CONFIG_HOME="$scratch/config"
+export XDG_STATE_HOME="$scratch/state" XDG_CACHE_HOME="$scratch/cache"
+
+# The editors, as the test will find them (with this HOME).
 case "$editor" in
   nvim)
     command -v nvim >/dev/null || missing "Neovim (Debian package neovim) is not installed"
@@ -31,18 +43,7 @@ case "$editor" in
     emacs --batch --no-site-file --eval "(progn (package-initialize) (require 'eglot))" >/dev/null 2>&1 ||
       missing "Eglot (Debian package elpa-eglot) is not installed"
     ;;
-  *)
-    echo "usage: $0 nvim|emacs DOCENT_BINARY" >&2
-    exit 2
-    ;;
 esac
-
-scratch="$(mktemp -d "${TMPDIR:-/tmp}/docent-$editor-test.XXXXXX")"
-trap 'rm -rf "$scratch"' EXIT
-mkdir -p "$scratch/home" "$scratch/data" "$scratch/config" "$scratch/state" "$scratch/cache"
-cp -R "$here/project" "$scratch/project"
-export HOME="$scratch/home" XDG_DATA_HOME="$scratch/data" XDG_CONFIG_HOME="$scratch/config"
-export XDG_STATE_HOME="$scratch/state" XDG_CACHE_HOME="$scratch/cache"
 export DOCENT_BINARY="$binary" DOCENT_SOURCE_DIR="$source_dir"
 export DOCENT_TEST_PROJECT="$scratch/project" DOCENT_TEST_LOG="$scratch/docent.log"
 # Under the sanitizers, the server's reports go to files here (the editor keeps its stderr).
