@@ -277,10 +277,8 @@ async function main() {
       return !text.includes("D103") && text.includes("C901");
     }, async () => "Problems panel:\n" + (await problems(page)));
     await page.keyboard.press("Control+S");
-    const saved = fs.readFileSync(path.join(project, "shop/pricing.py"), "utf8");
     await waitFor("the saved file", async () =>
       fs.readFileSync(path.join(project, "shop/pricing.py"), "utf8").includes("Apply discount."));
-    void saved;
   });
 
   await step("the acceptance reaches docent (docent: Show Learning Stats)", async () => {
@@ -288,13 +286,25 @@ async function main() {
     // Asked again until the feedback is in: the server may store it after answering.
     await waitFor("an accepted docstring in the learning stats", async () => {
       await runCommand(page, "docent: Show Learning Stats");
-      await page.locator(".tab.active", { hasText: "Untitled" }).waitFor({ state: "visible" });
-      const text = await activeEditorText(page);
+      await page.locator(".tab.active", { hasText: "learning-stats.json" })
+        .waitFor({ state: "visible" });
+      stats = JSON.parse(await activeEditorText(page));
       await page.keyboard.press("Control+W");
-      stats = JSON.parse(text.replace(/^\/\/.*\n/, ""));
       return stats.kinds && stats.kinds.docstring && stats.kinds.docstring.accepted >= 1;
     }, async () => "stats: " + JSON.stringify(stats));
     await page.screenshot({ path: path.join(artifacts, "vscode-end.png") });
+  });
+
+  await step("docent: Show Workspace Stats counts the project's files", async () => {
+    let stats;
+    await waitFor("the workspace stats with both files", async () => {
+      await runCommand(page, "docent: Show Workspace Stats");
+      await page.locator(".tab.active", { hasText: "workspace-stats.json" })
+        .waitFor({ state: "visible" });
+      stats = JSON.parse(await activeEditorText(page));
+      await page.keyboard.press("Control+W");
+      return stats.files === 2;
+    }, async () => "stats: " + JSON.stringify(stats));
   });
 }
 

@@ -21,10 +21,21 @@ let client: LanguageClient | undefined;
 let output: vscode.OutputChannel;
 let extensionPath = "";
 
+// Read-only documents `docent:/<name>.json` that show the stats: nothing to save when closed.
+const shown = new Map<string, string>();
+const shownChanged = new vscode.EventEmitter<vscode.Uri>();
+const statsDocuments: vscode.TextDocumentContentProvider = {
+  onDidChange: shownChanged.event,
+  provideTextDocumentContent: (uri) => shown.get(uri.path) ?? "",
+};
+
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   extensionPath = context.extensionPath;
   output = vscode.window.createOutputChannel("docent");
-  context.subscriptions.push(output);
+  context.subscriptions.push(output, shownChanged);
+  context.subscriptions.push(
+    vscode.workspace.registerTextDocumentContentProvider("docent", statsDocuments),
+  );
   const commands: [string, () => Promise<unknown>][] = [
     ["docent.insertDocstring", insertDocstring],
     ["docent.documentFile", documentFile],
@@ -263,16 +274,17 @@ async function documentFile(): Promise<void> {
   );
 }
 
-async function showJson(title: string, value: unknown): Promise<void> {
-  const text = `// ${title}\n${JSON.stringify(value, null, 2)}\n`;
-  output.appendLine(text);
-  const document = await vscode.workspace.openTextDocument({ language: "jsonc", content: text });
+async function showJson(name: string, value: unknown): Promise<void> {
+  const uri = vscode.Uri.from({ scheme: "docent", path: `/${name}.json` });
+  shown.set(uri.path, `${JSON.stringify(value, null, 2)}\n`);
+  shownChanged.fire(uri);
+  const document = await vscode.workspace.openTextDocument(uri);
   await vscode.window.showTextDocument(document, { preview: true });
 }
 
 async function showWorkspaceStats(): Promise<void> {
   const stats = await runningClient().sendRequest("docent/workspaceStats", {});
-  await showJson("docent: workspace stats", stats);
+  await showJson("workspace-stats", stats);
 }
 
 async function showLearningStats(): Promise<void> {
@@ -280,7 +292,7 @@ async function showLearningStats(): Promise<void> {
     command: "docent.learning.stats",
     arguments: [],
   });
-  await showJson("docent: learning stats", stats);
+  await showJson("learning-stats", stats);
 }
 
 async function resetLearning(): Promise<void> {
