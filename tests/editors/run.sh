@@ -2,16 +2,20 @@
 # Runs one editor's end-to-end test of docent (tests/editors/<editor>_test.*) in a scratch
 # copy of tests/editors/project, with a private HOME and XDG folders so that neither the
 # user's editor configuration nor their learning data take part.
-# Usage: tests/editors/run.sh nvim|emacs DOCENT_BINARY
+# Usage: tests/editors/run.sh nvim|emacs|vscode DOCENT_BINARY [ARTIFACT_DIR]
 # Exit status: the test's; 77 (ctest's skip) when the editor is not installed, except under
 # CI (CI=true), where a missing editor fails: scripts/install-deps.sh --with-editors installs it.
+# For VS Code it builds the extension (editors/vscode/build.sh) and installs code-server and
+# playwright-core from npm into DOCENT_EDITOR_TEST_CACHE (default ~/.cache/docent-editor-tests)
+# once; the screenshots and code-server's log go to ARTIFACT_DIR (default: the current folder).
 set -euo pipefail
-if [ $# -ne 2 ] || { [ "$1" != nvim ] && [ "$1" != emacs ]; }; then
-  echo "usage: $0 nvim|emacs DOCENT_BINARY" >&2
+if [ $# -lt 2 ] || [ $# -gt 3 ] || { [ "$1" != nvim ] && [ "$1" != emacs ] && [ "$1" != vscode ]; }; then
+  echo "usage: $0 nvim|emacs|vscode DOCENT_BINARY [ARTIFACT_DIR]" >&2
   exit 2
 fi
 editor="$1"
 binary="$(realpath "$2")"
+artifacts="$(realpath -m "${3:-.}")"
 here="$(cd "$(dirname "$0")" && pwd)"
 source_dir="$(cd "$here/../.." && pwd)"
 # A bound for the whole editor run, in case the editor's own time-outs never fire.
@@ -30,6 +34,34 @@ scratch="$(mktemp -d "${TMPDIR:-/tmp}/docent-$editor-test.XXXXXX")"
 trap 'rm -rf "$scratch"' EXIT
 mkdir -p "$scratch/home" "$scratch/data" "$scratch/config" "$scratch/state" "$scratch/cache"
 cp -R "$here/project" "$scratch/project"
+
+# VS Code: node, chromium and the npm packages, installed with the user's HOME (npm's cache
+# and configuration) before HOME is replaced below.
+if [ "$editor" = vscode ]; then
+  command -v node >/dev/null || missing "node (Debian package nodejs, version 20) is not installed"
+  node_major="$(node -p 'process.versions.node.split(".")[0]')"
+  [ "$node_major" = 20 ] || missing "code-server needs node 20, not $(node --version)"
+  command -v npm >/dev/null || missing "npm is not installed"
+  chromium="${DOCENT_CHROMIUM:-$(command -v chromium || true)}"
+  [ -n "$chromium" ] || missing "chromium (Debian package chromium) is not installed"
+  command -v rg >/dev/null || missing "rg (Debian package ripgrep) is not installed"
+  cache="${DOCENT_EDITOR_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/docent-editor-tests}"
+  echo "installing code-server and playwright-core into $cache/vscode (once)"
+  timeout -k 10 900 "$here/vscode/install.sh" "$cache/vscode" >"$scratch/install.log" 2>&1 || {
+    tail -40 "$scratch/install.log" >&2
+    missing "code-server or playwright-core could not be installed from npm (log above)"
+  }
+  echo "building the extension"
+  timeout -k 10 600 "$source_dir/editors/vscode/build.sh" --out "$scratch/vsix" \
+    >"$scratch/build.log" 2>&1 || {
+    cat "$scratch/build.log" >&2
+    echo "FAIL: editors/vscode/build.sh failed" >&2
+    exit 1
+  }
+  export DOCENT_VSIX="$(ls "$scratch"/vsix/docent-*.vsix)" DOCENT_CHROMIUM="$chromium"
+  export DOCENT_TEST_NODE_MODULES="$cache/vscode/node_modules" DOCENT_TEST_ARTIFACTS="$artifacts"
+  export DOCENT_TEST_SCRATCH="$scratch"
+fi
 export HOME="$scratch/home" XDG_DATA_HOME="$scratch/data" XDG_CONFIG_HOME="$scratch/config"
 export XDG_STATE_HOME="$scratch/state" XDG_CACHE_HOME="$scratch/cache"
 
@@ -58,6 +90,9 @@ case "$editor" in
     ;;
   emacs)
     timeout -k 10 "$limit" emacs --batch --no-site-file -l "$here/emacs_test.el" </dev/null || status=$?
+    ;;
+  vscode)
+    timeout -k 10 "$limit" node "$here/vscode_test.js" </dev/null || status=$?
     ;;
 esac
 for report in "$scratch"/sanitizer.*; do

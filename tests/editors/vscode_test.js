@@ -1,0 +1,325 @@
+// End-to-end test of docent in VS Code, run by tests/editors/run.sh: code-server (VS Code in
+// the browser) with the packaged extension (editors/vscode) installed opens a copy of
+// tests/editors/project in Debian's chromium, driven by playwright-core, and the test goes
+// through VS Code's own machinery: the squiggle and the Problems panel, the hover, the
+// 'Insert docstring' quick fix from the lightbulb menu (Ctrl+.), and the acceptance reaching
+// docent's learning statistics through the extension's "docent: Show Learning Stats".
+// Prints one line per step, saves screenshots into DOCENT_TEST_ARTIFACTS, and exits 0 when
+// every step passed, 1 otherwise.
+"use strict";
+const childProcess = require("child_process");
+const fs = require("fs");
+const net = require("net");
+const path = require("path");
+
+function env(name) {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+}
+const binary = env("DOCENT_BINARY");
+const sourceDir = env("DOCENT_SOURCE_DIR");
+const project = env("DOCENT_TEST_PROJECT");
+const vsix = env("DOCENT_VSIX");
+const modules = env("DOCENT_TEST_NODE_MODULES");
+const artifacts = env("DOCENT_TEST_ARTIFACTS");
+const scratch = env("DOCENT_TEST_SCRATCH");
+const chromiumPath = process.env.DOCENT_CHROMIUM || "/usr/bin/chromium";
+const { chromium } = require(path.join(modules, "playwright-core"));
+const codeServer = path.join(modules, ".bin", "code-server");
+
+// How long to wait for any one thing before failing: a bound against hanging, not a timing
+// assertion; each wait ends as soon as its condition holds.
+const WAIT_MS = Number(process.env.DOCENT_TEST_WAIT_MS || "") || 60000;
+const FUNCTION = "apply_discount";
+const ACTION_TITLE = `Insert a NumPy-style docstring for '${FUNCTION}'`;
+const counts = { passed: 0, failed: 0 };
+let server;
+let browser;
+
+function say(text) {
+  process.stdout.write(text + "\n");
+}
+
+async function step(name, body) {
+  try {
+    await body();
+    counts.passed++;
+    say(`ok - ${name}`);
+  } catch (error) {
+    counts.failed++;
+    say(`not ok - ${name}\n${error && error.stack ? error.stack : error}`);
+    throw error;
+  }
+}
+
+function check(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+// Polls `probe` until it returns a truthy value, which it returns; fails naming `what`.
+async function waitFor(what, probe, explain) {
+  const deadline = Date.now() + WAIT_MS;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) {
+      const detail = explain ? "\n" + (await explain()) : "";
+      throw new Error(`gave up waiting for ${what}${detail}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+function stopAll() {
+  if (server && server.exitCode === null) {
+    try {
+      process.kill(-server.pid, "SIGKILL");
+    } catch {}
+  }
+}
+process.on("exit", stopAll);
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+  process.on(signal, () => {
+    stopAll();
+    process.exit(2);
+  });
+}
+
+const userData = path.join(scratch, "vscode-user");
+const extensions = path.join(scratch, "vscode-extensions");
+
+function codeServerArgs() {
+  return ["--config", path.join(scratch, "code-server.yaml"), "--user-data-dir", userData,
+    "--extensions-dir", extensions, "--disable-telemetry", "--disable-update-check",
+    "--disable-workspace-trust", "--disable-getting-started-override"];
+}
+
+// The active editor's text, through VS Code's own select-all and copy.
+async function activeEditorText(page) {
+  await page.locator(".editor-instance .monaco-editor textarea").first().focus();
+  await page.keyboard.press("Control+A");
+  await page.keyboard.press("Control+C");
+  return page.evaluate(() => navigator.clipboard.readText());
+}
+
+async function runCommand(page, title) {
+  await page.keyboard.press("Control+Shift+P");
+  const input = page.locator(".quick-input-widget input");
+  await input.waitFor({ state: "visible", timeout: WAIT_MS });
+  await input.fill(">" + title);
+  const row = page.locator(".quick-input-list .monaco-list-row", { hasText: title }).first();
+  await row.waitFor({ state: "visible", timeout: WAIT_MS });
+  await input.press("Enter");
+}
+
+async function problems(page) {
+  return page.locator(".markers-panel").innerText().catch(() => "");
+}
+
+async function main() {
+  const watchdog = setTimeout(() => {
+    say(`not ok - the whole test took longer than ${6 * WAIT_MS} ms`);
+    stopAll();
+    process.exit(2);
+  }, 6 * WAIT_MS);
+  watchdog.unref();
+  fs.mkdirSync(artifacts, { recursive: true });
+  fs.mkdirSync(path.join(userData, "User"), { recursive: true });
+  // Settings: docent's for this test, and no hot exit, restored windows, welcome pages,
+  // update checks or recommendations, so that no state leaks between runs.
+  fs.writeFileSync(path.join(userData, "User", "settings.json"), JSON.stringify({
+    "docent.path": binary,
+    "docent.max-complexity": 3,
+    "docent.docstring-style": "numpy",
+    "files.hotExit": "off",
+    "window.restoreWindows": "none",
+    "workbench.startupEditor": "none",
+    "workbench.tips.enabled": false,
+    "workbench.enableExperiments": false,
+    "security.workspace.trust.enabled": false,
+    "telemetry.telemetryLevel": "off",
+    "update.mode": "none",
+    "extensions.autoUpdate": false,
+    "extensions.autoCheckUpdates": false,
+    "extensions.ignoreRecommendations": true,
+    "git.enabled": false,
+    "chat.commandCenter.enabled": false,
+    "editor.stickyScroll.enabled": false,
+  }, null, 2));
+  const port = await freePort();
+  fs.writeFileSync(path.join(scratch, "code-server.yaml"),
+    `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
+
+  await step("the packaged extension installs into code-server", async () => {
+    const result = childProcess.spawnSync(codeServer,
+      [...codeServerArgs(), "--install-extension", vsix],
+      { encoding: "utf8", timeout: WAIT_MS, killSignal: "SIGKILL" });
+    check(result.status === 0, `code-server --install-extension: ${result.status}\n` +
+      `${result.stdout}\n${result.stderr}`);
+    check(fs.readdirSync(extensions).some((name) => name.startsWith("docent.docent-")),
+      `no docent in ${extensions}: ${fs.readdirSync(extensions).join(" ")}`);
+  });
+
+  let page;
+  await step("code-server opens the project in chromium", async () => {
+    const log = fs.openSync(path.join(artifacts, "code-server.log"), "w");
+    server = childProcess.spawn(codeServer, [...codeServerArgs(), project],
+      { detached: true, stdio: ["ignore", log, log] });
+    const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(project)}`;
+    await waitFor("code-server to answer", async () => {
+      check(server.exitCode === null, `code-server exited with ${server.exitCode}`);
+      const response = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null);
+      return response && response.ok;
+    });
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      headless: true,
+      timeout: WAIT_MS,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"],
+    });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    await context.grantPermissions(["clipboard-read", "clipboard-write"],
+      { origin: `http://127.0.0.1:${port}` });
+    page = await context.newPage();
+    page.setDefaultTimeout(WAIT_MS);
+    await page.goto(url, { timeout: WAIT_MS });
+    await page.locator(".monaco-workbench").waitFor({ state: "visible" });
+    await page.locator(".explorer-folders-view").waitFor({ state: "visible" });
+  });
+
+  await step("pricing.py opens in an editor, and docent's squiggle appears", async () => {
+    await page.keyboard.press("Control+P");
+    const input = page.locator(".quick-input-widget input");
+    await input.waitFor({ state: "visible" });
+    await input.fill("shop/pricing.py");
+    await page.locator(".quick-input-list .monaco-list-row", { hasText: "pricing.py" }).first()
+      .waitFor({ state: "visible" });
+    await input.press("Enter");
+    await page.locator(".tab.active", { hasText: "pricing.py" }).waitFor({ state: "visible" });
+    await page.locator(".monaco-editor .squiggly-warning").first().waitFor({ state: "visible" });
+  });
+
+  await step("the Problems panel lists C901 with the editor's max-complexity, and D103",
+    async () => {
+      await page.keyboard.press("Control+Shift+M");
+      await page.locator(".markers-panel").waitFor({ state: "visible" });
+      await waitFor("C901 and D103 in the Problems panel", async () => {
+        const text = await problems(page);
+        return text.includes(`'${FUNCTION}' is too complex (4 > 3)`) && text.includes("C901") &&
+          text.includes("Missing docstring in public function") && text.includes("D103");
+      }, async () => "Problems panel:\n" + (await problems(page)));
+    });
+
+  // The token of the function's name (a line is a span of token spans).
+  const name = page.locator(".view-lines .view-line > span > span")
+    .filter({ hasText: new RegExp(`^${FUNCTION}$`) }).first();
+  await step("hover over the function's name shows its metrics", async () => {
+    // The cursor on the name, then VS Code's "Show or Focus Hover" (Ctrl+K Ctrl+I).
+    await name.click();
+    const hover = page.locator(".monaco-hover").filter({ hasText: "cyclomatic" }).first();
+    const text = await waitFor("the hover with docent's metrics", async () => {
+      await page.keyboard.press("Control+K");
+      await page.keyboard.press("Control+I");
+      const shown = await hover.innerText({ timeout: 2000 }).catch(() => "");
+      return /cyclomatic/.test(shown) && shown;
+    });
+    check(text.includes(FUNCTION), `no function name in the hover:\n${text}`);
+    check(/cyclomatic[\s|]*5 \(A\)/.test(text), `no 'cyclomatic 5 (A)' in the hover:\n${text}`);
+    check(/docstring[\s|]*no/.test(text), `no 'docstring no' in the hover:\n${text}`);
+    await page.screenshot({ path: path.join(artifacts, "vscode-hover.png") });
+  });
+
+  await step("'Insert docstring' from the quick fix menu (Ctrl+.) writes the docstring",
+    async () => {
+      // The cursor is still on the name; Escape closes the hover.
+      await page.keyboard.press("Escape");
+      await page.locator(".monaco-hover").filter({ hasText: "cyclomatic" })
+        .waitFor({ state: "hidden" });
+      await page.keyboard.press("Control+.");
+      const item = page.locator(".action-widget .monaco-list-row", { hasText: ACTION_TITLE });
+      await item.first().waitFor({ state: "visible" });
+      await page.screenshot({ path: path.join(artifacts, "vscode-quick-fix.png") });
+      // Chosen with the keyboard, as the menu offers: down to the item, then Enter.
+      const focused = page.locator(".action-widget .monaco-list-row.focused");
+      await waitFor(`'${ACTION_TITLE}' focused in the menu`, async () => {
+        if ((await focused.innerText().catch(() => "")).includes(ACTION_TITLE)) return true;
+        await page.keyboard.press("ArrowDown");
+        return false;
+      });
+      await page.keyboard.press("Enter");
+      await page.locator(".view-line", { hasText: "Apply discount." }).first()
+        .waitFor({ state: "visible" });
+      const expected = fs.readFileSync(
+        path.join(sourceDir, "tests/editors/expected/pricing.py"), "utf8");
+      const text = await waitFor("the docstring in the buffer", async () => {
+        const current = await activeEditorText(page);
+        return current === expected && current;
+      }, async () => "buffer:\n" + (await activeEditorText(page)));
+      check(text === expected, "the buffer differs from tests/editors/expected/pricing.py");
+    });
+
+  await step("docent sees the edit: D103 goes, C901 stays", async () => {
+    await waitFor("the Problems panel without D103", async () => {
+      const text = await problems(page);
+      return !text.includes("D103") && text.includes("C901");
+    }, async () => "Problems panel:\n" + (await problems(page)));
+    await page.keyboard.press("Control+S");
+    await waitFor("the saved file", async () =>
+      fs.readFileSync(path.join(project, "shop/pricing.py"), "utf8").includes("Apply discount."));
+  });
+
+  await step("the acceptance reaches docent (docent: Show Learning Stats)", async () => {
+    let stats;
+    // Asked again until the feedback is in: the server may store it after answering.
+    await waitFor("an accepted docstring in the learning stats", async () => {
+      await runCommand(page, "docent: Show Learning Stats");
+      await page.locator(".tab.active", { hasText: "learning-stats.json" })
+        .waitFor({ state: "visible" });
+      stats = JSON.parse(await activeEditorText(page));
+      await page.keyboard.press("Control+W");
+      return stats.kinds && stats.kinds.docstring && stats.kinds.docstring.accepted >= 1;
+    }, async () => "stats: " + JSON.stringify(stats));
+    await page.screenshot({ path: path.join(artifacts, "vscode-end.png") });
+  });
+
+  await step("docent: Show Workspace Stats counts the project's files", async () => {
+    let stats;
+    await waitFor("the workspace stats with both files", async () => {
+      await runCommand(page, "docent: Show Workspace Stats");
+      await page.locator(".tab.active", { hasText: "workspace-stats.json" })
+        .waitFor({ state: "visible" });
+      stats = JSON.parse(await activeEditorText(page));
+      await page.keyboard.press("Control+W");
+      return stats.files === 2;
+    }, async () => "stats: " + JSON.stringify(stats));
+  });
+}
+
+main()
+  .catch(() => {})
+  .finally(async () => {
+    say(`${counts.passed} passed, ${counts.failed} failed`);
+    if (counts.failed > 0 && browser) {
+      const pages = browser.contexts().flatMap((context) => context.pages());
+      if (pages[0]) {
+        await pages[0].screenshot({ path: path.join(artifacts, "vscode-failure.png") })
+          .catch(() => {});
+      }
+    }
+    if (browser) await browser.close().catch(() => {});
+    stopAll();
+    process.exit(counts.failed === 0 && counts.passed > 0 ? 0 : 1);
+  });
