@@ -70,7 +70,9 @@ bool ends_with(std::string_view text, std::string_view suffix) {
 bool is_dunder(std::string_view name) {
   return name.size() >= 4 && starts_with(name, "__") && ends_with(name, "__");
 }
-bool is_private(std::string_view name) { return starts_with(name, "_") && !is_dunder(name); }
+bool is_private(std::string_view name) {
+  return starts_with(name, "_") && !is_dunder(name);
+}
 
 // The decorator's name without arguments or spaces: `functools.lru_cache(maxsize=8)` gives
 // `functools.lru_cache`.
@@ -154,8 +156,12 @@ void add_name_tokens(std::vector<uint32_t>& tokens, std::string_view prefix,
     add_token(tokens, prefix, part);
 }
 
-float log1p_of(int count) { return std::log1p(static_cast<float>(std::max(count, 0))); }
-float flag(bool value) { return value ? 1.0f : 0.0f; }
+float log1p_of(int count) {
+  return std::log1p(static_cast<float>(std::max(count, 0)));
+}
+float flag(bool value) {
+  return value ? 1.0f : 0.0f;
+}
 
 // Documented fraction of `definitions` other than `self`; 0.5 (no evidence) when there are none.
 float documented_fraction(const FileContext& context, const std::vector<int>& definitions,
@@ -171,8 +177,8 @@ float documented_fraction(const FileContext& context, const std::vector<int>& de
   return total == 0 ? 0.5f : static_cast<float>(documented) / static_cast<float>(total);
 }
 
-const std::vector<int>& siblings_of(const analysis::ModuleModel& model,
-                                    const FileContext& context, int index) {
+const std::vector<int>& siblings_of(const analysis::ModuleModel& model, const FileContext& context,
+                                    int index) {
   const int parent = model.definitions[index].parent;
   return parent >= 0 ? model.definitions[parent].children : context.top_level;
 }
@@ -188,9 +194,9 @@ float file_documented_fraction(const FileContext& context, int self) {
 float annotated_fraction(const Definition& definition) {
   if (definition.parameters.empty())
     return 0.0f;
-  const auto annotated =
-      std::count_if(definition.parameters.begin(), definition.parameters.end(),
-                    [](const analysis::Parameter& parameter) { return !parameter.annotation.empty(); });
+  const auto annotated = std::count_if(
+      definition.parameters.begin(), definition.parameters.end(),
+      [](const analysis::Parameter& parameter) { return !parameter.annotation.empty(); });
   return static_cast<float>(annotated) / static_cast<float>(definition.parameters.size());
 }
 
@@ -271,7 +277,9 @@ std::vector<uint32_t> definition_tokens(const analysis::ModuleModel& model,
 
 } // namespace
 
-const std::array<std::string_view, kNumericFeatures>& feature_names() { return kFeatureNames; }
+const std::array<std::string_view, kNumericFeatures>& feature_names() {
+  return kFeatureNames;
+}
 
 uint32_t token_bucket(std::string_view token) {
   uint64_t hash = 14695981039346656037ull; // FNV-1a offset basis.
@@ -300,8 +308,8 @@ std::vector<std::string> name_parts(std::string_view name) {
     }
     // A hump starts a part: `parseHeader` at `H`, and `HTTPHeader` at the `H` of `Header`.
     const bool after_lower = i > 0 && !is_upper(name[i - 1]) && name[i - 1] != '_';
-    const bool acronym_end = i > 0 && is_upper(name[i - 1]) && i + 1 < name.size() &&
-                             is_lower(name[i + 1]);
+    const bool acronym_end =
+        i > 0 && is_upper(name[i - 1]) && i + 1 < name.size() && is_lower(name[i + 1]);
     if (is_upper(c) && (after_lower || acronym_end))
       flush();
     current.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));

@@ -83,11 +83,11 @@ std::vector<std::string> name_parts(std::string_view name);
 
 // What features need from a whole file, computed once per file. Thread-safety: a value.
 struct FileContext {
-  std::vector<bool> is_public;   // Parallel to the model's definitions.
-  std::vector<bool> documented;  // Parallel to the model's definitions.
-  int documented_count = 0;      // Definitions with a docstring.
-  std::vector<int> top_level;    // Indices of the module-level definitions.
-  bool test_file = false;        // test_*.py, *_test.py, or under a test/tests folder.
+  std::vector<bool> is_public;  // Parallel to the model's definitions.
+  std::vector<bool> documented; // Parallel to the model's definitions.
+  int documented_count = 0;     // Definitions with a docstring.
+  std::vector<int> top_level;   // Indices of the module-level definitions.
+  bool test_file = false;       // test_*.py, *_test.py, or under a test/tests folder.
   std::vector<uint32_t> path_tokens;
 };
 FileContext file_context(const analysis::FileAnalysis& analysis, std::string_view path);

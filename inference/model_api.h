@@ -39,19 +39,20 @@ inline constexpr float kPriorProbability = 0.75f;
 struct ModelOptions {
   uint64_t seed = 1; // Initial weights are a function of this alone.
   // Optimizer steps per train() call unless it says otherwise.
-  int steps_per_event = 4;
+  int steps_per_event = 16;
   float learning_rate = 0.05f;
-  // L2 pull of every weight towards 0, that is towards the prior: without evidence the model
-  // drifts back to the static rules.
+  // Decoupled weight decay of the linear layer: a pull of its weights towards 0, that is
+  // towards the prior, so that without fresh evidence the model drifts back to the static
+  // rules. (The other layers decay harder; see torch_model.cpp.)
   float weight_decay = 1e-3f;
 };
 
 // Loss and cost of one train() call.
 struct TrainReport {
-  float loss = 0;       // Mean weighted loss over the batch after the last step.
-  int steps = 0;        // Optimizer steps taken.
-  int examples = 0;     // Events used (events of another feature version are skipped).
-  double seconds = 0;   // Wall time of the steps (without converting the events).
+  float loss = 0;     // Mean weighted loss over the batch after the last step.
+  int steps = 0;      // Optimizer steps taken.
+  int examples = 0;   // Events used (events of another feature version are skipped).
+  double seconds = 0; // Wall time of the steps (without converting the events).
 };
 
 // Thread-safety: none. A model is used by one thread at a time (the server keeps it on its

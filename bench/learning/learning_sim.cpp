@@ -54,7 +54,7 @@ struct Item {
   bool is_test = false;
   int params = 0;
   int cyclomatic = 1;
-  bool complexity_finding = false; // C901, CCR001 or DCT201-DCT203 under the default settings.
+  bool complexity_finding = false;    // C901, CCR001 or DCT201-DCT203 under the default settings.
   std::vector<inf::Section> sections; // Sections the generator writes (Types: types written).
 };
 
@@ -66,6 +66,8 @@ struct Settings {
   int heldout = 1000;
   int steps = 0; // 0: the model's default.
   int replay = 64;
+  float learning_rate = 0; // 0: the model's default.
+  float weight_decay = -1; // Negative: the model's default.
 };
 
 // ---- corpus -------------------------------------------------------------------------------
@@ -78,8 +80,8 @@ bool held_out_file(const std::string& path) {
 std::set<int> definitions_with_complexity_findings(const an::FileAnalysis& analysis) {
   std::set<int> flagged;
   for (const an::Finding& finding : an::check_file(analysis, an::CheckConfig{})) {
-    const bool complexity = finding.code == "C901" || finding.code == "CCR001" ||
-                            finding.code.rfind("DCT20", 0) == 0;
+    const bool complexity =
+        finding.code == "C901" || finding.code == "CCR001" || finding.code.rfind("DCT20", 0) == 0;
     if (complexity && finding.definition >= 0)
       flagged.insert(finding.definition);
   }
@@ -154,7 +156,7 @@ std::vector<Item> load_corpus(const std::string& corpus) {
 struct Profile {
   std::string name;
   std::string description;
-  bool docstring_stream = true;  // Decides on docstring suggestions.
+  bool docstring_stream = true;   // Decides on docstring suggestions.
   bool complexity_stream = false; // Decides on complexity warnings.
   std::function<bool(const Item&)> documents = [](const Item&) { return true; };
   std::function<bool(const Item&)> acts_on_complexity = [](const Item&) { return true; };
@@ -251,20 +253,25 @@ struct Decision {
   bool hidden = false; // Hidden, or section left out: the user cannot take it.
 };
 
+// The policy's decision in adapt mode. The similar-definition evidence is looked up only when
+// it can matter (a prediction below the downgrade bound on a head with enough rejections).
 Decision model_decision(const Unit& unit, const inf::Prediction& prediction,
-                        const inf::EvidenceTable& evidence) {
+                        const inf::EvidenceTable& evidence,
+                        const std::vector<inf::FeedbackEvent>& events) {
+  const float p = unit.section ? prediction.keep[static_cast<size_t>(*unit.section)]
+                               : prediction.accept[static_cast<size_t>(unit.kind)];
+  const inf::Evidence& head = unit.section ? evidence.of(*unit.section) : evidence.of(unit.kind);
+  inf::Evidence similar;
+  if (p < inf::kDowngradeBelow && head.rejected >= inf::kMinRejectionsToAdapt)
+    similar = inf::similar_evidence(events, unit.item->features, unit.kind, unit.section);
+  const auto mode = inf::LearningMode::Adapt;
   if (unit.section) {
-    const float keep = prediction.keep[static_cast<size_t>(*unit.section)];
-    const bool written =
-        *unit.section == inf::Section::Types
-            ? inf::writes_types(inf::LearningMode::Adapt, true, keep, evidence.of(*unit.section))
-            : inf::writes_section(inf::LearningMode::Adapt, keep, evidence.of(*unit.section));
+    const bool written = *unit.section == inf::Section::Types
+                             ? inf::writes_types(mode, true, p, head, similar)
+                             : inf::writes_section(mode, p, head, similar);
     return {written, !written};
   }
-  const inf::Visibility visibility =
-      inf::diagnostic_visibility(inf::LearningMode::Adapt,
-                                 prediction.accept[static_cast<size_t>(unit.kind)],
-                                 evidence.of(unit.kind));
+  const inf::Visibility visibility = inf::diagnostic_visibility(mode, p, head, similar);
   return {visibility == inf::Visibility::Show, visibility == inf::Visibility::Hide};
 }
 
@@ -280,12 +287,12 @@ struct Score {
 };
 
 Score score(const std::vector<Unit>& units, const std::vector<inf::Prediction>& predictions,
-            const inf::EvidenceTable& evidence) {
+            const inf::EvidenceTable& evidence, const std::vector<inf::FeedbackEvent>& events) {
   Score s;
   int wanted = 0, suppressed = 0, hidden = 0;
   for (size_t i = 0; i < units.size(); ++i) {
     const Unit& unit = units[i];
-    const Decision decision = model_decision(unit, predictions[i], evidence);
+    const Decision decision = model_decision(unit, predictions[i], evidence, events);
     s.model += decision.offered == unit.wanted;
     s.static_rules += unit.wanted;
     s.frequency += frequency_offers(unit, evidence) == unit.wanted;
@@ -321,18 +328,25 @@ inf::FeedbackEvent event_for(const Item& item, inf::SuggestionKind kind, bool ac
 // What the user does with the suggestions docent shows on `item`, as events. Hidden
 // diagnostics get no event (the user never sees them); a section docent left out gets an event
 // only if the user adds it back.
-std::vector<inf::FeedbackEvent> user_decides(const Profile& profile, const Item& item,
-                                             inf::LearningModel& model,
-                                             const inf::EvidenceTable& evidence, int64_t& id) {
-  std::vector<inf::FeedbackEvent> events;
+struct Observed {
+  inf::FeedbackEvent event;
+  float probability_before = 0; // The model's prediction for the event's head, before it.
+};
+
+std::vector<Observed> user_decides(const Profile& profile, const Item& item,
+                                   inf::LearningModel& model, const inf::EvidenceTable& evidence,
+                                   const std::vector<inf::FeedbackEvent>& history, int64_t& id) {
+  std::vector<Observed> events;
   std::vector<Unit> units;
   add_units(profile, item, units);
   const inf::Prediction prediction = model.predict({item.features}).front();
   for (const Unit& unit : units) {
-    const Decision decision = model_decision(unit, prediction, evidence);
+    const Decision decision = model_decision(unit, prediction, evidence, history);
     if (decision.hidden && !(unit.section && unit.wanted))
       continue;
-    events.push_back(event_for(item, unit.kind, unit.wanted, unit.section, ++id));
+    const float p = unit.section ? prediction.keep[static_cast<size_t>(*unit.section)]
+                                 : prediction.accept[static_cast<size_t>(unit.kind)];
+    events.push_back({event_for(item, unit.kind, unit.wanted, unit.section, ++id), p});
   }
   return events;
 }
@@ -360,6 +374,10 @@ void simulate_one(const Profile& profile, const std::vector<const Item*>& stream
                   const Settings& settings, ProfileCurves& curves, Timing& timing) {
   inf::ModelOptions options;
   options.seed = seed;
+  if (settings.learning_rate > 0)
+    options.learning_rate = settings.learning_rate;
+  if (settings.weight_decay >= 0)
+    options.weight_decay = settings.weight_decay;
   std::unique_ptr<inf::LearningModel> model = module.create(options);
   std::vector<inf::Features> heldout_features;
   for (const Unit& unit : heldout)
@@ -371,12 +389,12 @@ void simulate_one(const Profile& profile, const std::vector<const Item*>& stream
   for (int decisions = 0; decisions <= settings.decisions; ++decisions) {
     if (decisions > 0) {
       // The next suggestion the user gets to see; hidden ones pass by unseen.
-      std::vector<inf::FeedbackEvent> new_events;
+      std::vector<Observed> new_events;
       while (new_events.empty() && next < stream.size())
-        new_events = user_decides(profile, *stream[next++], *model, evidence, id);
-      for (inf::FeedbackEvent& event : new_events) {
-        evidence.add(event);
-        events.push_back(std::move(event));
+        new_events = user_decides(profile, *stream[next++], *model, evidence, events, id);
+      for (Observed& observed : new_events) {
+        evidence.add(observed.event, observed.probability_before);
+        events.push_back(std::move(observed.event));
       }
       const size_t from = events.size() > static_cast<size_t>(settings.replay)
                               ? events.size() - static_cast<size_t>(settings.replay)
@@ -387,7 +405,8 @@ void simulate_one(const Profile& profile, const std::vector<const Item*>& stream
       if (report.steps > 0)
         timing.step_seconds.push_back(report.seconds / report.steps);
     }
-    const Score s = score(heldout, model->predict(heldout_features), evidence);
+    const std::vector<inf::Prediction> predictions = model->predict(heldout_features);
+    const Score s = score(heldout, predictions, evidence, events);
     curves.model.sum[decisions] += s.model;
     curves.model_min.worst[decisions] = std::min(curves.model_min.worst[decisions], s.model);
     curves.static_rules.sum[decisions] += s.static_rules;
@@ -398,7 +417,6 @@ void simulate_one(const Profile& profile, const std::vector<const Item*>& stream
     curves.hidden.sum[decisions] += s.hidden;
     curves.below_static += s.model + 1e-12 < s.static_rules;
   }
-  (void)seed;
 }
 
 std::vector<Unit> heldout_units(const Profile& profile, const std::vector<Item>& items,
@@ -507,6 +525,10 @@ bool parse_settings(int argc, char** argv, Settings& settings) {
       settings.steps = std::atoi(value.c_str());
     else if (flag == "--replay")
       settings.replay = std::atoi(value.c_str());
+    else if (flag == "--lr")
+      settings.learning_rate = std::strtof(value.c_str(), nullptr);
+    else if (flag == "--decay")
+      settings.weight_decay = std::strtof(value.c_str(), nullptr);
     else
       return false;
   }
@@ -550,7 +572,8 @@ int main(int argc, char** argv) {
   for (const Profile& profile : all) {
     curves.emplace_back(settings.decisions + 1);
     std::mt19937_64 heldout_random(12345);
-    const std::vector<Unit> heldout = heldout_units(profile, items, settings.heldout, heldout_random);
+    const std::vector<Unit> heldout =
+        heldout_units(profile, items, settings.heldout, heldout_random);
     for (int seed = 1; seed <= settings.seeds; ++seed) {
       std::mt19937_64 random(static_cast<uint64_t>(seed) * 7919u);
       const std::vector<const Item*> stream = stream_for(profile, items, random);
@@ -576,8 +599,8 @@ int main(int argc, char** argv) {
   const std::vector<double> steps = step_times(*load.module, items, settings.replay, 2000);
   std::printf("training step (replay %d events): median %.3f ms, p90 %.3f ms; in the "
               "simulation (replay up to %d): median %.3f ms over %zu steps\n",
-              settings.replay, median(steps) * 1e3, percentile(steps, 0.9) * 1e3,
-              settings.replay, median(timing.step_seconds) * 1e3, timing.step_seconds.size());
+              settings.replay, median(steps) * 1e3, percentile(steps, 0.9) * 1e3, settings.replay,
+              median(timing.step_seconds) * 1e3, timing.step_seconds.size());
   std::unique_ptr<inf::LearningModel> model = load.module->create();
   std::printf("model: %lld parameters, %zu bytes serialized\n",
               static_cast<long long>(model->parameter_count()), model->serialize().size());

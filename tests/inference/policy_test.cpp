@@ -5,43 +5,119 @@
 
 using namespace docent::inference;
 
+namespace {
+
+// Evidence of `accepted` and `rejected` events whose track record favours the model by `lead`.
+Evidence evidence(int accepted, int rejected, float lead = kRecordMargin + 1) {
+  Evidence e{accepted, rejected};
+  e.static_record = 2;
+  e.model_record = 2 + lead;
+  return e;
+}
+
+const Evidence kAllRejected{0, kMinSimilarRejectionsToHide};
+
+} // namespace
+
 TEST_CASE("Without rejections every mode keeps the static behaviour", "[policy]") {
-  const Evidence accepted_only{50, 0};
-  const Evidence few_rejections{10, kMinRejectionsToAdapt - 1};
+  const Evidence accepted_only = evidence(50, 0);
+  const Evidence few_rejections = evidence(10, kMinRejectionsToAdapt - 1);
   for (LearningMode mode : {LearningMode::Off, LearningMode::Rank, LearningMode::Adapt}) {
     for (float p : {0.0f, 0.05f, 0.4f, 0.75f, 1.0f}) {
-      for (const Evidence& evidence : {Evidence{}, accepted_only, few_rejections}) {
-        CHECK(diagnostic_visibility(mode, p, evidence) == Visibility::Show);
-        CHECK(writes_section(mode, p, evidence));
-        CHECK(writes_types(mode, true, p, evidence));
-        CHECK_FALSE(writes_types(mode, false, p, evidence));
+      for (const Evidence& head : {Evidence{}, accepted_only, few_rejections}) {
+        CHECK(diagnostic_visibility(mode, p, head, kAllRejected) == Visibility::Show);
+        CHECK(writes_section(mode, p, head, kAllRejected));
+        CHECK(writes_types(mode, true, p, head, kAllRejected));
+        CHECK_FALSE(writes_types(mode, false, p, head, kAllRejected));
       }
     }
   }
 }
 
 TEST_CASE("Off and rank never change what is shown", "[policy]") {
-  const Evidence many_rejections{0, 100};
+  const Evidence many_rejections = evidence(0, 100);
   for (LearningMode mode : {LearningMode::Off, LearningMode::Rank}) {
-    CHECK(diagnostic_visibility(mode, 0.0f, many_rejections) == Visibility::Show);
-    CHECK(writes_section(mode, 0.0f, many_rejections));
+    CHECK(diagnostic_visibility(mode, 0.0f, many_rejections, kAllRejected) == Visibility::Show);
+    CHECK(writes_section(mode, 0.0f, many_rejections, kAllRejected));
   }
 }
 
-TEST_CASE("Adapt downgrades on a clear prediction and hides only with more evidence", "[policy]") {
-  const Evidence some{5, kMinRejectionsToAdapt};
-  CHECK(diagnostic_visibility(LearningMode::Adapt, 0.6f, some) == Visibility::Show);
-  CHECK(diagnostic_visibility(LearningMode::Adapt, 0.4f, some) == Visibility::Downgrade);
-  CHECK(diagnostic_visibility(LearningMode::Adapt, 0.01f, some) == Visibility::Downgrade);
-  const Evidence plenty{10, kMinRejectionsToHide};
-  CHECK(diagnostic_visibility(LearningMode::Adapt, 0.01f, plenty) == Visibility::Hide);
-  CHECK(diagnostic_visibility(LearningMode::Adapt, kHideBelow, plenty) == Visibility::Downgrade);
-  // Rejections that are a small share of what the user decided do not hide anything.
-  const Evidence mostly_accepted{1000, kMinRejectionsToHide};
-  CHECK(diagnostic_visibility(LearningMode::Adapt, 0.01f, mostly_accepted) ==
+TEST_CASE("Adapt needs a model that beats the static rules on the user's decisions", "[policy]") {
+  CHECK(diagnostic_visibility(LearningMode::Adapt, 0.01f, evidence(5, 5, 0.0f), kAllRejected) ==
+        Visibility::Show);
+  CHECK(diagnostic_visibility(LearningMode::Adapt, 0.01f, evidence(5, 5, kRecordMargin),
+                              kAllRejected) == Visibility::Show);
+  CHECK(diagnostic_visibility(LearningMode::Adapt, 0.01f, evidence(5, 5), kAllRejected) ==
         Visibility::Downgrade);
-  CHECK_FALSE(writes_section(LearningMode::Adapt, 0.2f, some));
-  CHECK(writes_section(LearningMode::Adapt, 0.8f, some));
+  // Rejections alone, without an acceptance, count only when there are many.
+  CHECK(diagnostic_visibility(LearningMode::Adapt, 0.01f, evidence(0, kMinRejectionsToAdapt),
+                              kAllRejected) == Visibility::Show);
+  CHECK(diagnostic_visibility(LearningMode::Adapt, 0.01f, evidence(0, kMinRejectionsAlone),
+                              kAllRejected) == Visibility::Downgrade);
+}
+
+TEST_CASE("Adapt downgrades on a clear prediction and hides only with more evidence", "[policy]") {
+  const Evidence some = evidence(5, kMinRejectionsToAdapt);
+  CHECK(diagnostic_visibility(LearningMode::Adapt, 0.6f, some, kAllRejected) == Visibility::Show);
+  CHECK(diagnostic_visibility(LearningMode::Adapt, 0.45f, some, kAllRejected) == Visibility::Show);
+  CHECK(diagnostic_visibility(LearningMode::Adapt, 0.2f, some, kAllRejected) ==
+        Visibility::Downgrade);
+  CHECK(diagnostic_visibility(LearningMode::Adapt, 0.01f, some, kAllRejected) ==
+        Visibility::Downgrade);
+  const Evidence plenty = evidence(10, kMinRejectionsToHide);
+  CHECK(diagnostic_visibility(LearningMode::Adapt, 0.01f, plenty, kAllRejected) ==
+        Visibility::Hide);
+  CHECK(diagnostic_visibility(LearningMode::Adapt, kHideBelow, plenty, kAllRejected) ==
+        Visibility::Downgrade);
+  // One acceptance among similar definitions, or too few of them, and nothing is hidden.
+  CHECK(diagnostic_visibility(LearningMode::Adapt, 0.01f, plenty,
+                              Evidence{1, kMinSimilarRejectionsToHide}) == Visibility::Downgrade);
+  CHECK(diagnostic_visibility(LearningMode::Adapt, 0.01f, plenty,
+                              Evidence{0, kMinSimilarRejectionsToHide - 1}) ==
+        Visibility::Downgrade);
+  CHECK_FALSE(writes_section(LearningMode::Adapt, 0.2f, some, kAllRejected));
+  CHECK(writes_section(LearningMode::Adapt, 0.2f, some, Evidence{1, 5}));
+  CHECK(writes_section(LearningMode::Adapt, 0.8f, some, kAllRejected));
+}
+
+TEST_CASE("The track record scores each event before training on it", "[policy]") {
+  EvidenceTable table;
+  FeedbackEvent rejected;
+  rejected.outcome = Outcome::Rejected;
+  table.add(rejected, 0.2f); // The model said "rejects": right; the static rules wrong.
+  table.add(rejected, 0.9f); // Both wrong.
+  table.add(rejected);       // No prediction: counts as wrong.
+  const Evidence& e = table.of(SuggestionKind::Docstring);
+  CHECK(e.rejected == 3);
+  CHECK(e.static_record == 0);
+  CHECK(e.model_record == Approx(kRecordDecay * kRecordDecay));
+}
+
+TEST_CASE("Similar evidence counts the nearest events of the same head", "[policy]") {
+  auto event = [](float x, Outcome outcome, std::optional<Section> section = std::nullopt) {
+    FeedbackEvent e;
+    e.outcome = outcome;
+    e.section = section;
+    e.features.version = 1;
+    e.features.numeric = {x, 0.0f};
+    return e;
+  };
+  const std::vector<FeedbackEvent> events = {
+      event(0.0f, Outcome::Rejected), event(0.1f, Outcome::Rejected),
+      event(5.0f, Outcome::Accepted), event(0.0f, Outcome::Accepted, Section::Raises)};
+  Features probe;
+  probe.version = 1;
+  probe.numeric = {0.05f, 0.0f};
+  const Evidence two = similar_evidence(events, probe, SuggestionKind::Docstring, std::nullopt, 2);
+  CHECK(two.rejected == 2);
+  CHECK(two.accepted == 0);
+  // The accepted event at 5.0 is too far to be similar.
+  const Evidence all = similar_evidence(events, probe, SuggestionKind::Docstring);
+  CHECK(all.total() == 2);
+  const Evidence section =
+      similar_evidence(events, probe, SuggestionKind::Docstring, Section::Raises);
+  CHECK(section.accepted == 1);
+  CHECK(section.total() == 1);
 }
 
 TEST_CASE("Actions are ordered by predicted acceptance unless learning is off", "[policy]") {
