@@ -12,11 +12,12 @@ namespace {
 constexpr std::array<std::string_view, 3> kModeNames = {"off", "rank", "adapt"};
 constexpr std::array<std::string_view, 3> kVisibilityNames = {"show", "downgrade", "hide"};
 
-// Rejections enough to learn from, with an acceptance to tell them from (a few rejections alone
-// cannot tell "rejects these" from "rejects everything") or else many of them; and a model that
-// has called the user's recent decisions better than the static rules did.
-bool enough_to_adapt(const Evidence& evidence) {
-  const bool contrast = evidence.accepted > 0 || evidence.rejected >= kMinRejectionsAlone;
+// Rejections enough to learn from, with acceptances to tell them from (a few rejections alone
+// cannot tell "rejects these" from "rejects everything") or else `alone` rejections; and a model
+// that has called the user's recent decisions clearly better than the static rules did.
+bool enough_to_adapt(const Evidence& evidence, int alone) {
+  const bool contrast =
+      evidence.accepted >= kMinAcceptancesToContrast || evidence.rejected >= alone;
   return evidence.rejected >= kMinRejectionsToAdapt && contrast &&
          evidence.model_record > evidence.static_record + kRecordMargin;
 }
@@ -82,7 +83,7 @@ Evidence similar_evidence(const std::vector<FeedbackEvent>& events, const Featur
 
 Visibility diagnostic_visibility(LearningMode mode, float accept_probability,
                                  const Evidence& evidence, const Evidence& similar) {
-  if (mode != LearningMode::Adapt || !enough_to_adapt(evidence))
+  if (mode != LearningMode::Adapt || !enough_to_adapt(evidence, kMinRejectionsAlone))
     return Visibility::Show;
   if (accept_probability < kHideBelow && similar_were_all_rejected(similar) &&
       evidence.rejected >= kMinRejectionsToHide)
@@ -94,7 +95,8 @@ Visibility diagnostic_visibility(LearningMode mode, float accept_probability,
 
 bool writes_section(LearningMode mode, float keep_probability, const Evidence& evidence,
                     const Evidence& similar) {
-  if (mode != LearningMode::Adapt || !enough_to_adapt(evidence) || similar.accepted > 0)
+  if (mode != LearningMode::Adapt || !enough_to_adapt(evidence, kMinSectionRejectionsAlone) ||
+      similar.accepted > 0)
     return true;
   return keep_probability >= kDowngradeBelow;
 }

@@ -4,11 +4,12 @@
 //
 // The confidence rule (docs/learning.md). docent departs from the static rules only on a head
 // (a suggestion kind, or a section) where the user has rejected at least kMinRejectionsToAdapt
-// suggestions and accepted one (or rejected kMinRejectionsAlone), and where the model has a
-// clearly better track record than the static rules: each event is scored before the model
-// trains on it (did the model, with p >= 0.5 meaning "accepts", and did "always accept" call it
-// right?), older events counting less (kRecordDecay per event), and the model's decayed count
-// must exceed the static rules' by more than kRecordMargin. Then:
+// suggestions and accepted kMinAcceptancesToContrast (or rejected kMinRejectionsAlone; for a
+// section kMinSectionRejectionsAlone), and where the model has a clearly better track record
+// than the static rules: each event is scored before the model trains on it (did the model,
+// with p >= 0.5 meaning "accepts", and did "always accept" call it right?), older events
+// counting less (kRecordDecay per event), and the model's decayed count must exceed the static
+// rules' by more than kRecordMargin. Then:
 //   - Downgrade (to a Hint) when p(accept) < kDowngradeBelow;
 //   - Hide when moreover p(accept) < kHideBelow, the user rejected at least
 //     kMinRejectionsToHide suggestions of that kind, and at least kMinSimilarRejectionsToHide
@@ -38,7 +39,11 @@ std::string_view learning_mode_name(LearningMode mode);
 std::optional<LearningMode> learning_mode_from_name(std::string_view name);
 
 inline constexpr int kMinRejectionsToAdapt = 3;
-inline constexpr int kMinRejectionsAlone = 6;
+inline constexpr int kMinRejectionsAlone = 10;
+inline constexpr int kMinAcceptancesToContrast = 4;
+// A section left out costs less than a diagnostic taken away (the update action adds it back),
+// so a section the user always deletes is left out after fewer deletions.
+inline constexpr int kMinSectionRejectionsAlone = 3;
 inline constexpr float kRecordDecay = 0.9f;
 inline constexpr float kRecordMargin = 1.0f;
 // Below 0.5 rather than at it: a prediction near 0.5 is a guess, and a guess must not take a

@@ -4,11 +4,12 @@
 //
 // The network, per definition: the numeric features x and the mean of two embeddings of its
 // token buckets feed
-//   logits = prior + Wx·x + b + mean(direct[tokens]) + V·relu(U·[x; mean(embed[tokens])] + c)
+//   logits = prior + W·x + b + mean(direct[tokens]) + V·relu(U·[x; mean(embed[tokens])] + c)
 // with one output per head (3 suggestion kinds, then 7 sections). W, b, direct and V start at
 // zero, so the untrained model predicts the prior for every head and every input: the static
 // rules' answer. The linear part learns a rule over flags and thresholds from a few events;
-// the hidden layer (random start, seeded) adds interactions when evidence accumulates.
+// the token embeddings and the hidden layer (random start, seeded) learn slowly and add names
+// and interactions as evidence accumulates (docs/learning.md).
 #include "inference/features.h"
 #include "inference/model_api.h"
 
@@ -24,7 +25,7 @@ namespace {
 constexpr int64_t kHeads = kSuggestionKinds + kSections;
 constexpr int64_t kEmbeddingWidth = 8;
 constexpr int64_t kHiddenWidth = 32;
-constexpr int64_t kLayoutVersion = 1; // Bumped when the network's shape changes.
+constexpr int64_t kLayoutVersion = 2; // Bumped when the network's shape changes.
 // Learning rate factor and weight decay of the token embeddings and the hidden layer.
 constexpr double kSlowLearningRate = 0.02;
 constexpr double kSlowDecay = 0.1;
@@ -35,7 +36,7 @@ float prior_logit() {
 
 // One batch of definitions as tensors.
 struct Batch {
-  torch::Tensor numeric; // [N, kNumericFeatures] float.
+  torch::Tensor numeric; // [N, kNumericFeatures + 1] float: the features, then 1.
   torch::Tensor tokens;  // [T] int64 bucket indices, definitions one after another.
   torch::Tensor offsets; // [N] int64 start of each definition's tokens.
 };
@@ -45,15 +46,15 @@ public:
   void add(const Features& features) {
     offsets_.push_back(static_cast<int64_t>(tokens_.size()));
     numeric_.insert(numeric_.end(), features.numeric.begin(), features.numeric.end());
+    numeric_.push_back(1.0f); // The bias input.
     for (uint32_t token : features.tokens)
       tokens_.push_back(static_cast<int64_t>(token % kTokenBuckets));
   }
-  size_t size() const { return offsets_.size(); }
   Batch build() const {
     const auto rows = static_cast<int64_t>(offsets_.size());
     Batch batch;
-    batch.numeric = torch::from_blob(const_cast<float*>(numeric_.data()), {rows, kNumericFeatures},
-                                     torch::kFloat32)
+    batch.numeric = torch::from_blob(const_cast<float*>(numeric_.data()),
+                                     {rows, kNumericFeatures + 1}, torch::kFloat32)
                         .clone();
     batch.tokens = torch::from_blob(const_cast<int64_t*>(tokens_.data()),
                                     {static_cast<int64_t>(tokens_.size())}, torch::kInt64)
@@ -80,37 +81,37 @@ torch::Tensor mean_of_bags(const torch::Tensor& table, const Batch& batch) {
                                           /*scale_grad_by_freq=*/false, kMean));
 }
 
+// Weights are stored as [inputs, outputs] matrices, and biases as the row of a constant input
+// 1 that every batch carries (Batch::numeric's last column), so that a step builds as few
+// autograd nodes as possible: with a network this small the step time is per-node overhead.
+constexpr int64_t kTokenColumns = kHeads + kEmbeddingWidth;
+constexpr int64_t kInputs = kNumericFeatures + 1; // The features and the constant 1.
+
 struct NetworkImpl : torch::nn::Module {
   NetworkImpl() {
-    // One table for both token embeddings (one lookup per step instead of two): the first
-    // kHeads columns feed the output directly and start at zero, the rest feed the hidden layer.
+    const double bound = 1.0 / std::sqrt(static_cast<double>(kInputs + kEmbeddingWidth));
+    // The parts that reach the output (W and b, the direct token columns, V) start at zero, so
+    // the untrained logits are the prior; the token embedding and U start random (seeded).
+    linear = register_parameter("linear", torch::zeros({kInputs, kHeads}));
     tokens = register_parameter("tokens",
                                 torch::cat({torch::zeros({kTokenBuckets, kHeads}),
                                             torch::randn({kTokenBuckets, kEmbeddingWidth}) * 0.1},
                                            1));
-    hidden = register_module("hidden",
-                             torch::nn::Linear(kNumericFeatures + kEmbeddingWidth, kHiddenWidth));
-    linear = register_module("linear", torch::nn::Linear(kNumericFeatures, kHeads));
-    out = register_module(
-        "out", torch::nn::Linear(torch::nn::LinearOptions(kHiddenWidth, kHeads).bias(false)));
-    // The layers that reach the output start at zero: the untrained logits are the prior.
-    torch::NoGradGuard no_grad;
-    linear->weight.zero_();
-    linear->bias.zero_();
-    out->weight.zero_();
+    hidden = register_parameter(
+        "hidden", torch::empty({kInputs + kEmbeddingWidth, kHiddenWidth}).uniform_(-bound, bound));
+    out = register_parameter("out", torch::zeros({kHiddenWidth, kHeads}));
   }
 
   torch::Tensor forward(const Batch& batch) {
     const torch::Tensor bags = mean_of_bags(tokens, batch);
-    const torch::Tensor hidden_input =
-        torch::cat({batch.numeric, bags.narrow(1, kHeads, kEmbeddingWidth)}, 1);
-    const torch::Tensor features = torch::relu(hidden->forward(hidden_input));
-    return linear->forward(batch.numeric) + bags.narrow(1, 0, kHeads) + out->forward(features) +
+    const torch::Tensor hidden_layer = torch::relu(
+        torch::cat({batch.numeric, bags.narrow(1, kHeads, kEmbeddingWidth)}, 1).mm(hidden));
+    return batch.numeric.mm(linear) + bags.narrow(1, 0, kHeads) + hidden_layer.mm(out) +
            prior_logit();
   }
 
-  torch::Tensor tokens;
-  torch::nn::Linear hidden{nullptr}, linear{nullptr}, out{nullptr};
+  // The fast group (see make_optimizer) is `linear`; the slow one the rest.
+  torch::Tensor linear, tokens, hidden, out;
 };
 TORCH_MODULE(Network);
 
@@ -200,14 +201,13 @@ public:
       return report;
     const int wanted = steps > 0 ? steps : options_.steps_per_event;
     const auto start = std::chrono::steady_clock::now();
-    const torch::Tensor total_weight = batch.weights.sum();
+    // The weighted mean loss, as a sum with weights that add up to 1.
+    const torch::Tensor weights = batch.weights / batch.weights.sum();
     for (int step = 0; step < wanted; ++step) {
       optimizer_->zero_grad();
-      const torch::Tensor logits =
-          network_->forward(batch.inputs).gather(1, batch.heads).squeeze(1);
-      const torch::Tensor losses = torch::binary_cross_entropy_with_logits(
-          logits, batch.targets, {}, {}, at::Reduction::None);
-      const torch::Tensor loss = (losses * batch.weights).sum() / total_weight;
+      const torch::Tensor logits = network_->forward(batch.inputs).gather(1, batch.heads);
+      const torch::Tensor loss = torch::binary_cross_entropy_with_logits(
+          logits.squeeze(1), batch.targets, weights, {}, at::Reduction::Sum);
       loss.backward();
       optimizer_->step();
       ++report.steps;
@@ -287,12 +287,11 @@ private:
     using torch::optim::AdamWOptions;
     std::vector<torch::optim::OptimizerParamGroup> groups;
     groups.emplace_back(
-        std::vector<torch::Tensor>{network->linear->weight, network->linear->bias},
+        std::vector<torch::Tensor>{network->linear},
         std::make_unique<AdamWOptions>(
             AdamWOptions(options_.learning_rate).weight_decay(options_.weight_decay)));
     groups.emplace_back(
-        std::vector<torch::Tensor>{network->tokens, network->hidden->weight, network->hidden->bias,
-                                   network->out->weight},
+        std::vector<torch::Tensor>{network->tokens, network->hidden, network->out},
         std::make_unique<AdamWOptions>(
             AdamWOptions(options_.learning_rate * kSlowLearningRate).weight_decay(kSlowDecay)));
     return std::make_unique<torch::optim::AdamW>(std::move(groups),

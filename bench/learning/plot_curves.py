@@ -1,9 +1,9 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Plots the learning curves that learning_sim writes (docs/learning.md).
 
 Usage: bench/learning/plot_curves.py [CSV] [PNG]
        (default: docs/learning/curves.csv -> docs/learning/curves.png)
-Needs Debian's python3-matplotlib.
+Needs Debian's python3-matplotlib (hence /usr/bin/python3).
 """
 import csv
 import sys
