@@ -961,7 +961,36 @@ private:
 
 } // namespace
 
+namespace {
+
+// False when no line of `body` can score for any style: every style's marker is a line that
+// starts with ':', '@' or '-' (fields, NumPy underlines) or ends with ':' (Google headers) once
+// trimmed. Most docstrings are prose, and the checks detect the style of every docstring of a
+// file on every keystroke, so they are ruled out without splitting them into lines.
+bool may_have_section_markers(std::string_view body) {
+  size_t i = 0;
+  while (i < body.size()) {
+    while (i < body.size() && is_space(body[i]))
+      ++i;
+    const size_t start = i;
+    while (i < body.size() && body[i] != '\n' && body[i] != '\r')
+      ++i;
+    size_t end = i;
+    while (end > start && is_space(body[end - 1]))
+      --end;
+    if (end > start &&
+        (body[start] == ':' || body[start] == '@' || body[start] == '-' || body[end - 1] == ':'))
+      return true;
+    ++i; // The line break.
+  }
+  return false;
+}
+
+} // namespace
+
 DocstringStyle detect_style(std::string_view body) {
+  if (!may_have_section_markers(body))
+    return DocstringStyle::Pep257;
   const std::vector<Line> lines = split_lines(body);
   std::array<int, 4> score{}; // Google, NumPy, Sphinx, Epytext.
   for (size_t i = 0; i < lines.size(); ++i) {

@@ -78,17 +78,14 @@ bool is_structured(const ParsedDocstring& doc) {
 
 // The parsed docstring of a definition, if it has one with structured sections.
 std::optional<ParsedDocstring> structured_docstring(const Definition& definition) {
-  if (!definition.docstring)
+  // Most docstrings are a summary, perhaps with prose: no section markers, nothing to parse
+  // (this runs for every definition on every keystroke).
+  if (!definition.docstring || !definition.docstring->has_section_markers)
     return std::nullopt;
   const StringLiteral literal = split_string_literal(definition.docstring->raw);
   if (!literal.valid)
     return std::nullopt;
-  // Most docstrings are a summary, perhaps with prose: no section markers, nothing to parse
-  // (this runs for every definition on every keystroke).
-  const DocstringStyle style = detect_style(literal.body);
-  if (style == DocstringStyle::Pep257)
-    return std::nullopt;
-  ParsedDocstring doc = parse_docstring(literal.body, style);
+  ParsedDocstring doc = parse_docstring(literal.body);
   if (!is_structured(doc))
     return std::nullopt;
   return doc;

@@ -22,9 +22,23 @@ struct IncrementalAnalyzer::Statement {
   RawMetrics raw;                        // radon's raw metrics of the statement's lines...
   bool raw_known = true;      // ...unless they do not tokenize (see analyze_changed_statements()).
   int cyclomatic = 0;         // What the statement adds to radon's module total.
+  int outside_decisions = 0;  // radon's decisions outside its definitions.
   bool has_error = false;     // Such a statement is never reused (see analyze()).
   bool mentions_all = false;  // Its text has `__all__` (see module_all()).
   bool comments_only = false; // Nothing but comments (see module_head()).
+  // A top-level class analyzed member by member (see analyze_class()): its name, and the share
+  // of each statement of its body (with the comments on its lines), whose definitions are the
+  // class's methods, relative to the member's first line. The next analysis of the class reuses
+  // the members whose text is unchanged.
+  // `definitions` and `metrics` then hold the class alone; its members follow it.
+  struct Member {
+    std::shared_ptr<const Statement> statement;
+    uint32_t begin = 0, end = 0; // Bytes of its lines, relative to the class statement's start...
+    uint32_t first_line = 0;     // ...and its first line, relative to the statement's.
+  };
+  std::string class_name;
+  std::vector<Member> members;
+  size_t total_definitions = 0; // Its definitions and its members'.
 };
 
 // The top-level statements of a snapshot, each with the comments that share its lines; a
@@ -70,13 +84,23 @@ constexpr uint64_t kRegionParseBudgetMicros = 3000;
 // The top-level statements with their lines, or nothing if the file is not one this analysis
 // decomposes exactly. Syntax errors inside statements are fine; an error in the module's own
 // list of statements is not (the statements themselves are then in doubt).
+std::optional<StatementList> statements_of(const Snapshot& snapshot, TSNode parent,
+                                           uint32_t column);
+
 std::optional<StatementList> decomposable_statements(const Snapshot& snapshot) {
   TSNode root = snapshot.root();
   if (ts_node_is_missing(root) || !has_only_newline_breaks(snapshot.text()))
     return std::nullopt;
+  return statements_of(snapshot, root, 0);
+}
+
+// The statements of a module or block `parent` whose lines they own, grouped as
+// decomposable_statements() says; every statement starts at `column`.
+std::optional<StatementList> statements_of(const Snapshot& snapshot, TSNode parent,
+                                           uint32_t column) {
   StatementList list;
   bool ok = true;
-  for_each_child(root, [&](TSNode node) {
+  for_each_child(parent, [&](TSNode node) {
     if (!ts_node_is_named(node))
       return;
     ok &= kind_of(node) != NodeKind::Error && !ts_node_is_missing(node);
@@ -91,7 +115,7 @@ std::optional<StatementList> decomposable_statements(const Snapshot& snapshot) {
       return;
     }
     // A statement's tree depends on its indentation; a comment's share does not.
-    ok &= ts_node_start_point(node).column == 0 || kind_of(node) == NodeKind::Comment;
+    ok &= ts_node_start_point(node).column == column || kind_of(node) == NodeKind::Comment;
     Span span;
     span.first_node = static_cast<uint32_t>(list.nodes.size() - 1);
     span.node_count = 1;
@@ -171,10 +195,23 @@ std::string_view text_of(const Snapshot& snapshot, uint32_t begin, uint32_t end)
   return snapshot.text().substr(begin, end - begin);
 }
 
+// Definitions modelled from a statement of class `name`'s body as if it stood at module level,
+// made what build_module_model() makes of them inside the class: qualified by the class name,
+// and the functions directly in it methods.
+void make_members(std::vector<Definition>& definitions, const std::string& name) {
+  for (Definition& definition : definitions) {
+    definition.qualname = name + "." + definition.qualname;
+    if (definition.parent == -1 && definition.kind == DefinitionKind::Function)
+      definition.kind = DefinitionKind::Method;
+  }
+}
+
 // Null if the statement's lines do not tokenize, unless `raw_optional`: then its raw metrics
 // are unknown and it counts as having an error.
+// With `member_of`, the statement is one of the body of the top-level class of that name.
 std::shared_ptr<Statement> analyze_statement(const Snapshot& snapshot, const StatementList& list,
-                                             const Span& span, bool raw_optional = false) {
+                                             const Span& span, bool raw_optional = false,
+                                             const std::string* member_of = nullptr) {
   auto statement = std::make_shared<Statement>();
   const std::string_view text = snapshot.text();
   std::vector<Definition> definitions;
@@ -189,6 +226,8 @@ std::shared_ptr<Statement> analyze_statement(const Snapshot& snapshot, const Sta
     const FlatTree& tree =
         *nodes.owned.emplace_back(std::make_unique<FlatTree>(node, text, FlatTree::Folding::Inert));
     ModuleModel part = model_of_statement(snapshot, node);
+    if (member_of != nullptr)
+      make_members(part.definitions, *member_of);
     statement->errors.insert(statement->errors.end(), part.errors.begin(), part.errors.end());
     const DefinitionNodes located = locate_definitions(tree, part.definitions);
     nodes.nodes.insert(nodes.nodes.end(), located.nodes.begin(), located.nodes.end());
@@ -228,6 +267,7 @@ std::shared_ptr<Statement> analyze_statement(const Snapshot& snapshot, const Sta
 
   // radon's module total adds the decisions outside definitions and each top-level
   // definition's score less one.
+  statement->outside_decisions = outside_definitions;
   statement->cyclomatic = outside_definitions;
   for (size_t i = 0; i < definitions.size(); ++i)
     if (definitions[i].parent == -1)
@@ -237,10 +277,226 @@ std::shared_ptr<Statement> analyze_statement(const Snapshot& snapshot, const Sta
     shift_definition(definition, -static_cast<int64_t>(span.begin),
                      -static_cast<int64_t>(span.first_line));
   statement->definitions = std::move(definitions);
+  statement->total_definitions = statement->definitions.size();
   for (SyntaxProblem& error : statement->errors) {
     error.range.start -= span.begin;
     error.range.end -= span.begin;
   }
+  return statement;
+}
+
+using MemberDonors = IncrementalAnalyzer::MemberDonors;
+
+// The class node of a top-level statement, and the statement's node (its decorated_definition or
+// itself), if the statement is a class whose body stands on lines of its own.
+struct ClassNodes {
+  TSNode outer, node, body;
+};
+std::optional<ClassNodes> class_of_statement(const StatementList& list, const Span& span) {
+  if (span.node_count != 1)
+    return std::nullopt;
+  ClassNodes nodes;
+  nodes.outer = nodes.node = list.nodes[span.first_node];
+  if (kind_of(nodes.outer) == NodeKind::DecoratedDefinition)
+    nodes.node = ts_node_child_by_field_name(nodes.outer, "definition", 10);
+  if (ts_node_is_null(nodes.node) || kind_of(nodes.node) != NodeKind::ClassDefinition ||
+      ts_node_has_error(nodes.outer))
+    return std::nullopt;
+  nodes.body = ts_node_child_by_field_name(nodes.node, "body", 4);
+  if (ts_node_is_null(nodes.body) || kind_of(nodes.body) != NodeKind::Block ||
+      ts_node_start_point(nodes.body).row == ts_node_start_point(nodes.node).row)
+    return std::nullopt;
+  return nodes;
+}
+
+// Whether a statement of a class body may hold a raise, return or yield of the class's own
+// (build_module_model() records those on the class; a member analyzed alone would not).
+bool may_hold_class_flow(const Snapshot& snapshot, const StatementList& members,
+                         const Span& member) {
+  for (uint32_t k = member.first_node; k < member.first_node + member.node_count; ++k) {
+    const NodeKind kind = kind_of(members.nodes[k]);
+    if (kind == NodeKind::Comment || kind == NodeKind::FunctionDefinition ||
+        kind == NodeKind::DecoratedDefinition || kind == NodeKind::ClassDefinition)
+      continue;
+    const std::string_view text = node_text(snapshot.text(), members.nodes[k]);
+    for (const std::string_view word : {"raise", "return", "yield"})
+      if (text.find(word) != std::string_view::npos)
+        return true;
+  }
+  return false;
+}
+
+// For each member of a class's new version, the share of the replaced version's member with
+// the same text, or null. An edit changes a run of members: they are matched from the front,
+// then from the back, by comparing texts; only the rest are looked up by text.
+std::vector<StatementPtr> reusable_members(const Snapshot& snapshot, const StatementList& members,
+                                           const IncrementalAnalyzer::ReplacedClass& replaced) {
+  const std::vector<Statement::Member>& before = replaced.statement->members;
+  const std::vector<Span>& now = members.spans;
+  std::vector<StatementPtr> reused(now.size());
+  auto text_before = [&](size_t k) {
+    return replaced.text.substr(before[k].begin, before[k].end - before[k].begin);
+  };
+  auto text_now = [&](size_t k) { return text_of(snapshot, now[k].begin, now[k].end); };
+  size_t front = 0;
+  while (front < now.size() && front < before.size() && text_now(front) == text_before(front)) {
+    reused[front] = before[front].statement;
+    ++front;
+  }
+  size_t back_now = now.size(), back_before = before.size();
+  while (back_now > front && back_before > front &&
+         text_now(back_now - 1) == text_before(back_before - 1)) {
+    reused[--back_now] = before[--back_before].statement;
+  }
+  if (back_now == front)
+    return reused;
+  std::unordered_map<std::string_view, StatementPtr> by_text;
+  for (size_t k = front; k < back_before; ++k)
+    by_text.emplace(text_before(k), before[k].statement);
+  for (size_t k = front; k < back_now; ++k)
+    if (auto found = by_text.find(text_now(k)); found != by_text.end())
+      reused[k] = found->second;
+  return reused;
+}
+
+bool is_blank(std::string_view line);
+std::optional<int> blank_lines_between(const Snapshot& snapshot, size_t begin, size_t end);
+void relocate(Definition& definition, int64_t byte_delta, int64_t line_delta, int index_delta);
+void add_raw(RawMetrics& total, const RawMetrics& part);
+
+// The share of a top-level class statement built from its members' shares: the members whose
+// text is among `donors` for this class's name are reused, the others analyzed (with
+// analyze_statement(), as statements of the class). The class's own facts come from its header
+// and from its members: radon's class score from its methods' scores and the decisions outside
+// them, Halstead's counts from the parts of the header and of each member, raw line counts and
+// SLOC as sums. Equal to analyze_statement() of the class (checked by the property tests);
+// null when the class does not decompose so (a syntax error, a body on the class's line,
+// members sharing lines, statements of the class's own that may raise, return or yield).
+std::shared_ptr<Statement> analyze_class(const Snapshot& snapshot, const Span& span,
+                                         const ClassNodes& nodes, const MemberDonors& donors) {
+  uint32_t column = 0;
+  for_each_named_child(nodes.body, [&](TSNode member) {
+    if (column == 0 && kind_of(member) != NodeKind::Comment)
+      column = ts_node_start_point(member).column;
+  });
+  if (column == 0)
+    return nullptr;
+  std::optional<StatementList> members = statements_of(snapshot, nodes.body, column);
+  if (!members || members->spans.empty())
+    return nullptr;
+  const Span& first = members->spans.front();
+  if (first.first_line <= ts_node_start_point(nodes.node).row)
+    return nullptr;
+  const uint32_t class_line = ts_node_start_point(nodes.node).row;
+  const LineIndex& lines = snapshot.lines();
+  const std::string_view text = snapshot.text();
+
+  // The header: decorators, the class line and anything else before the first member, but
+  // the blank lines before it, which count like those between members.
+  size_t header_end = first.first_line; // One past its last line.
+  while (header_end - 1 > class_line && blank_lines_between(snapshot, header_end - 1, header_end))
+    --header_end;
+  std::vector<bool> header_marks;
+  const std::optional<RawMetrics> header_raw = compute_raw_metrics(
+      text_of(snapshot, span.begin, static_cast<uint32_t>(lines.line_content_end(header_end - 1))),
+      header_marks);
+  if (!header_raw)
+    return nullptr;
+  const FlatTree header_tree(nodes.outer, text, FlatTree::Folding::Inert, nodes.body);
+  HalsteadStatement header_halstead = compute_halstead_statement(text, header_tree);
+
+  Definition cls = describe_class_alone(snapshot, nodes.node, nodes.outer);
+  auto statement = std::make_shared<Statement>();
+  statement->class_name = cls.name;
+  const auto donor = donors.find(cls.name);
+  const std::vector<StatementPtr> reused =
+      donor == donors.end() ? std::vector<StatementPtr>(members->spans.size())
+                            : reusable_members(snapshot, *members, donor->second);
+  RawMetrics raw = *header_raw;
+  size_t next_line = header_end;
+  std::vector<StatementPtr> shares;
+  for (size_t m = 0; m < members->spans.size(); ++m) {
+    const Span& member = members->spans[m];
+    const std::optional<int> blank = blank_lines_between(snapshot, next_line, member.first_line);
+    if (!blank || may_hold_class_flow(snapshot, *members, member))
+      return nullptr;
+    raw.blank += *blank;
+    next_line = member.last_line + 1;
+    StatementPtr share = reused[m];
+    if (!share)
+      share = analyze_statement(snapshot, *members, member, false, &cls.name);
+    if (!share || share->has_error)
+      return nullptr;
+    shares.push_back(share);
+    statement->members.push_back(Statement::Member{share, member.begin - span.begin,
+                                                   member.end - span.begin,
+                                                   member.first_line - span.first_line});
+  }
+  const std::optional<int> trailing = blank_lines_between(snapshot, next_line, span.last_line + 1);
+  if (!trailing)
+    return nullptr;
+  raw.blank += *trailing;
+
+  // The definitions: the class, then each member's (kept in the members, see
+  // append_definitions()); the class's children are its members' top definitions.
+  statement->definitions.push_back(std::move(cls));
+  Definition& klass = statement->definitions.front();
+  std::vector<const HalsteadPartial*> parts{&header_halstead.module};
+  std::vector<std::pair<const Definition*, const DefinitionMetrics*>> children;
+  std::vector<const Span*> children_members;
+  int outside_decisions = 0;
+  size_t next_index = 1;
+  for (size_t m = 0; m < shares.size(); ++m) {
+    const Statement& share = *shares[m];
+    for (size_t i = 0; i < share.definitions.size(); ++i)
+      if (share.definitions[i].parent == -1) {
+        klass.children.push_back(static_cast<int>(next_index + i));
+        children.emplace_back(&share.definitions[i], &share.metrics[i]);
+        children_members.push_back(&members->spans[m]);
+      }
+    next_index += share.total_definitions;
+    for (const HalsteadPartial& part : share.halstead)
+      parts.push_back(&part);
+    add_raw(raw, share.raw);
+    outside_decisions += share.outside_decisions;
+  }
+  statement->total_definitions = next_index;
+
+  // The class's own facts from its methods, as build_module_model() and measure_definitions()
+  // derive them.
+  DefinitionMetrics& own = statement->metrics.emplace_back();
+  int methods = 0, real = 1 + outside_decisions;
+  for (size_t c = 0; c < children.size(); ++c) {
+    const auto [method, measured] = children[c];
+    if (method->name == "__init__") {
+      Definition placed = *method; // Where it stands, to find its node.
+      relocate(placed, children_members[c]->begin, children_members[c]->first_line, 0);
+      add_init_attributes(snapshot, klass, placed, definition_node(snapshot, placed));
+    }
+    if (method->kind != DefinitionKind::Method)
+      continue;
+    ++methods;
+    real += measured->cyclomatic;
+    own.cognitive += measured->cognitive;
+    own.max_nesting = std::max(own.max_nesting, measured->max_nesting);
+  }
+  own.cyclomatic = average_class_complexity(real, methods);
+  own.rank = radon_rank(own.cyclomatic);
+  own.loc = static_cast<int>(klass.end_line - klass.line + 1);
+  for (size_t line = klass.line - 1; line < header_end; ++line)
+    own.sloc += header_marks[line - span.first_line];
+  for (const StatementPtr& share : shares)
+    own.sloc += share->raw.sloc;
+  own.halstead = merge_halstead(parts);
+  // The module's tally takes the members' parts from the members (see tally_halstead()).
+  statement->halstead.push_back(std::move(header_halstead.module));
+
+  statement->raw = raw;
+  statement->cyclomatic = real - 1;
+  const std::string_view all_text = text_of(snapshot, span.begin, span.end);
+  statement->mentions_all = memmem(all_text.data(), all_text.size(), "__all__", 7) != nullptr;
+  shift_definition(klass, -static_cast<int64_t>(span.begin),
+                   -static_cast<int64_t>(span.first_line));
   return statement;
 }
 
@@ -257,12 +513,32 @@ void relocate(Definition& definition, int64_t byte_delta, int64_t line_delta, in
 }
 
 // Appends copies of a statement's definitions and errors to the model at its place `span`.
-void copy_definitions(const Statement& statement, const Span& span, ModuleModel& model) {
+// Appends copies of a statement's definitions and its members' to `model`, moved by the given
+// bytes and lines; top definitions get `parent` (a class's members: the class).
+void append_definitions(const Statement& statement, int64_t byte_delta, int64_t line_delta,
+                        int parent, ModuleModel& model) {
   const int index_delta = static_cast<int>(model.definitions.size());
   for (const Definition& definition : statement.definitions) {
     model.definitions.push_back(definition);
-    relocate(model.definitions.back(), span.begin, span.first_line, index_delta);
+    Definition& placed = model.definitions.back();
+    relocate(placed, byte_delta, line_delta, index_delta);
+    if (placed.parent == -1)
+      placed.parent = parent;
   }
+  for (const Statement::Member& member : statement.members)
+    append_definitions(*member.statement, byte_delta + member.begin, line_delta + member.first_line,
+                       index_delta, model);
+}
+
+// The metrics of append_definitions()'s definitions, in the same order.
+void append_metrics(const Statement& statement, std::vector<DefinitionMetrics>& metrics) {
+  metrics.insert(metrics.end(), statement.metrics.begin(), statement.metrics.end());
+  for (const Statement::Member& member : statement.members)
+    append_metrics(*member.statement, metrics);
+}
+
+void copy_definitions(const Statement& statement, const Span& span, ModuleModel& model) {
+  append_definitions(statement, span.begin, span.first_line, -1, model);
   for (SyntaxProblem error : statement.errors) {
     error.range.start += span.begin;
     error.range.end += span.begin;
@@ -380,6 +656,24 @@ std::vector<int> IncrementalAnalyzer::match_statements(const Snapshot& snapshot,
   return matches;
 }
 
+IncrementalAnalyzer::MemberDonors
+IncrementalAnalyzer::replaced_members(const std::vector<int>& matches) const {
+  std::vector<bool> kept(placed_.size(), false);
+  for (const int match : matches)
+    if (match >= 0)
+      kept[match] = true;
+  MemberDonors donors;
+  for (size_t k = 0; k < placed_.size(); ++k) {
+    const Statement& statement = *placed_[k].statement;
+    if (kept[k] || statement.members.empty())
+      continue;
+    donors.emplace(
+        statement.class_name,
+        ReplacedClass{&statement, text_of(*placed_snapshot_, placed_[k].begin, placed_[k].end)});
+  }
+  return donors;
+}
+
 std::shared_ptr<FileAnalysis> IncrementalAnalyzer::take_unshared_result() {
   std::shared_ptr<FileAnalysis> result = std::move(placed_result_);
   if (!result || result.use_count() != 1)
@@ -423,6 +717,7 @@ IncrementalAnalyzer::analyze(std::shared_ptr<const Snapshot> snapshot) {
   if (!list)
     return whole_file(snapshot);
   const std::vector<int> matches = match_statements(*snapshot, *list);
+  const MemberDonors donors = replaced_members(matches);
   std::vector<Entry> entries;
   entries.reserve(list->spans.size());
   for (size_t k = 0; k < list->spans.size(); ++k) {
@@ -431,7 +726,12 @@ IncrementalAnalyzer::analyze(std::shared_ptr<const Snapshot> snapshot) {
       entries.push_back(Entry{span, placed_[matches[k]].statement, matches[k]});
       continue;
     }
-    StatementPtr statement = analyze_statement(*snapshot, *list, span);
+    StatementPtr statement;
+    if (span.last_line - span.first_line + 1 >= memberwise_class_lines_)
+      if (const std::optional<ClassNodes> nodes = class_of_statement(*list, span))
+        statement = analyze_class(*snapshot, span, *nodes, donors);
+    if (!statement)
+      statement = analyze_statement(*snapshot, *list, span);
     if (!statement)
       return whole_file(snapshot);
     entries.push_back(Entry{span, std::move(statement), -1});
@@ -483,13 +783,12 @@ IncrementalAnalyzer::assemble(std::shared_ptr<const Snapshot> snapshot,
     const Statement& statement = *entry.statement;
     const uint32_t first_definition = static_cast<uint32_t>(analysis->model.definitions.size());
     if (entry.kept >= 0 && !previous.empty())
-      move_definitions(previous, placed_[entry.kept], statement.definitions.size(), span,
+      move_definitions(previous, placed_[entry.kept], statement.total_definitions, span,
                        analysis->model);
     else
       copy_definitions(statement, span, analysis->model);
     (entry.kept >= 0 ? last_reused_ : last_computed_)++;
-    analysis->definitions.insert(analysis->definitions.end(), statement.metrics.begin(),
-                                 statement.metrics.end());
+    append_metrics(statement, analysis->definitions);
     add_raw(raw, statement.raw);
     raw_known &= statement.raw_known;
     cyclomatic += statement.cyclomatic;
@@ -513,10 +812,23 @@ void IncrementalAnalyzer::tally_halstead(const std::vector<Entry>& entries) {
   // than once (equal texts share one analysis), hence counts.
   std::unordered_map<const Statement*, int> change;
   change.reserve(placed_.size() + entries.size());
-  for (const Placed& placed : placed_)
-    --change[placed.statement.get()];
-  for (const Entry& entry : entries)
-    ++change[entry.statement.get()];
+  auto count = [&](const Statement& statement, int times) {
+    change[&statement] += times;
+    for (const Statement::Member& member : statement.members)
+      change[member.statement.get()] += times;
+  };
+  // A kept statement stands as often as entries keep it (usually once, as before): only the
+  // statements of the changed run are looked at one by one.
+  std::vector<int> uses(placed_.size(), 0);
+  for (const Entry& entry : entries) {
+    if (entry.kept >= 0)
+      ++uses[entry.kept];
+    else
+      count(*entry.statement, 1);
+  }
+  for (size_t k = 0; k < placed_.size(); ++k)
+    if (uses[k] != 1)
+      count(*placed_[k].statement, uses[k] - 1);
   for (const auto& [statement, times] : change)
     if (times != 0)
       for (const HalsteadPartial& part : statement->halstead)

@@ -17,6 +17,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace docent::analysis {
@@ -35,6 +37,11 @@ public:
   // instead of being copied (copy-on-write): keep only the newest analysis of a document.
   std::shared_ptr<const FileAnalysis> analyze(std::shared_ptr<const Snapshot> snapshot);
 
+  // Top-level classes of at least this many lines are analyzed member by member, so that an
+  // edit inside one method re-analyzes that method and not the class (for tests: 1 makes
+  // every class go that way).
+  void set_memberwise_class_lines(uint32_t lines) { memberwise_class_lines_ = lines; }
+
   // How many top-level statements the last call analyzed anew and reused (for tests and
   // benchmarks); both 0 after a whole-file analysis.
   size_t last_computed() const { return last_computed_; }
@@ -46,6 +53,13 @@ public:
   struct StatementList;
   struct Placed;
   struct Entry;
+  // The top-level classes an edit replaced, by name: their shares and texts, whose members
+  // the new versions reuse (see incremental.cpp's analyze_class()).
+  struct ReplacedClass {
+    const Statement* statement = nullptr;
+    std::string_view text; // The statement's text in the previous snapshot.
+  };
+  using MemberDonors = std::unordered_map<std::string_view, ReplacedClass>;
 
 private:
   // The module's own facts that come from its first statement.
@@ -72,6 +86,8 @@ private:
                                                const ModuleHead& head, bool provisional);
   // Brings halstead_ from the statements of placed_ to those of `entries`.
   void tally_halstead(const std::vector<Entry>& entries);
+  // The members of the statements of placed_ that no statement of the new version matched.
+  MemberDonors replaced_members(const std::vector<int>& matches) const;
   // For each statement of `list`, the index of the kept statement with the same text, or -1.
   std::vector<int> match_statements(const Snapshot& snapshot, const StatementList& list) const;
   // The module's `__all__`, recomputed only when a statement mentioning it changes; false if
@@ -95,6 +111,8 @@ private:
   std::string all_key_;
   std::optional<std::vector<std::string>> all_;
   bool all_known_ = false;
+  // Smaller classes cost little to analyze whole, and their members are not kept twice.
+  uint32_t memberwise_class_lines_ = 40;
   size_t last_computed_ = 0;
   size_t last_reused_ = 0;
 };

@@ -1,6 +1,8 @@
 // One walk over the syntax tree that collects definitions and what later features need of them.
 #include "analysis/python_model.h"
 
+#include "analysis/docstring_format.h"
+
 #include "analysis/string_literal.h"
 #include "analysis/syntax_tree.h"
 
@@ -183,6 +185,29 @@ public:
   // The definition nodes found so far, parallel to the model's definitions.
   std::vector<TSNode> take_nodes() { return std::move(nodes_); }
 
+  // A top-level class as add_definition() describes it, without visiting its body's
+  // statements: no children, and only the attributes annotated at class level.
+  void add_class_alone(TSNode node, TSNode outer) {
+    model_.definitions.emplace_back();
+    Definition& definition = model_.definitions.back();
+    nodes_.push_back(node);
+    definition.whole = range_of(outer);
+    definition.definition = range_of(node);
+    definition.line = first_line(node);
+    definition.end_line = last_line(node);
+    describe(definition, node, outer, -1);
+    TSNode body = field(node, "body");
+    if (!ts_node_is_null(body))
+      collect_annotated_attributes(definition, body);
+  }
+
+  // What add_definition() adds to a class's attributes from one of its methods.
+  void add_init_attributes(Definition& cls, const Definition& method, TSNode node) {
+    if (method.kind == DefinitionKind::Method && method.name == "__init__" &&
+        !method.parameters.empty())
+      collect_init_attributes(cls, node, method.parameters.front().name);
+  }
+
 private:
   void visit_children(TSNode node, int parent) {
     for_each_child(node, [&](TSNode child) {
@@ -346,6 +371,13 @@ private:
   }
 
   void collect_class_attributes(Definition& cls, TSNode body) {
+    collect_annotated_attributes(cls, body);
+    for (int child : cls.children)
+      add_init_attributes(cls, model_.definitions[child], nodes_[child]);
+  }
+
+  // `name: type = value` at class level.
+  void collect_annotated_attributes(Definition& cls, TSNode body) {
     for_each_named_child(body, [&](TSNode statement) {
       TSNode assignment = ts_node_named_child(statement, 0);
       if (kind_of(statement) != NodeKind::ExpressionStatement ||
@@ -359,12 +391,6 @@ private:
                                               text_of(source_, field(assignment, "right")),
                                               range_of(assignment), false});
     });
-    for (int child : cls.children) {
-      const Definition& init = model_.definitions[child];
-      if (init.kind == DefinitionKind::Method && init.name == "__init__" &&
-          !init.parameters.empty())
-        collect_init_attributes(cls, nodes_[child], init.parameters.front().name);
-    }
   }
 
   // `self.x = ...` anywhere in __init__'s own body (nested definitions excluded).
@@ -499,7 +525,13 @@ std::optional<Docstring> docstring_of_block(std::string_view source, TSNode bloc
   TSNode literal = docstring_literal_of_block(block);
   if (ts_node_is_null(literal))
     return std::nullopt;
-  return docstring_from_literal(source, literal);
+  std::optional<Docstring> docstring = docstring_from_literal(source, literal);
+  if (docstring) {
+    const StringLiteral split = split_string_literal(docstring->raw);
+    docstring->has_section_markers =
+        split.valid && detect_style(split.body) != DocstringStyle::Pep257;
+  }
+  return docstring;
 }
 
 ModuleModel model_of_statement(const Snapshot& snapshot, TSNode statement,
@@ -510,6 +542,18 @@ ModuleModel model_of_statement(const Snapshot& snapshot, TSNode statement,
   if (nodes != nullptr)
     *nodes = builder.take_nodes();
   return model;
+}
+
+Definition describe_class_alone(const Snapshot& snapshot, TSNode node, TSNode outer) {
+  ModuleModel model;
+  ModelBuilder(snapshot, model).add_class_alone(node, outer);
+  return std::move(model.definitions.front());
+}
+
+void add_init_attributes(const Snapshot& snapshot, Definition& cls, const Definition& method,
+                         TSNode node) {
+  ModuleModel unused;
+  ModelBuilder(snapshot, unused).add_init_attributes(cls, method, node);
 }
 
 void describe_module(const Snapshot& snapshot, ModuleModel& model) {

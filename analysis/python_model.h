@@ -40,6 +40,9 @@ struct Docstring {
   std::string quote;  // `"""`, `'''`, `"` or `'`.
   std::string prefix; // String prefix letters as written (e.g. "r", "u"), often empty.
   ByteRange range;
+  // detect_style() (docstring_format.h) finds section markers in it. Decided once, when the
+  // model is built, because the checks ask it of every docstring of a file on each keystroke.
+  bool has_section_markers = false;
 };
 
 // A raise, return or yield statement/expression in a definition's own body.
@@ -126,6 +129,14 @@ TSNode definition_node(const Snapshot& snapshot, const Definition& definition);
 ModuleModel model_of_statement(const Snapshot& snapshot, TSNode statement,
                                std::vector<TSNode>* nodes = nullptr);
 void describe_module(const Snapshot& snapshot, ModuleModel& model);
+// For analyzing a top-level class member by member: the class `node` (`outer` is its
+// decorated_definition, or `node` itself) as build_module_model() describes it, but without
+// children and without the attributes that its `__init__` methods assign; add_init_attributes()
+// adds those of one method (`node` is its function_definition), a no-op unless it is a method
+// `__init__` with a `self` parameter. Called for each child in order, it gives the same list.
+Definition describe_class_alone(const Snapshot& snapshot, TSNode node, TSNode outer);
+void add_init_attributes(const Snapshot& snapshot, Definition& cls, const Definition& method,
+                         TSNode node);
 void shift_definition(Definition& definition, int64_t byte_delta, int64_t line_delta);
 
 // Docstring of a module, class or function body (its first statement, if a plain string).

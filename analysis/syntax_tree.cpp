@@ -263,7 +263,10 @@ bool FlatTree::folds_inert(const Node& node, std::string_view source) {
 
 FlatTree::FlatTree(TSNode root) : FlatTree(root, std::string_view(), Folding::None) {}
 
-FlatTree::FlatTree(TSNode root, std::string_view source, Folding folding) {
+FlatTree::FlatTree(TSNode root, std::string_view source, Folding folding)
+    : FlatTree(root, source, folding, TSNode{}) {}
+
+FlatTree::FlatTree(TSNode root, std::string_view source, Folding folding, TSNode fold) {
   if (ts_node_is_null(root))
     return;
   const std::vector<NodeKind>& kinds = symbol_table();
@@ -286,6 +289,7 @@ FlatTree::FlatTree(TSNode root, std::string_view source, Folding folding) {
     if (folds && added.named && !added.extra)
       added.folded =
           ts_node_child_count(node) != 0 && folds_inert(added, source) && !ts_node_has_error(node);
+    added.folded |= !ts_node_is_null(fold) && ts_node_eq(node, fold);
     uint32_t current = size() - 1;
     if (!added.folded && ts_tree_cursor_goto_first_child(&cursor)) {
       parent = current;

@@ -269,6 +269,9 @@ public:
   // The same, with inert nodes folded when `folding` says so (see above); `source` is the text
   // the tree was parsed from.
   FlatTree(TSNode root, std::string_view source, Folding folding);
+  // The same with the children of `fold` (a node of the subtree) left out as well: a class
+  // whose body's statements are measured one by one is walked for its header alone.
+  FlatTree(TSNode root, std::string_view source, Folding folding, TSNode fold);
 
   bool empty() const { return nodes_.empty(); }
   uint32_t size() const { return static_cast<uint32_t>(nodes_.size()); }

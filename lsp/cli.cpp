@@ -7,13 +7,16 @@
 #include "analysis/docstring_update.h"
 #include "analysis/file_walker.h"
 #include "analysis/rules.h"
+#include "inference/feedback_store.h"
 #include "lsp/batch.h"
+#include "lsp/feedback_json.h"
 #include "lsp/report_json.h"
 #include "lsp/server.h"
 #include "lsp/transport.h"
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -316,6 +319,83 @@ int run_docstrings(const CommonOptions& options, bool write, bool convert) {
   return changed_files > 0 && !write ? kExitFindings : kExitClean;
 }
 
+// `docent learn`: what the server recorded of the user's feedback, read from the store directly
+// (the CLI has no message thread to keep free).
+struct LearnCommand {
+  bool stats = false, reset = false, replay = false;
+  std::string data_directory; // Empty: the default.
+};
+
+// Batches in which --replay reads the events, so that a large store is not read at once.
+constexpr size_t kReplayBatch = 1000;
+
+int run_learn(const LearnCommand& learn) {
+  if (learn.stats + learn.reset + learn.replay != 1) {
+    std::cerr << "docent learn: give one of --stats, --reset or --replay\n";
+    return kExitError;
+  }
+  const std::optional<std::string> directory =
+      learn.data_directory.empty() ? inference::default_data_directory() : learn.data_directory;
+  if (!directory) {
+    std::cerr << "docent learn: no data directory: give --data-directory, or set XDG_DATA_HOME "
+                 "or HOME\n";
+    return kExitError;
+  }
+  const std::string database =
+      (std::filesystem::path(*directory) / inference::kFeedbackFileName).string();
+  std::error_code ignored;
+  if (!std::filesystem::exists(database, ignored)) {
+    // Nothing was recorded; asking must not create the store.
+    if (learn.stats)
+      std::cout << stats_json(inference::LearningStats{{}, database}).dump(2) << "\n";
+    if (learn.reset)
+      std::cout << fmt::format("docent: no learning data in {}\n", *directory);
+    return kExitClean;
+  }
+  inference::FeedbackStoreOpen opened = inference::FeedbackStore::open(*directory);
+  if (!opened.warning.empty())
+    std::cerr << opened.warning << "\n";
+  if (!opened.store) {
+    std::cerr << "docent learn: " << opened.error << "\n";
+    return kExitError;
+  }
+  inference::FeedbackStore& store = *opened.store;
+  if (learn.stats) {
+    inference::Result<inference::FeedbackStats> stats = store.stats();
+    if (!stats) {
+      std::cerr << "docent learn: " << stats.error << "\n";
+      return kExitError;
+    }
+    std::cout << stats_json(inference::LearningStats{std::move(*stats), store.path()}).dump(2)
+              << "\n";
+    return kExitClean;
+  }
+  if (learn.reset) {
+    inference::Result<int64_t> deleted = store.reset();
+    if (!deleted) {
+      std::cerr << "docent learn: " << deleted.error << "\n";
+      return kExitError;
+    }
+    std::cout << fmt::format("docent: deleted {} feedback event{} from {}\n", *deleted,
+                             *deleted == 1 ? "" : "s", store.path());
+    return kExitClean;
+  }
+  // --replay: every event, oldest first, one JSON object a line (training comes with the model).
+  for (int64_t last = 0;;) {
+    inference::Result<std::vector<inference::FeedbackEvent>> events =
+        store.events_after(last, kReplayBatch);
+    if (!events) {
+      std::cerr << "docent learn: " << events.error << "\n";
+      return kExitError;
+    }
+    if (events->empty())
+      return kExitClean;
+    for (const inference::FeedbackEvent& event : *events)
+      std::cout << event_json(event).dump(-1, ' ', false, Json::error_handler_t::replace) << "\n";
+    last = events->back().id;
+  }
+}
+
 } // namespace
 
 namespace {
@@ -434,6 +514,16 @@ int run_cli(int argc, char** argv) {
   docstrings->add_flag("--convert", convert,
                        "Also convert docstrings in another style to --docstring-style");
 
+  LearnCommand learn_options;
+  CLI::App* learn = app.add_subcommand(
+      "learn",
+      "Show (--stats), delete (--reset) or print (--replay) the feedback docent learns from");
+  learn->add_flag("--stats", learn_options.stats, "Print counts of the recorded feedback as JSON");
+  learn->add_flag("--reset", learn_options.reset, "Delete every recorded feedback event");
+  learn->add_flag("--replay", learn_options.replay, "Print every event as a line of JSON");
+  learn->add_option("--data-directory", learn_options.data_directory,
+                    "Where the learning data is (default: $XDG_DATA_HOME/docent)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -446,6 +536,8 @@ int run_cli(int argc, char** argv) {
     return run_check(check_options, format);
   if (docstrings->parsed())
     return run_docstrings(docstring_options, write, convert);
+  if (learn->parsed())
+    return run_learn(learn_options);
   return run_server_command(server);
 }
 

@@ -4,6 +4,9 @@
 #include "analysis/docstring_insert.h"
 #include "analysis/docstring_update.h"
 #include "analysis/document.h"
+#include "analysis/noqa_edit.h"
+#include "inference/feature_source.h"
+#include "lsp/feedback_json.h"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -85,6 +88,23 @@ int definition_named_at(const ModuleModel& model, size_t name_start) {
 
 bool is_missing_docstring_code(const std::string& code) {
   return code.size() == 4 && code.rfind("D10", 0) == 0 && code[3] >= '0' && code[3] <= '7';
+}
+
+// The rules whose diagnostics get an "Ignore CODE here" quick fix, by the kind of suggestion
+// they are (E999, a syntax error, is no suggestion).
+std::optional<inference::SuggestionKind> ignorable_kind(const std::string& code) {
+  if (code == "C901" || code == "CCR001" || code.rfind("DCT2", 0) == 0)
+    return inference::SuggestionKind::Complexity;
+  if (is_missing_docstring_code(code))
+    return inference::SuggestionKind::Docstring;
+  if (code.rfind("DOC", 0) == 0)
+    return inference::SuggestionKind::DocstringUpdate;
+  return std::nullopt;
+}
+
+// Findings of the module (not of a definition), whose `# noqa` goes on the first line.
+bool is_module_code(const std::string& code) {
+  return code == "D100" || code == "D104" || code == "DCT204";
 }
 
 json action_data(const ActionContext& document, const std::string& what,
@@ -194,7 +214,75 @@ json edits_for(const FileAnalysis& analysis, const CheckConfig& config,
   if (what == "insert-all")
     for (size_t i = 0; i < model.definitions.size(); ++i)
       add(writer.document(snapshot, model, i));
+  if (what == "ignore")
+    add(noqa_edit(snapshot, data.value("line", uint32_t{0}), data.value("code", "")));
   return edits;
+}
+
+// The "Ignore CODE here" quick fix for a docent diagnostic, if its line can take the comment.
+std::optional<json> ignore_action(const FileAnalysis& analysis, const ActionContext& document,
+                                  const json& diagnostic, const std::string& code) {
+  const ModuleModel& model = analysis.model;
+  const Snapshot& snapshot = *analysis.snapshot;
+  int index = -1;
+  if (!is_module_code(code)) {
+    std::string error;
+    const auto range = range_from_json(diagnostic.value("range", json()), error);
+    if (!range)
+      return std::nullopt;
+    index = definition_named_at(
+        model, snapshot.lines().offset_of(snapshot.text(), range->start, document.encoding));
+    if (index < 0)
+      return std::nullopt; // Not a definition of this version: the diagnostic is stale.
+  }
+  const uint32_t line = index < 0 ? 1 : model.definitions[static_cast<size_t>(index)].line;
+  if (!noqa_edit(snapshot, line, code))
+    return std::nullopt;
+  json data =
+      action_data(document, "ignore",
+                  index < 0 ? "" : model.definitions[static_cast<size_t>(index)].qualname, line);
+  data["code"] = code;
+  return json{{"title", fmt::format("Ignore {} here", code)},
+              {"kind", kQuickFixKind},
+              {"diagnostics", json::array({diagnostic})},
+              {"data", std::move(data)}};
+}
+
+// The docent.feedback command of an action (see feedback_json.h), from its data.
+json feedback_for(const FileAnalysis& analysis, const ActionContext& document, const json& data,
+                  size_t number) {
+  const ModuleModel& model = analysis.model;
+  FeedbackArguments arguments;
+  arguments.id = fmt::format("{}.{}", document.id_prefix, number);
+  arguments.action = data.value("action", "");
+  arguments.uri = document.uri;
+  arguments.version = document.version;
+  arguments.line = data.value("line", uint32_t{0});
+  inference::FeedbackEvent& event = arguments.event;
+  event.path = document.path;
+  event.definition = data.value("qualname", "");
+  const int index = event.definition.empty() ? -1 : find_definition(model, data);
+  event.features = inference::feature_extractor()(analysis, index);
+  if (arguments.action == "ignore") {
+    event.code = data.value("code", "");
+    event.kind = ignorable_kind(event.code).value_or(inference::SuggestionKind::Complexity);
+    event.outcome = inference::Outcome::Rejected;
+    return feedback_command(arguments);
+  }
+  event.code = arguments.action;
+  event.kind = arguments.action == "update" || arguments.action == "convert"
+                   ? inference::SuggestionKind::DocstringUpdate
+                   : inference::SuggestionKind::Docstring;
+  event.outcome = inference::Outcome::Accepted;
+  if (arguments.action == "insert-all") {
+    // What it documents, so that the server can follow those docstrings once it ran.
+    if (!model.docstring)
+      arguments.definitions.emplace_back();
+    for (const Definition& definition : model.definitions)
+      if (documentable(definition))
+        arguments.definitions.push_back(definition.qualname);
+  }
+  return feedback_command(arguments);
 }
 
 } // namespace
@@ -236,14 +324,19 @@ json code_actions_json(const FileAnalysis& analysis, const CheckConfig& config,
     }
     actions.push_back(std::move(action));
   };
+  // Ignoring comes after fixing: the fixes are listed first.
+  std::vector<json> ignores;
   // Quick fixes for the docstring diagnostics the client sends along: D1xx (missing) inserts
-  // one, DOCxxx (mismatch) updates it.
+  // one, DOCxxx (mismatch) updates it; and for every rule's diagnostic, Ignore.
   if (context.is_object() && context.contains("diagnostics") && context["diagnostics"].is_array())
     for (const json& diagnostic : context["diagnostics"]) {
       if (!diagnostic.is_object() || diagnostic.value("source", "") != "docent" ||
           !diagnostic.contains("code") || !diagnostic["code"].is_string())
         continue;
       const std::string code = diagnostic["code"].get<std::string>();
+      if (ignorable_kind(code) && wanted(context, kQuickFixKind))
+        if (std::optional<json> ignore = ignore_action(analysis, document, diagnostic, code))
+          ignores.push_back(std::move(*ignore));
       const bool missing = is_missing_docstring_code(code);
       const bool mismatch = code.rfind("DOC", 0) == 0;
       if (!missing && !mismatch)
@@ -292,6 +385,13 @@ json code_actions_json(const FileAnalysis& analysis, const CheckConfig& config,
                 {"data", action_data(document, "insert-all", "", 0)}};
     actions.push_back(std::move(action));
   }
+  for (json& ignore : ignores)
+    actions.push_back(std::move(ignore));
+  // At list time, not on resolve: clients run the command of the action they were offered
+  // (VS Code takes nothing but the edit from codeAction/resolve).
+  if (document.learning)
+    for (size_t i = 0; i < actions.size(); ++i)
+      actions[i]["command"] = feedback_for(analysis, document, actions[i]["data"], i + 1);
   if (!document.resolve_edits)
     for (json& action : actions)
       action = resolve_code_action(analysis, config, document, std::move(action));

@@ -22,13 +22,20 @@ struct ActionContext {
   bool document_changes = false; // The client takes versioned documentChanges.
   // Parameter descriptions of the workspace's docstrings, to reuse (may be null).
   std::shared_ptr<const analysis::ParameterDescriptions> reuse;
+  // Learning is on: each action carries the docent.feedback command that records its outcome,
+  // with an id made of this prefix (unique per request) and the action's number.
+  bool learning = false;
+  std::string id_prefix;
 };
 
 // The actions at `cursor` (a byte offset) for a textDocument/codeAction request with LSP
 // `context` (its diagnostics and `only` kinds): insert a docstring into the definition whose
 // signature holds the cursor (or update its docstring to match the signature, or convert it to
-// the configured style), quick fixes for docent's missing-docstring diagnostics, and the
-// source action that documents every undocumented definition of the file.
+// the configured style), quick fixes for docent's missing-docstring and mismatch diagnostics,
+// an "Ignore CODE here" quick fix (a `# noqa` comment) for each docent diagnostic of a rule,
+// and the source action that documents every undocumented definition of the file. With
+// learning on, every action carries a docent.feedback command (feedback_json.h): taking an
+// Ignore records a rejection, taking any other an acceptance.
 json code_actions_json(const analysis::FileAnalysis& analysis, const analysis::CheckConfig& config,
                        const ActionContext& document, size_t cursor, const json& context);
 

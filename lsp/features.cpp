@@ -3,6 +3,7 @@
 
 #include "analysis/rules.h"
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 namespace docent::lsp {
@@ -133,34 +134,81 @@ json diagnostics_json(const FileAnalysis& analysis, const CheckConfig& config,
   return diagnostics_json(analysis, check_file(analysis, config, path), encoding);
 }
 
+namespace {
+
+json diagnostic_json(const FileAnalysis& analysis, const Finding& finding,
+                     PositionEncoding encoding) {
+  json item(json::value_t::object);
+  item.emplace("range", range_json(analysis, finding.range, encoding));
+  item.emplace("severity", lsp_severity(finding.severity));
+  item.emplace("code", finding.code);
+  item.emplace("source", "docent");
+  item.emplace("message", finding.message);
+  return item;
+}
+
+// Appends one finding's line of diagnostics_signature() to `signature`.
+void append_signature(std::string& signature, const Snapshot& snapshot, const Finding& finding,
+                      PositionEncoding encoding) {
+  const Position start =
+      snapshot.lines().position_of(snapshot.text(), finding.range.start, encoding);
+  const Position end = snapshot.lines().position_of(snapshot.text(), finding.range.end, encoding);
+  fmt::format_to(std::back_inserter(signature), FMT_COMPILE("{}:{}:{}:{}:{}:{}:{}\n"), finding.code,
+                 lsp_severity(finding.severity), start.line, start.character, end.line,
+                 end.character, finding.message);
+}
+
+} // namespace
+
 json diagnostics_json(const FileAnalysis& analysis, const std::vector<Finding>& findings,
                       PositionEncoding encoding) {
   json items = json::array();
-  for (const Finding& finding : findings) {
-    json item(json::value_t::object);
-    item.emplace("range", range_json(analysis, finding.range, encoding));
-    item.emplace("severity", lsp_severity(finding.severity));
-    item.emplace("code", finding.code);
-    item.emplace("source", "docent");
-    item.emplace("message", finding.message);
-    items.push_back(std::move(item));
-  }
+  for (const Finding& finding : findings)
+    items.push_back(diagnostic_json(analysis, finding, encoding));
   return items;
 }
 
 std::string diagnostics_signature(const FileAnalysis& analysis,
                                   const std::vector<Finding>& findings, PositionEncoding encoding) {
-  const Snapshot& snapshot = *analysis.snapshot;
   std::string signature;
-  for (const Finding& finding : findings) {
-    const Position start =
-        snapshot.lines().position_of(snapshot.text(), finding.range.start, encoding);
-    const Position end = snapshot.lines().position_of(snapshot.text(), finding.range.end, encoding);
-    fmt::format_to(std::back_inserter(signature), "{}:{}:{}:{}:{}:{}:{}\n", finding.code,
-                   lsp_severity(finding.severity), start.line, start.character, end.line,
-                   end.character, finding.message);
-  }
+  for (const Finding& finding : findings)
+    append_signature(signature, *analysis.snapshot, finding, encoding);
   return signature;
+}
+
+bool DiagnosticsText::update(const FileAnalysis& analysis, const std::vector<Finding>& findings,
+                             PositionEncoding encoding) {
+  std::string signature;
+  std::vector<size_t> line_starts;
+  line_starts.reserve(findings.size() + 1);
+  for (const Finding& finding : findings) {
+    line_starts.push_back(signature.size());
+    append_signature(signature, *analysis.snapshot, finding, encoding);
+  }
+  line_starts.push_back(signature.size());
+  if (known_ && signature == signature_)
+    return false;
+  std::unordered_map<std::string, std::string> fragments;
+  fragments.reserve(findings.size());
+  std::string array = "[";
+  for (size_t i = 0; i < findings.size(); ++i) {
+    std::string key = signature.substr(line_starts[i], line_starts[i + 1] - line_starts[i]);
+    auto reused = fragments_.find(key);
+    std::string fragment = reused != fragments_.end()
+                               ? std::move(reused->second)
+                               : diagnostic_json(analysis, findings[i], encoding)
+                                     .dump(-1, ' ', false, json::error_handler_t::replace);
+    if (i > 0)
+      array.push_back(',');
+    array += fragment;
+    fragments.emplace(std::move(key), std::move(fragment));
+  }
+  array.push_back(']');
+  fragments_ = std::move(fragments);
+  signature_ = std::move(signature);
+  array_ = std::move(array);
+  known_ = true;
+  return true;
 }
 
 std::optional<json> hover_json(const FileAnalysis& analysis, size_t offset,

@@ -8,6 +8,9 @@
 #include "lsp/protocol.h"
 
 #include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
 
 namespace docent::lsp {
 
@@ -24,6 +27,30 @@ json diagnostics_json(const analysis::FileAnalysis& analysis,
 std::string diagnostics_signature(const analysis::FileAnalysis& analysis,
                                   const std::vector<analysis::Finding>& findings,
                                   analysis::PositionEncoding encoding);
+
+// A document's diagnostics serialized for the client, kept from one edit to the next: each
+// diagnostic is serialized once and its text reused while its code, severity, positions and
+// message stay the same, so that an edit that changes one diagnostic of hundreds serializes
+// that one. Thread-safety: none; one per document, used by one thread.
+class DiagnosticsText {
+public:
+  // Brings the text up to date with `findings`; false if the set did not change.
+  bool update(const analysis::FileAnalysis& analysis,
+              const std::vector<analysis::Finding>& findings, analysis::PositionEncoding encoding);
+  // diagnostics_signature() of the set, and the set as a JSON array (as diagnostics_json()).
+  const std::string& signature() const { return signature_; }
+  const std::string& array() const { return array_; }
+  // Whether a set was made and not forgotten since.
+  bool known() const { return known_; }
+  // The next update() reports a change even if the set is the same.
+  void forget() { known_ = false; }
+
+private:
+  bool known_ = false;
+  std::string signature_;
+  std::string array_;
+  std::unordered_map<std::string, std::string> fragments_; // Signature line -> diagnostic.
+};
 
 // Hover at a byte offset: a definition's metrics when the offset is on its name or on its
 // def/class keyword, the module's on the first line or the module docstring; else nullopt.

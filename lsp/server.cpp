@@ -2,13 +2,16 @@
 //
 // Threads: the message thread (run_server's caller) reads and dispatches every message and
 // answers lifecycle and bookkeeping requests itself; the document worker parses, analyzes and
-// answers document queries; the workspace index runs at low priority; a watch thread ends the
-// process when the editor dies. Any thread may write a message (Transport::write serializes).
+// answers document queries; the workspace index runs at low priority; the feedback recorder
+// owns the learning data on disk; a watch thread ends the process when the editor dies. Any
+// thread may write a message (Transport::write serializes).
 #include "lsp/server.h"
 
 #include "analysis/config.h"
+#include "inference/learner.h"
 #include "lsp/code_actions.h"
 #include "lsp/features.h"
+#include "lsp/feedback_json.h"
 #include "lsp/protocol.h"
 #include "lsp/settings.h"
 #include "lsp/worker.h"
@@ -253,6 +256,19 @@ bool is_valid_id(const json& id) {
   return id.is_number_integer() || id.is_string();
 }
 
+inference::LearningSettings learning_settings(const EditorSettings& editor) {
+  return inference::LearningSettings{editor.learning_enabled, editor.learning_data_directory};
+}
+
+// Whether the user asked for these code actions (LSP 3.17's triggerKind Invoked, or a client
+// that does not say), as opposed to a light bulb that follows the cursor.
+bool invoked_by_user(const json& context) {
+  const json* trigger = find_path(context, {"triggerKind"});
+  return trigger == nullptr || !trigger->is_number_integer() || trigger->get<int>() == 1;
+}
+
+constexpr const char* kLearningDisabled = "learning is disabled (learning.enabled is false)";
+
 class Server {
 public:
   Server(Transport& transport, const ServerOptions& options)
@@ -262,6 +278,7 @@ public:
   ~Server() {
     index_.reset(); // Before the worker it polls.
     worker_.reset();
+    recorder_.reset(); // After the worker, which records; its queued events are stored.
     parent_.reset();
   }
 
@@ -388,6 +405,8 @@ private:
       return code_action(id, params);
     if (method == "codeAction/resolve")
       return resolve_code_action(id, params);
+    if (method == "workspace/executeCommand")
+      return execute_command(id, params);
     if (method == "docent/workspaceStats")
       return reply(id, index_ ? index_->stats() : json::object());
     reply_error(id, kMethodNotFound, "Method not found: " + method);
@@ -423,7 +442,7 @@ private:
     if (method == "textDocument/didClose")
       return worker_->close(document_uri(params));
     if (method == "textDocument/didSave")
-      return worker_->reconfigure(document_uri(params));
+      return worker_->saved(document_uri(params));
     if (method == "workspace/didChangeConfiguration")
       return settings_changed(params);
     if (method == "workspace/didChangeWatchedFiles")
@@ -460,15 +479,21 @@ private:
     if (std::optional<pid_t> parent = parent_process(params))
       parent_ = std::make_unique<ParentWatch>(*parent);
 
+    recorder_ = std::make_unique<inference::FeedbackRecorder>(
+        learning_settings(configuration_.editor()), [this](const std::string& message) {
+          spdlog::warn("{}", message);
+          show_warning(message);
+        });
     WorkerOptions worker;
     worker.encoding = encoding_;
     worker.push_diagnostics = !pull_diagnostics_;
     worker.parse_budget_micros = options_.parse_budget_micros;
     worker_ = std::make_unique<DocumentWorker>(
-        worker, [this](const json& message) { send(message); },
+        worker, [this](const std::string& message) { transport_.write(message); },
         [this](const std::string& path, bool fresh) {
           return configuration_.config_for(path, fresh);
-        });
+        },
+        [this](inference::FeedbackEvent event) { record_quietly(std::move(event)); });
     worker_->reconfigure_all(configuration_.editor());
     state_ = State::Running;
 
@@ -482,6 +507,8 @@ private:
           {"codeActionProvider",
            {{"codeActionKinds", {"quickfix", "refactor.rewrite", "source.docent.addDocstrings"}},
             {"resolveProvider", true}}},
+          {"executeCommandProvider",
+           {{"commands", {kFeedbackCommand, kStatsCommand, kResetCommand}}}},
           {"workspace", {{"workspaceFolders", {{"supported", true}}}}}}},
         {"serverInfo", {{"name", "docent"}, {"version", kVersion}}},
     };
@@ -593,7 +620,13 @@ private:
     if ((settings.is_null() || settings.empty()) && client_supports({"workspace", "configuration"}))
       return request_configuration(); // The client expects to be asked.
     configuration_.set_client_settings(settings);
-    worker_->reconfigure_all(configuration_.editor());
+    editor_settings_changed();
+  }
+
+  void editor_settings_changed() {
+    const EditorSettings editor = configuration_.editor();
+    worker_->reconfigure_all(editor);
+    recorder_->configure(learning_settings(editor));
   }
 
   void request_configuration() {
@@ -605,7 +638,7 @@ private:
                    const json& settings = items->front();
                    configuration_.set_client_settings(settings.is_null() ? json::object()
                                                                          : settings);
-                   worker_->reconfigure_all(configuration_.editor());
+                   editor_settings_changed();
                  });
   }
 
@@ -649,7 +682,8 @@ private:
 
   // Called on the worker; `reuse` was taken on the message thread, which owns index_.
   ActionContext action_context(const std::string& uri, const DocumentWorker::DocumentView& document,
-                               std::shared_ptr<const ParameterDescriptions> reuse) const {
+                               std::shared_ptr<const ParameterDescriptions> reuse,
+                               bool learning = false, std::string id_prefix = {}) const {
     ActionContext context;
     context.uri = uri;
     context.path = document.path;
@@ -658,6 +692,8 @@ private:
     context.resolve_edits = resolve_edits_;
     context.document_changes = document_changes_;
     context.reuse = std::move(reuse);
+    context.learning = learning;
+    context.id_prefix = std::move(id_prefix);
     return context;
   }
 
@@ -671,13 +707,87 @@ private:
       throw InvalidParams("range: " + error);
     const json context = params.value("context", json::object());
     const auto reuse = index_ ? index_->parameter_descriptions() : nullptr;
+    const bool learning = recorder_->enabled();
+    const std::string id_prefix = "docent-" + std::to_string(++action_requests_);
     on_worker(id, uri, [=](const DocumentWorker::DocumentView* document) -> json {
       if (document == nullptr)
         return json::array();
       const Snapshot& snapshot = *document->analysis.snapshot;
       const size_t cursor = snapshot.lines().offset_of(snapshot.text(), range->start, encoding_);
-      return code_actions_json(document->analysis, document->config,
-                               action_context(uri, *document, reuse), cursor, context);
+      json actions = code_actions_json(document->analysis, document->config,
+                                       action_context(uri, *document, reuse, learning, id_prefix),
+                                       cursor, context);
+      document->feedback.shown(uri, actions, invoked_by_user(context));
+      return actions;
+    });
+  }
+
+  void execute_command(const json& id, const json& params) {
+    const std::string command = require_string(params, "command");
+    const json arguments = params.value("arguments", json::array());
+    if (command == kFeedbackCommand)
+      return record_feedback(id, arguments);
+    if (command == kStatsCommand)
+      return learning_stats(id);
+    if (command == kResetCommand)
+      return reset_learning(id);
+    throw InvalidParams("unknown command '" + command + "'");
+  }
+
+  // docent.feedback: the client applied a docent action. Answered once the event is durable.
+  void record_feedback(const json& id, const json& arguments) {
+    std::string error;
+    std::optional<FeedbackArguments> parsed = feedback_arguments(arguments, error);
+    if (!parsed)
+      throw InvalidParams("docent.feedback: " + error);
+    if (!recorder_->enabled())
+      return reply(id, json{{"recorded", false}, {"reason", kLearningDisabled}});
+    if (!recorded_ids_.insert(parsed->id).second)
+      return reply(id, json{{"recorded", false}, {"reason", "already recorded"}});
+    auto taken = std::make_shared<const FeedbackArguments>(std::move(*parsed));
+    // Through the worker, after the edit the client applied: it follows inserted docstrings.
+    worker_->query(taken->uri, [this, id, taken](const DocumentWorker::DocumentView* document) {
+      if (document != nullptr)
+        document->feedback.taken(*taken, &document->analysis);
+      inference::FeedbackEvent event = taken->event;
+      event.time_ms = inference::unix_time_ms();
+      recorder_->record(std::move(event), [this, id](inference::Result<int64_t> stored) {
+        if (stored)
+          reply(id, json{{"recorded", true}, {"event", *stored}});
+        else
+          reply_error(id, kRequestFailed, "docent.feedback: " + stored.error);
+      });
+    });
+  }
+
+  void learning_stats(const json& id) {
+    if (!recorder_->enabled())
+      return reply(id, json{{"enabled", false}, {"message", kLearningDisabled}});
+    recorder_->stats([this, id](inference::Result<inference::LearningStats> stats) {
+      if (!stats)
+        return reply_error(id, kRequestFailed, "docent.learning.stats: " + stats.error);
+      json answer = stats_json(*stats);
+      answer["enabled"] = true;
+      reply(id, std::move(answer));
+    });
+  }
+
+  void reset_learning(const json& id) {
+    if (!recorder_->enabled())
+      return reply(id, json{{"enabled", false}, {"deleted", 0}, {"message", kLearningDisabled}});
+    recorder_->reset([this, id](inference::Result<int64_t> deleted) {
+      if (deleted)
+        reply(id, json{{"enabled", true}, {"deleted", *deleted}});
+      else
+        reply_error(id, kRequestFailed, "docent.learning.reset: " + deleted.error);
+    });
+  }
+
+  // Feedback the worker gathered from edits and requests: nobody waits for it.
+  void record_quietly(inference::FeedbackEvent event) {
+    recorder_->record(std::move(event), [](inference::Result<int64_t> stored) {
+      if (!stored)
+        spdlog::debug("feedback not recorded: {}", stored.error);
     });
   }
 
@@ -733,18 +843,13 @@ private:
         return R"({"kind":"full","items":[]})";
       const std::vector<Finding> findings =
           check_file(document->analysis, document->config, document->path);
-      std::string signature = diagnostics_signature(document->analysis, findings, encoding);
       DocumentWorker::PulledDiagnostics& pulled = document->pulled;
-      if (pulled.result_id.empty() || signature != pulled.signature) {
-        pulled.items = diagnostics_json(document->analysis, findings, encoding)
-                           .dump(-1, ' ', false, json::error_handler_t::replace);
-        pulled.result_id = fmt::format("{:x}", std::hash<std::string>()(signature));
-        pulled.signature = std::move(signature);
-      }
+      if (pulled.text.update(document->analysis, findings, encoding))
+        pulled.result_id = fmt::format("{:x}", std::hash<std::string>()(pulled.text.signature()));
       if (pulled.result_id == previous)
         return fmt::format(R"({{"kind":"unchanged","resultId":"{}"}})", pulled.result_id);
       return fmt::format(R"({{"kind":"full","resultId":"{}","items":{}}})", pulled.result_id,
-                         pulled.items);
+                         pulled.text.array());
     });
   }
 
@@ -765,7 +870,10 @@ private:
   std::vector<std::string> roots_;
   int next_request_ = 0;
   std::map<std::string, std::function<void(const json&)>> pending_replies_;
+  uint64_t action_requests_ = 0;       // textDocument/codeAction requests, for action ids.
+  std::set<std::string> recorded_ids_; // Of docent.feedback commands run in this session.
   std::unique_ptr<ParentWatch> parent_;
+  std::unique_ptr<inference::FeedbackRecorder> recorder_;
   std::unique_ptr<DocumentWorker> worker_;
   std::unique_ptr<WorkspaceIndex> index_;
 };

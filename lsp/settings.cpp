@@ -12,6 +12,9 @@ const std::vector<analysis::SettingInfo>& editor_settings() {
   static const std::vector<analysis::SettingInfo> settings{
       {"debounce-ms", "Milliseconds between the last edit and publishing diagnostics (0: none)"},
       {"code-lens", "Show a code lens with the complexity above each definition"},
+      {"learning.enabled", "Record which suggestions you take, to learn what you want"},
+      {"learning.data-directory",
+       "Where the learning data is kept (default: $XDG_DATA_HOME/docent)"},
   };
   return settings;
 }
@@ -65,9 +68,16 @@ std::optional<ConfigProblem> apply_editor_setting(const std::string& key, const 
     editor.debounce_ms = value.get<int>();
     return std::nullopt;
   }
+  if (key == "learning.data-directory") {
+    if (!value.is_string() ||
+        (!value.get<std::string>().empty() && value.get<std::string>().front() != '/'))
+      return ConfigProblem{key, fmt::format("expected an absolute path, got {}", value.dump())};
+    editor.learning_data_directory = value.get<std::string>();
+    return std::nullopt;
+  }
   if (!value.is_boolean())
     return ConfigProblem{key, fmt::format("expected true or false, got {}", value.dump())};
-  editor.code_lens = value.get<bool>();
+  (key == "learning.enabled" ? editor.learning_enabled : editor.code_lens) = value.get<bool>();
   return std::nullopt;
 }
 
@@ -76,6 +86,18 @@ bool is_editor_setting(const std::string& key) {
     if (key == setting.name)
       return true;
   return false;
+}
+
+// The settings with a nested `learning` object spelled as dotted keys (`learning.enabled`).
+json flattened_learning(const json& section) {
+  const auto nested = section.find("learning");
+  if (nested == section.end() || !nested->is_object())
+    return section;
+  json flat = section;
+  flat.erase("learning");
+  for (const auto& [key, value] : nested->items())
+    flat["learning." + key] = value;
+  return flat;
 }
 
 } // namespace
@@ -90,7 +112,8 @@ std::vector<ConfigProblem> apply_settings(const json& settings, analysis::CheckC
     problems.push_back({"settings", "expected an object of settings"});
     return problems;
   }
-  for (const auto& [key, value] : section.items()) {
+  const json settings_flat = flattened_learning(section);
+  for (const auto& [key, value] : settings_flat.items()) {
     if (is_editor_setting(key)) {
       if (editor != nullptr)
         if (auto problem = apply_editor_setting(key, value, *editor))

@@ -12,8 +12,10 @@
 namespace docent::lsp {
 
 struct EditorSettings {
-  int debounce_ms = 0;    // Delay between the last edit and publishing diagnostics.
-  bool code_lens = false; // One lens per definition with its complexity.
+  int debounce_ms = 0;                 // Delay between the last edit and publishing diagnostics.
+  bool code_lens = false;              // One lens per definition with its complexity.
+  bool learning_enabled = true;        // `learning.enabled`: record feedback.
+  std::string learning_data_directory; // `learning.data-directory`; empty: the default.
 };
 
 // The server-only settings with their descriptions (docs and help).
@@ -25,6 +27,8 @@ const nlohmann::json& docent_section(const nlohmann::json& settings);
 
 // Applies a client settings object. Unknown keys and invalid values are returned as problems
 // and leave the previous value in force. `editor` may be null when only check settings matter.
+// The `learning.*` settings may also come nested, as VS Code sends dotted names:
+// `{"learning": {"enabled": false}}`.
 std::vector<analysis::ConfigProblem> apply_settings(const nlohmann::json& settings,
                                                     analysis::CheckConfig& check,
                                                     EditorSettings* editor);

@@ -6,6 +6,8 @@
 #include "analysis/incremental.h"
 #include "lsp/features.h"
 
+#include <fmt/format.h>
+
 #include <malloc.h>
 #include <spdlog/spdlog.h>
 
@@ -30,11 +32,11 @@ struct DocumentWorker::OpenDocument {
   uint64_t last_used = 0;                       // When it was last opened or edited (a counter).
   std::shared_ptr<const FileAnalysis> analysis; // Of `analyzed_version`.
   CheckConfig config;
-  int64_t version = 0;                  // Of the text in `document`.
-  int64_t analyzed_version = -1;        // -1 until the first analysis.
-  bool parsed = false;                  // The tree reflects the text (no parse was cut short).
-  bool settled = false;                 // ...and is the canonical tree (what a fresh parse gives).
-  std::optional<std::string> published; // diagnostics_signature() of the set last sent.
+  int64_t version = 0;           // Of the text in `document`.
+  int64_t analyzed_version = -1; // -1 until the first analysis.
+  bool parsed = false;           // The tree reflects the text (no parse was cut short).
+  bool settled = false;          // ...and is the canonical tree (what a fresh parse gives).
+  DiagnosticsText published;     // The set last sent.
   PulledDiagnostics pulled;
   std::optional<Clock::time_point> publish_at;
   Clock::time_point config_checked;
@@ -64,8 +66,14 @@ void log_if_out_of_range(const Document& document, const TextChange& change,
 
 } // namespace
 
-DocumentWorker::DocumentWorker(WorkerOptions options, Send send, ConfigFor config_for)
-    : options_(options), send_(std::move(send)), config_for_(std::move(config_for)) {
+void DocumentWorker::send_json(const json& message) {
+  send_(message.dump(-1, ' ', false, json::error_handler_t::replace));
+}
+
+DocumentWorker::DocumentWorker(WorkerOptions options, Send send, ConfigFor config_for,
+                               FeedbackCapture::Record record)
+    : options_(options), send_(std::move(send)), config_for_(std::move(config_for)),
+      capture_(std::move(record)) {
   thread_ = std::thread([this] { run(); });
 }
 
@@ -139,6 +147,18 @@ void DocumentWorker::reconfigure(const std::string& uri) {
   wake_.notify_one();
 }
 
+void DocumentWorker::saved(const std::string& uri) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (open_.count(uri) == 0)
+      return;
+    Inbox& inbox = inboxes_[uri];
+    inbox.reconfigure = inbox.saved = true;
+    note_queued();
+  }
+  wake_.notify_one();
+}
+
 void DocumentWorker::reconfigure_all(EditorSettings editor) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -207,6 +227,7 @@ void DocumentWorker::run() {
     if (!take_work(inboxes, queries, reconfigure_all, editor, taken))
       return;
     worker_editor_ = editor;
+    capture_.set_enabled(editor.learning_enabled);
     for (auto& [uri, inbox] : inboxes) {
       apply_inbox(uri, inbox);
       cool_down(); // Opening a hundred files at once must not hold a hundred trees.
@@ -214,7 +235,7 @@ void DocumentWorker::run() {
     if (reconfigure_all)
       for (auto& [uri, document] : documents_) {
         document->config = config_for_(document->path, true);
-        document->published.reset(); // Settings may change the set: compare anew.
+        document->published.forget(); // Settings may change the set: compare anew.
         publish_soon(*document);
       }
     for (Query& query : queries) {
@@ -224,8 +245,8 @@ void DocumentWorker::run() {
         bring_up_to_date(*document);
       try {
         if (document != nullptr && document->analysis) {
-          const DocumentView view{*document->analysis, document->config, document->path,
-                                  document->analyzed_version, document->pulled};
+          const DocumentView view{*document->analysis,        document->config, document->path,
+                                  document->analyzed_version, document->pulled, capture_};
           query.job(&view);
         } else {
           query.job(nullptr);
@@ -247,10 +268,16 @@ void DocumentWorker::run() {
 void DocumentWorker::apply_inbox(const std::string& uri, Inbox& inbox) {
   if (inbox.closed) {
     auto found = documents_.find(uri);
-    if (found != documents_.end() && options_.push_diagnostics && found->second->published &&
-        !found->second->published->empty())
-      send_(notification("textDocument/publishDiagnostics",
-                         json{{"uri", uri}, {"diagnostics", json::array()}}));
+    if (found != documents_.end() && options_.push_diagnostics &&
+        found->second->published.known() && !found->second->published.signature().empty())
+      send_json(notification("textDocument/publishDiagnostics",
+                             json{{"uri", uri}, {"diagnostics", json::array()}}));
+    if (found != documents_.end() && capture_.follows(uri)) {
+      bring_up_to_date(*found->second); // The sections kept are judged on the last text.
+      capture_.closed(uri, found->second->analysis.get());
+    } else {
+      capture_.closed(uri, nullptr);
+    }
     documents_.erase(uri);
     return;
   }
@@ -275,30 +302,64 @@ void DocumentWorker::apply_inbox(const std::string& uri, Inbox& inbox) {
     make_hot(*document);
   for (const TextChange& change : inbox.changes) {
     log_if_out_of_range(*document->document, change, options_.encoding, uri);
+    note_change(*document, change);
     document->document->edit(change, options_.encoding);
   }
   if (inbox.reconfigure || Clock::now() - document->config_checked > kConfigRecheck) {
     document->config = config_for_(document->path, true);
     document->config_checked = Clock::now();
     if (inbox.reconfigure) {
-      document->published.reset();
+      document->published.forget();
       document->pulled = PulledDiagnostics{};
     }
   }
-  if (!document->hot()) {
-    if (inbox.reconfigure)
-      publish_soon(*document);
-    return; // A cold document's analysis is of its current text.
+  if (document->hot()) {
+    // One bounded parse step now; if it is cut short, later steps finish it between other
+    // work, and meanwhile the changed statements are analyzed from their text.
+    const ParseResult result = document->document->reparse(/*settle=*/false);
+    document->parsed = result != ParseResult::TimedOut;
+    document->settled = result == ParseResult::Complete;
+    if (document->parsed)
+      analyze(*document);
+    else
+      analyze_before_parse(*document);
+  } else if (inbox.reconfigure) {
+    publish_soon(*document); // A cold document's analysis is of its current text.
   }
-  // One bounded parse step now; if it is cut short, later steps finish it between other work,
-  // and meanwhile the changed statements are analyzed from their text.
-  const ParseResult result = document->document->reparse(/*settle=*/false);
-  document->parsed = result != ParseResult::TimedOut;
-  document->settled = result == ParseResult::Complete;
-  if (document->parsed)
-    analyze(*document);
-  else
-    analyze_before_parse(*document);
+  if (inbox.saved && capture_.follows(uri)) {
+    bring_up_to_date(*document); // The sections kept are judged on the saved text.
+    capture_.saved(uri, *document->analysis);
+  }
+}
+
+void DocumentWorker::note_change(const OpenDocument& document, const TextChange& change) {
+  if (!capture_.follows(document.uri))
+    return;
+  const Document& text = *document.document;
+  if (change.range) {
+    size_t start = text.lines().offset_of(text.text(), change.range->start, options_.encoding);
+    size_t end = text.lines().offset_of(text.text(), change.range->end, options_.encoding);
+    if (end < start)
+      std::swap(start, end);
+    capture_.edited(document.uri, start, end, change.text.size());
+    return;
+  }
+  // A whole new text: the bytes between the common prefix and suffix changed (undo in some
+  // clients sends the text whole, and must still be seen as the edit it is).
+  const std::string_view before = text.text(), after = change.text;
+  size_t prefix = 0;
+  while (prefix < before.size() && prefix < after.size() && before[prefix] == after[prefix])
+    ++prefix;
+  size_t suffix = 0;
+  while (suffix < before.size() - prefix && suffix < after.size() - prefix &&
+         before[before.size() - 1 - suffix] == after[after.size() - 1 - suffix])
+    ++suffix;
+  capture_.edited(document.uri, prefix, before.size() - suffix, after.size() - suffix - prefix);
+}
+
+void DocumentWorker::note_analysis(OpenDocument& document) {
+  if (capture_.follows(document.uri))
+    capture_.analyzed(document.uri, *document.analysis);
 }
 
 void DocumentWorker::make_hot(OpenDocument& document) {
@@ -369,6 +430,7 @@ void DocumentWorker::analyze_before_parse(OpenDocument& document) {
     return;
   document.analysis = std::move(analysis);
   document.analyzed_version = document.version;
+  note_analysis(document);
   publish_soon(document);
 }
 
@@ -376,6 +438,7 @@ void DocumentWorker::analyze(OpenDocument& document) {
   document.analysis.reset(); // Lets the analyzer move definitions out of it.
   document.analysis = document.analyzer.analyze(document.document->snapshot());
   document.analyzed_version = document.version;
+  note_analysis(document);
   publish_soon(document);
 }
 
@@ -405,15 +468,13 @@ void DocumentWorker::publish(OpenDocument& document) {
     return;
   const FileAnalysis& analysis = *document.analysis;
   const std::vector<Finding> findings = check_file(analysis, document.config, document.path);
-  std::string signature = diagnostics_signature(analysis, findings, options_.encoding);
-  if (signature == document.published)
+  if (!document.published.update(analysis, findings, options_.encoding))
     return; // Unchanged sets are not sent again.
-  document.published = std::move(signature);
-  send_(
-      notification("textDocument/publishDiagnostics",
-                   json{{"uri", document.uri},
-                        {"version", document.analyzed_version},
-                        {"diagnostics", diagnostics_json(analysis, findings, options_.encoding)}}));
+  // Written around the serialized set: its items are serialized once each (DiagnosticsText).
+  send_(fmt::format(R"({{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics",)"
+                    R"("params":{{"uri":{},"version":{},"diagnostics":{}}}}})",
+                    json(document.uri).dump(-1, ' ', false, json::error_handler_t::replace),
+                    document.analyzed_version, document.published.array()));
 }
 
 bool DocumentWorker::idle_step() {

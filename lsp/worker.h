@@ -9,6 +9,8 @@
 
 #include "analysis/analyzer.h"
 #include "analysis/config.h"
+#include "lsp/features.h"
+#include "lsp/feedback_capture.h"
 #include "lsp/protocol.h"
 #include "lsp/settings.h"
 
@@ -36,7 +38,7 @@ struct WorkerOptions {
 // are called on the worker thread.
 class DocumentWorker {
 public:
-  using Send = std::function<void(const json& message)>;
+  using Send = std::function<void(const std::string& message)>; // A serialized message.
   // The check settings for a file path (pyproject.toml and client settings); `fresh` asks to
   // look at pyproject.toml on disk again.
   using ConfigFor = std::function<analysis::CheckConfig(const std::string& path, bool fresh)>;
@@ -45,8 +47,7 @@ public:
   // The last pull-diagnostics answer of a document, kept so that an answer whose diagnostics
   // did not change is neither rendered nor serialized again.
   struct PulledDiagnostics {
-    std::string signature; // diagnostics_signature() of the items.
-    std::string items;     // The serialized JSON array.
+    DiagnosticsText text; // The items last answered.
     std::string result_id;
   };
   struct DocumentView {
@@ -55,11 +56,14 @@ public:
     const std::string& path;   // Empty for URIs that are not local files.
     int64_t version;           // The version of the text `analysis` is of (the newest).
     PulledDiagnostics& pulled; // The worker's, for this document; only jobs touch it.
+    FeedbackCapture& feedback; // The worker's, for every document; only jobs touch it.
   };
   // Runs on the worker thread once the document is up to date; null if it is not open.
   using Job = std::function<void(const DocumentView* document)>;
 
-  DocumentWorker(WorkerOptions options, Send send, ConfigFor config_for);
+  // `record` gets the feedback events that edits and requests give (feedback_capture.h).
+  DocumentWorker(WorkerOptions options, Send send, ConfigFor config_for,
+                 FeedbackCapture::Record record);
   ~DocumentWorker(); // Stops the thread; queued work is dropped.
 
   void open(const std::string& uri, std::string text, int64_t version);
@@ -67,6 +71,8 @@ public:
   void close(const std::string& uri);
   // A file was saved, or settings changed: look at the configuration again and re-check.
   void reconfigure(const std::string& uri);
+  // A file was saved: reconfigure, and settle the feedback on docstrings docent inserted.
+  void saved(const std::string& uri);
   void reconfigure_all(EditorSettings editor);
   void query(const std::string& uri, Job job);
 
@@ -83,7 +89,7 @@ private:
   struct Inbox {
     std::vector<analysis::TextChange> changes;
     std::string opened_text;
-    bool opened = false, closed = false, reconfigure = false;
+    bool opened = false, closed = false, reconfigure = false, saved = false;
     int64_t version = 0;
   };
   struct Query {
@@ -97,6 +103,9 @@ private:
                  bool& reconfigure_all, EditorSettings& editor, int& taken);
   void apply_inbox(const std::string& uri, Inbox& inbox);
   void bring_up_to_date(OpenDocument& document);
+  // Tells the feedback capture about one change before it is applied, in bytes.
+  void note_change(const OpenDocument& document, const analysis::TextChange& change);
+  void note_analysis(OpenDocument& document);
   void make_hot(OpenDocument& document);
   void make_cold(OpenDocument& document);
   bool cool_down();
@@ -111,6 +120,7 @@ private:
   std::optional<Clock::time_point> next_due() const;
 
   WorkerOptions options_;
+  void send_json(const json& message);
   Send send_;
   ConfigFor config_for_;
 
@@ -127,6 +137,7 @@ private:
 
   // Worker thread only.
   std::map<std::string, std::unique_ptr<OpenDocument>> documents_;
+  FeedbackCapture capture_;
   EditorSettings worker_editor_;
   uint64_t use_counter_ = 0;
   bool idle_work_left_ = false; // The last idle step did something; there may be more.

@@ -59,13 +59,23 @@ std::string file_uri(const std::string& path) {
 
 namespace {
 
-// The environment of the child: ours, with sanitizer exit codes that no normal exit uses.
-std::vector<std::string> child_environment() {
-  std::vector<std::string> environment;
+std::string_view variable_name(std::string_view entry) {
+  return entry.substr(0, entry.find('='));
+}
+
+// The environment of the child: ours with `extra` set, and sanitizer exit codes that no normal
+// exit uses.
+std::vector<std::string> child_environment(const std::vector<std::string>& extra) {
+  std::vector<std::string> environment = extra;
   std::string asan = "ASAN_OPTIONS=exitcode=86";
   std::string ubsan = "UBSAN_OPTIONS=exitcode=87:print_stacktrace=1";
   for (char** entry = environ; *entry != nullptr; ++entry) {
     const std::string_view value(*entry);
+    const bool overridden = std::any_of(extra.begin(), extra.end(), [&](const std::string& set) {
+      return variable_name(set) == variable_name(value);
+    });
+    if (overridden)
+      continue;
     if (value.rfind("ASAN_OPTIONS=", 0) == 0)
       asan = std::string(value) + ":exitcode=86";
     else if (value.rfind("UBSAN_OPTIONS=", 0) == 0)
@@ -94,7 +104,8 @@ int decode_status(int status) {
 
 } // namespace
 
-ServerProcess::ServerProcess(std::vector<std::string> arguments) {
+ServerProcess::ServerProcess(std::vector<std::string> arguments,
+                             std::vector<std::string> extra_environment) {
   int to_child[2], from_child[2];
   REQUIRE(::pipe(to_child) == 0);
   REQUIRE(::pipe(from_child) == 0);
@@ -114,7 +125,7 @@ ServerProcess::ServerProcess(std::vector<std::string> arguments) {
 
   arguments.insert(arguments.begin(), DOCENT_BINARY);
   std::vector<char*> argv = c_strings(arguments);
-  std::vector<std::string> environment = child_environment();
+  std::vector<std::string> environment = child_environment(extra_environment);
   std::vector<char*> envp = c_strings(environment);
   const int spawned =
       ::posix_spawn(&pid_, DOCENT_BINARY, &actions, nullptr, argv.data(), envp.data());
@@ -171,8 +182,11 @@ std::string ServerProcess::log() const {
 // ---------------------------------------------------------------------------------------------
 // The client.
 
-LspClient::LspClient(std::vector<std::string> arguments)
-    : process_(std::make_unique<ServerProcess>(std::move(arguments))),
+LspClient::LspClient(std::vector<std::string> arguments, std::string data_home)
+    : own_data_home_(data_home.empty() ? std::make_unique<TempDir>() : nullptr),
+      data_home_(own_data_home_ ? own_data_home_->path() : std::move(data_home)),
+      process_(std::make_unique<ServerProcess>(
+          std::move(arguments), std::vector<std::string>{"XDG_DATA_HOME=" + data_home_})),
       read_fd_(process_->stdout_fd()), write_fd_(process_->stdin_fd()) {}
 
 LspClient::LspClient(int read_fd, int write_fd) : read_fd_(read_fd), write_fd_(write_fd) {}

@@ -48,7 +48,9 @@ std::string file_uri(const std::string& path);
 // Sanitizer reports get exit codes of their own, so they never pass for a normal exit status.
 class ServerProcess {
 public:
-  explicit ServerProcess(std::vector<std::string> arguments);
+  // `environment`: NAME=value entries set for the process on top of ours.
+  explicit ServerProcess(std::vector<std::string> arguments,
+                         std::vector<std::string> environment = {});
   ~ServerProcess(); // Kills the process if it still runs.
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
@@ -79,13 +81,17 @@ struct InitOptions {
 
 class LspClient {
 public:
-  // Starts `docent` with `arguments` and talks to it over its stdin and stdout.
-  explicit LspClient(std::vector<std::string> arguments = {});
+  // Starts `docent` with `arguments` and talks to it over its stdin and stdout. Its learning
+  // data goes to `data_home` (XDG_DATA_HOME), by default a folder of this client's, so that
+  // no test writes to the user's data directory.
+  explicit LspClient(std::vector<std::string> arguments = {}, std::string data_home = {});
   // Talks to a server over an already connected socket (the process is owned elsewhere).
   LspClient(int read_fd, int write_fd);
   ~LspClient();
 
   ServerProcess& process() { return *process_; }
+  // XDG_DATA_HOME of the server: its learning data is in data_home()/docent.
+  const std::string& data_home() const { return data_home_; }
 
   // Writing.
   void write_raw(std::string_view bytes);
@@ -128,6 +134,8 @@ private:
   std::optional<json> read_buffered();
   std::optional<json> take(const std::function<bool(const json&)>& matches);
 
+  std::unique_ptr<TempDir> own_data_home_; // When no data home was given.
+  std::string data_home_;
   std::unique_ptr<ServerProcess> process_;
   int read_fd_ = -1;
   int write_fd_ = -1;

@@ -1,0 +1,162 @@
+// Benchmark: what one keystroke costs the server, phase by phase, on one file (CPU time of the
+// thread): the incremental reparse (Document::apply without settling, bounded as the server
+// bounds it), taking the snapshot, IncrementalAnalyzer::analyze, check_file, and the signature
+// that decides whether the diagnostics changed; apart, building and serializing their JSON
+// (what a changed set costs on the push path, not counted in the total). Edits insert an 'x' inside
+// an identifier and delete it again, at positions drawn with a fixed seed; between edits the parse
+// is finished (the editor idles between keystrokes), as in the server benchmark's L1.
+//
+// Usage: edit_phases FILE [EDIT_PAIRS]   (default 300 pairs)
+#include "analysis/document.h"
+#include "analysis/incremental.h"
+#include "analysis/rules.h"
+#include "analysis/source_file.h"
+#include "analysis/syntax_tree.h"
+#include "lsp/features.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace {
+
+using namespace docent::analysis;
+
+constexpr uint64_t kParseBudgetMicros = 5000; // The server's default --parse-budget-us.
+
+double thread_cpu_micros() {
+  timespec now;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  return static_cast<double>(now.tv_sec) * 1e6 + static_cast<double>(now.tv_nsec) / 1e3;
+}
+
+// Byte offsets strictly inside identifiers of two or more characters (as the server benchmark
+// picks them: no keywords, nothing inside strings or comments).
+std::vector<size_t> inside_identifiers(const Snapshot& snapshot) {
+  std::vector<size_t> offsets;
+  const FlatTree tree(snapshot.root());
+  for (uint32_t i = 0; i < tree.size(); ++i)
+    if (tree[i].kind == NodeKind::Identifier)
+      for (uint32_t at = tree[i].start_byte + 1; at < tree[i].end_byte; ++at)
+        offsets.push_back(at);
+  return offsets;
+}
+
+// For each line, the number of lines of the top-level statement it belongs to.
+std::vector<uint32_t> statement_sizes(const Snapshot& snapshot) {
+  std::vector<uint32_t> sizes(snapshot.lines().line_count() + 1, 1);
+  for_each_named_child(snapshot.root(), [&](TSNode node) {
+    const uint32_t first = ts_node_start_point(node).row, last = ts_node_end_point(node).row;
+    for (uint32_t line = first; line <= last && line < sizes.size(); ++line)
+      sizes[line] = last - first + 1;
+  });
+  return sizes;
+}
+
+struct Phases {
+  std::vector<double> apply, snapshot, analyze, check, signature, json, total;
+  std::vector<double> total_small, total_large; // Statements of <= 200 and > 200 lines.
+};
+
+double percentile(std::vector<double> values, double fraction) {
+  std::sort(values.begin(), values.end());
+  return values[std::min(values.size() - 1, static_cast<size_t>(fraction * values.size()))];
+}
+
+void settle(Document& document) {
+  while (!document.complete())
+    document.reparse();
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: edit_phases FILE [EDIT_PAIRS]\n");
+    return 2;
+  }
+  const SourceFileResult read = read_source_file(argv[1]);
+  if (!read.file) {
+    std::fprintf(stderr, "edit_phases: %s\n", read.error.c_str());
+    return 2;
+  }
+  const std::string& source = read.file->text;
+  const int pairs = argc > 2 ? std::atoi(argv[2]) : 300;
+  Document document(source, kParseBudgetMicros);
+  settle(document);
+  IncrementalAnalyzer analyzer;
+  const CheckConfig config;
+  std::shared_ptr<const FileAnalysis> analysis = analyzer.analyze(document.snapshot());
+  const std::vector<size_t> offsets = inside_identifiers(*document.snapshot());
+  const std::vector<uint32_t> sizes = statement_sizes(*document.snapshot());
+  std::mt19937 random(20240611);
+  Phases phases;
+  docent::lsp::DiagnosticsText published;
+  int declined = 0;
+  for (int pair = 0; pair < pairs && !offsets.empty(); ++pair) {
+    const size_t offset = offsets[random() % offsets.size()];
+    for (const bool insert : {true, false}) {
+      const Position at =
+          document.lines().position_of(document.text(), offset, PositionEncoding::Utf16);
+      TextChange change{Range{at, insert ? at : Position{at.line, at.character + 1}},
+                        insert ? "x" : ""};
+      const double start = thread_cpu_micros();
+      document.apply(change, PositionEncoding::Utf16, /*settle=*/false);
+      const double applied = thread_cpu_micros();
+      std::shared_ptr<const Snapshot> snapshot = document.snapshot();
+      const double taken = thread_cpu_micros();
+      analysis.reset(); // As the server does: the analyzer can then move definitions.
+      analysis = analyzer.analyze(snapshot);
+      const double analyzed = thread_cpu_micros();
+      if (!analysis) { // The parse was cut short and the change could not be analyzed alone.
+        ++declined;
+        settle(document);
+        analysis = analyzer.analyze(document.snapshot());
+        continue;
+      }
+      const std::vector<Finding> findings = check_file(*analysis, config, argv[1]);
+      const double checked = thread_cpu_micros();
+      const std::string signature =
+          docent::lsp::diagnostics_signature(*analysis, findings, PositionEncoding::Utf16);
+      const double signed_at = thread_cpu_micros();
+      // What publishing costs when the set changed: its JSON, serialized (the diagnostics
+      // whose text is unchanged are reused from the last set).
+      published.forget();
+      published.update(*analysis, findings, PositionEncoding::Utf16);
+      phases.json.push_back(thread_cpu_micros() - signed_at);
+      phases.apply.push_back(applied - start);
+      phases.snapshot.push_back(taken - applied);
+      phases.analyze.push_back(analyzed - taken);
+      phases.check.push_back(checked - analyzed);
+      phases.signature.push_back(signed_at - checked);
+      phases.total.push_back(signed_at - start);
+      (sizes[at.line] <= 200 ? phases.total_small : phases.total_large)
+          .push_back(signed_at - start);
+      settle(document);
+    }
+  }
+  if (phases.total.empty())
+    return 1;
+  std::printf("%zu edits (%d declined), CPU microseconds, median / p99:\n", phases.total.size(),
+              declined);
+  const std::pair<const char*, const std::vector<double>*> rows[] = {
+      {"apply", &phases.apply},
+      {"snapshot", &phases.snapshot},
+      {"analyze", &phases.analyze},
+      {"check_file", &phases.check},
+      {"signature", &phases.signature},
+      {"json (if changed)", &phases.json},
+      {"total", &phases.total},
+      {"total, statements <= 200 lines", &phases.total_small},
+      {"total, statements > 200 lines", &phases.total_large}};
+  for (const auto& [name, values] : rows)
+    if (!values->empty())
+      std::printf("  %-32s %8.0f %8.0f\n", name, percentile(*values, 0.5),
+                  percentile(*values, 0.99));
+  return 0;
+}
