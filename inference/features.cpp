@@ -330,13 +330,45 @@ FileContext file_context(const FileAnalysis& analysis, std::string_view path) {
       context.top_level.push_back(static_cast<int>(i));
   }
   context.test_file = is_test_path(path);
+  context.module_public = analysis::module_file(std::string(path)).is_public;
   for (const std::string& component : path_components(path, 3))
     add_name_tokens(context.path_tokens, "path:", component);
   return context;
 }
 
+namespace {
+
+// The module as a definition: its size and complexity total, publicity and documentation.
+Features module_features(const FileAnalysis& analysis, const FileContext& context) {
+  Features features;
+  features.version = kFeatureVersion;
+  features.numeric.assign(kNumericFeatures, 0.0f);
+  std::vector<float>& x = features.numeric;
+  analysis::DefinitionMetrics metrics;
+  metrics.cyclomatic = analysis.module.cyclomatic_total;
+  metrics.sloc = analysis.module.raw ? analysis.module.raw->sloc : 0;
+  fill_metrics(x, metrics);
+  x[kTest] = flag(context.test_file);
+  x[kPublic] = flag(context.module_public);
+  x[kPrivate] = flag(!context.module_public);
+  x[kHasDocstring] = flag(analysis.model.leading_string);
+  const auto definitions = static_cast<float>(context.documented.size());
+  x[kDocumentedFile] =
+      definitions > 0 ? static_cast<float>(context.documented_count) / definitions : 0.5f;
+  x[kDocumentedSiblings] = x[kDocumentedFile];
+  features.tokens = context.path_tokens;
+  std::sort(features.tokens.begin(), features.tokens.end());
+  features.tokens.erase(std::unique(features.tokens.begin(), features.tokens.end()),
+                        features.tokens.end());
+  return features;
+}
+
+} // namespace
+
 Features extract_features(const FileAnalysis& analysis, int definition_index,
                           const FileContext& context) {
+  if (definition_index < 0)
+    return module_features(analysis, context);
   const analysis::ModuleModel& model = analysis.model;
   const Definition& definition = model.definitions[definition_index];
   Features features;

@@ -88,12 +88,14 @@ struct FileContext {
   int documented_count = 0;     // Definitions with a docstring.
   std::vector<int> top_level;   // Indices of the module-level definitions.
   bool test_file = false;       // test_*.py, *_test.py, or under a test/tests folder.
+  bool module_public = true;    // The module itself, from its path (D100).
   std::vector<uint32_t> path_tokens;
 };
 FileContext file_context(const analysis::FileAnalysis& analysis, std::string_view path);
 
-// The features of analysis.model.definitions[definition_index]; `context` is
-// file_context(analysis, path). Thread-safety: a pure function.
+// The features of analysis.model.definitions[definition_index], or with -1 of the module (for
+// D100/D104: no kind flag set, the module's SLOC and complexity total, public as pydocstyle
+// decides from the path); `context` is file_context(analysis, path). Thread-safety: pure.
 Features extract_features(const analysis::FileAnalysis& analysis, int definition_index,
                           const FileContext& context);
 // The same, computing the file context on the way (O(definitions in the file)).

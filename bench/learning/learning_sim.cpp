@@ -327,14 +327,16 @@ inf::FeedbackEvent event_for(const Item& item, inf::SuggestionKind kind, bool ac
   return event;
 }
 
+// An event with the prediction the model made for its head before the event (for the policy's
+// track record).
+struct Observed {
+  inf::FeedbackEvent event;
+  float probability_before = 0;
+};
+
 // What the user does with the suggestions docent shows on `item`, as events. Hidden
 // diagnostics get no event (the user never sees them); a section docent left out gets an event
 // only if the user adds it back.
-struct Observed {
-  inf::FeedbackEvent event;
-  float probability_before = 0; // The model's prediction for the event's head, before it.
-};
-
 std::vector<Observed> user_decides(const Profile& profile, const Item& item,
                                    inf::LearningModel& model, const inf::EvidenceTable& evidence,
                                    const std::vector<inf::FeedbackEvent>& history, int64_t& id) {
@@ -370,6 +372,18 @@ struct ProfileCurves {
 struct Timing {
   std::vector<double> step_seconds; // Per optimizer step, from every train() call.
 };
+
+void add_score(ProfileCurves& curves, int decisions, const Score& s) {
+  curves.model.sum[decisions] += s.model;
+  curves.model_min.worst[decisions] = std::min(curves.model_min.worst[decisions], s.model);
+  curves.static_rules.sum[decisions] += s.static_rules;
+  curves.frequency.sum[decisions] += s.frequency;
+  curves.suppression.sum[decisions] += s.false_suppression;
+  curves.suppression_max.worst[decisions] =
+      std::max(curves.suppression_max.worst[decisions], s.false_suppression);
+  curves.hidden.sum[decisions] += s.hidden;
+  curves.below_static += s.model + 1e-12 < s.static_rules;
+}
 
 void simulate_one(const Profile& profile, const std::vector<const Item*>& stream,
                   const std::vector<Unit>& heldout, const inf::ModelModule& module, uint64_t seed,
@@ -407,17 +421,8 @@ void simulate_one(const Profile& profile, const std::vector<const Item*>& stream
       if (report.steps > 0)
         timing.step_seconds.push_back(report.seconds / report.steps);
     }
-    const std::vector<inf::Prediction> predictions = model->predict(heldout_features);
-    const Score s = score(heldout, predictions, evidence, events);
-    curves.model.sum[decisions] += s.model;
-    curves.model_min.worst[decisions] = std::min(curves.model_min.worst[decisions], s.model);
-    curves.static_rules.sum[decisions] += s.static_rules;
-    curves.frequency.sum[decisions] += s.frequency;
-    curves.suppression.sum[decisions] += s.false_suppression;
-    curves.suppression_max.worst[decisions] =
-        std::max(curves.suppression_max.worst[decisions], s.false_suppression);
-    curves.hidden.sum[decisions] += s.hidden;
-    curves.below_static += s.model + 1e-12 < s.static_rules;
+    add_score(curves, decisions,
+              score(heldout, model->predict(heldout_features), evidence, events));
   }
 }
 

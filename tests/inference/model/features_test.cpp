@@ -137,3 +137,18 @@ TEST_CASE("Token buckets are stable and shared by equal tokens", "[features]") {
   CHECK(std::count(b.tokens.begin(), b.tokens.end(), get) == 1);
   CHECK(std::count(a.tokens.begin(), a.tokens.end(), inference::token_bucket("path:users")) == 1);
 }
+
+TEST_CASE("The module has features too", "[features]") {
+  const auto analysis = analyze_text(kSource);
+  const Features module = inference::extract_features(analysis, -1, "pkg/_private.py");
+  CHECK(module.version == inference::kFeatureVersion);
+  CHECK(module.numeric.size() == inference::kNumericFeatures);
+  CHECK(module.numeric[inference::kKindFunction] == 0);
+  CHECK(module.numeric[inference::kKindClass] == 0);
+  CHECK(module.numeric[inference::kPublic] == 0);
+  CHECK(module.numeric[inference::kHasDocstring] == 0);
+  CHECK(module.numeric[inference::kSloc10] == 1);
+  CHECK(module.numeric[inference::kDocumentedFile] == Approx(1.0 / 9));
+  CHECK(std::count(module.tokens.begin(), module.tokens.end(),
+                   inference::token_bucket("path:private")) == 1);
+}
