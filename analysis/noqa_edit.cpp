@@ -3,55 +3,29 @@
 
 #include "analysis/rules.h"
 
-#include <cctype>
 #include <string>
 
 namespace docent::analysis {
 
 namespace {
 
-bool is_code_char(char c) {
-  return std::isupper(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c));
-}
-
-// Where the codes of a `# noqa: A, B` comment end, and whether they are separated by ", "
-// (else ",").
+// Where the codes of the line's `# noqa: A, B` comment end, and whether they are separated by
+// ", " (else ","); nullopt without such a comment.
 struct NoqaCodes {
   size_t end = 0;
   bool spaced = true;
 };
-
-// The codes of the first `# noqa:` comment with codes in `line`, if there is one.
 std::optional<NoqaCodes> noqa_codes(std::string_view line) {
-  for (size_t hash = line.find('#'); hash != std::string_view::npos;
-       hash = line.find('#', hash + 1)) {
-    size_t i = line.find_first_not_of(' ', hash + 1);
-    if (i == std::string_view::npos || line.size() - i < 5)
-      continue;
-    std::string word;
-    for (size_t k = 0; k < 4; ++k)
-      word += static_cast<char>(std::tolower(static_cast<unsigned char>(line[i + k])));
-    if (word != "noqa" || line[i + 4] != ':')
-      continue;
-    std::optional<NoqaCodes> codes;
-    bool spaced = true; // Every separator so far has a space.
-    for (i += 5; i < line.size();) {
-      const size_t separator = i;
-      while (i < line.size() && (line[i] == ' ' || line[i] == ','))
-        ++i;
-      size_t end = i;
-      while (end < line.size() && is_code_char(line[end]))
-        ++end;
-      if (end == i)
-        break;
-      if (codes && line.substr(separator, i - separator).find(' ') == std::string_view::npos)
-        spaced = false;
-      codes = NoqaCodes{end, spaced};
-      i = end;
-    }
-    return codes;
+  const std::optional<NoqaComment> comment = read_noqa(line);
+  if (!comment || comment->codes.empty())
+    return std::nullopt;
+  NoqaCodes codes{comment->codes.back().second, true};
+  for (size_t k = 1; k < comment->codes.size(); ++k) {
+    const size_t from = comment->codes[k - 1].second;
+    if (line.substr(from, comment->codes[k].first - from).find(' ') == std::string_view::npos)
+      codes.spaced = false;
   }
-  return std::nullopt;
+  return codes;
 }
 
 size_t count(std::string_view text, std::string_view what) {

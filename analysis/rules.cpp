@@ -76,15 +76,15 @@ size_t find_noqa(std::string_view line) {
 
 } // namespace
 
-bool noqa_suppresses(std::string_view line, std::string_view code) {
+std::optional<NoqaComment> read_noqa(std::string_view line) {
   const size_t after = find_noqa(line);
   if (after == std::string_view::npos)
-    return false;
+    return std::nullopt;
+  NoqaComment comment;
   size_t i = after;
   if (i >= line.size() || line[i] != ':')
-    return true; // A bare `# noqa` suppresses everything.
+    return comment; // A bare `# noqa`.
   ++i;
-  bool listed_any = false;
   while (i < line.size()) {
     while (i < line.size() && (line[i] == ' ' || line[i] == ','))
       ++i;
@@ -93,13 +93,25 @@ bool noqa_suppresses(std::string_view line, std::string_view code) {
       ++end;
     if (end == i)
       break;
-    listed_any = true;
-    const std::string_view listed = line.substr(i, end - i);
-    if (code.substr(0, listed.size()) == listed)
-      return true;
+    comment.codes.emplace_back(i, end);
     i = end;
   }
-  return !listed_any; // `# noqa:` followed by no code acts as a bare noqa, as in flake8.
+  return comment;
+}
+
+bool noqa_suppresses(std::string_view line, std::string_view code) {
+  const std::optional<NoqaComment> comment = read_noqa(line);
+  if (!comment)
+    return false;
+  // `# noqa:` followed by no code acts as a bare `# noqa`, as in flake8.
+  if (comment->codes.empty())
+    return true;
+  for (const auto& [begin, end] : comment->codes) {
+    const std::string_view listed = line.substr(begin, end - begin);
+    if (code.substr(0, listed.size()) == listed)
+      return true;
+  }
+  return false;
 }
 
 namespace {

@@ -8,7 +8,9 @@
 #include "analysis/config.h"
 #include "analysis/docstring_rules.h"
 
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace docent::analysis {
@@ -36,5 +38,12 @@ std::vector<Finding> check_file(const FileAnalysis& analysis, const CheckConfig&
 
 // True if a flake8-style `# noqa` comment in `line` suppresses `code`.
 bool noqa_suppresses(std::string_view line, std::string_view code);
+
+// The first `# noqa` comment of a line: the codes it lists after a colon, as [begin, end) byte
+// offsets into the line; none for a bare `# noqa`, which suppresses every code.
+struct NoqaComment {
+  std::vector<std::pair<size_t, size_t>> codes;
+};
+std::optional<NoqaComment> read_noqa(std::string_view line);
 
 } // namespace docent::analysis

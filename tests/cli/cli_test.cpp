@@ -1,5 +1,7 @@
 // End-to-end tests of the `docent` command line: the real binary, its output and exit status,
 // on good and bad input.
+#include "../common/run_command.h"
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -13,25 +15,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Run {
-  int status = -1;
-  std::string out;
-};
+using test_support::Run;
 
 // Runs docent with `arguments` (shell words), stdout captured, stderr merged in if asked.
 Run docent(const std::string& arguments, bool merge_stderr = false) {
-  const std::string command =
-      std::string(DOCENT_BINARY) + " " + arguments + (merge_stderr ? " 2>&1" : " 2>/dev/null");
-  Run run;
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::array<char, 4096> buffer{};
-  size_t n;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
-    run.out.append(buffer.data(), n);
-  const int status = pclose(pipe);
-  run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
+  return test_support::run_command(std::string(DOCENT_BINARY) + " " + arguments +
+                                   (merge_stderr ? " 2>&1" : " 2>/dev/null"));
 }
 
 fs::path project(const std::string& name) {

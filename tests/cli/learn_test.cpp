@@ -3,6 +3,8 @@
 // nothing.
 #include "inference/feedback_store.h"
 
+#include "../common/run_command.h"
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -17,26 +19,13 @@ using nlohmann::json;
 
 namespace {
 
-struct Run {
-  int status = -1;
-  std::string out;
-};
+using test_support::Run;
 
 // Runs docent with `arguments` (shell words) and the environment variables `environment`
 // ("NAME=value ..."), stderr merged into the output.
 Run run_docent_in(const std::string& environment, const std::string& arguments) {
-  Run run;
-  const std::string command =
-      environment + " " + std::string(DOCENT_BINARY) + " " + arguments + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::array<char, 4096> buffer{};
-  size_t n;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
-    run.out.append(buffer.data(), n);
-  const int status = pclose(pipe);
-  run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
+  return test_support::run_command(environment + " " + std::string(DOCENT_BINARY) + " " +
+                                   arguments + " 2>&1");
 }
 
 Run run_docent(const std::string& arguments) {

@@ -5,6 +5,8 @@
 // (LspClient sets XDG_DATA_HOME), which the tests read through the commands and `docent learn`.
 #include "lsp_client.h"
 
+#include "../common/run_command.h"
+
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -151,22 +153,10 @@ json pulled(LspClient& client, const std::string& uri) {
   return client.call("textDocument/diagnostic", {{"textDocument", {{"uri", uri}}}})["result"];
 }
 
-struct Run {
-  int status = -1;
-  std::string out;
-};
+using test_support::Run;
 
 Run docent_command(const std::string& arguments) {
-  Run run;
-  FILE* pipe = popen((std::string(DOCENT_BINARY) + " " + arguments + " 2>&1").c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::array<char, 4096> buffer{};
-  size_t n;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
-    run.out.append(buffer.data(), n);
-  const int status = pclose(pipe);
-  run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
+  return test_support::run_command(std::string(DOCENT_BINARY) + " " + arguments + " 2>&1");
 }
 
 std::vector<json> json_lines(const std::string& text) {
