@@ -130,6 +130,14 @@ ModuleFile module_file(const std::string& path) {
   return module;
 }
 
+std::vector<bool> public_definitions(const ModuleModel& model) {
+  const Publicity publicity(model);
+  std::vector<bool> result(model.definitions.size());
+  for (size_t i = 0; i < result.size(); ++i)
+    result[i] = publicity.is_public(i);
+  return result;
+}
+
 std::vector<MissingDocstring> missing_docstrings(const FileAnalysis& analysis,
                                                  const ModuleFile& module) {
   std::vector<MissingDocstring> missing;

@@ -32,6 +32,10 @@ struct MissingDocstring {
   int definition;      // Index into the model's definitions; -1 for the module.
 };
 
+// Whether each of the model's definitions is public as pydocstyle decides it (above); parallel
+// to model.definitions.
+std::vector<bool> public_definitions(const ModuleModel& model);
+
 // Every public definition (and the module, if public) without a docstring, in document order.
 std::vector<MissingDocstring> missing_docstrings(const FileAnalysis& analysis,
                                                  const ModuleFile& module);

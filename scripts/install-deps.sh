@@ -14,8 +14,10 @@ build_packages=(
   cmake ninja-build g++ pkg-config
   libtree-sitter-dev nlohmann-json3-dev libboost-dev libfmt-dev catch2
   libcli11-dev libtomlplusplus-dev libspdlog-dev libkainjow-mustache-dev libsqlite3-dev
+  libtorch-dev
 )
-peer_packages=(radon python3-mccabe python3-cognitive-complexity pydocstyle hyperfine)
+peer_packages=(radon python3-mccabe python3-cognitive-complexity pydocstyle hyperfine
+  python3-matplotlib)
 editor_packages=(neovim emacs-nox elpa-eglot chromium libkrb5-dev ripgrep make python3)
 
 wanted=("${build_packages[@]}")

@@ -1,0 +1,121 @@
+// What docent does with the model's predictions: show, downgrade or hide a diagnostic, write or
+// leave out a docstring section, order code actions. Pure functions of a prediction and the
+// evidence behind it; no torch, no LSP.
+//
+// The confidence rule (docs/learning.md). docent departs from the static rules only on a head
+// (a suggestion kind, or a section) where the user has rejected at least kMinRejectionsToAdapt
+// suggestions and accepted kMinAcceptancesToContrast (or rejected kMinRejectionsAlone; for a
+// section kMinSectionRejectionsAlone), and where the model has a clearly better track record
+// than the static rules: each event is scored before the model trains on it (did the model,
+// with p >= 0.5 meaning "accepts", and did "always accept" call it right?), older events
+// counting less (kRecordDecay per event), and the model's decayed count must exceed the static
+// rules' by more than kRecordMargin. Then:
+//   - Downgrade (to a Hint) when p(accept) < kDowngradeBelow;
+//   - Hide when moreover p(accept) < kHideBelow, the user rejected at least
+//     kMinRejectionsToHide suggestions of that kind, and at least kMinSimilarRejectionsToHide
+//     of the kSimilarNeighbours most similar past definitions (within kSimilarRadius) were
+//     rejected and none accepted;
+//   - leave a section out when p(keep) < kDowngradeBelow and the user never kept it on one of
+//     the kSimilarNeighbours most similar definitions.
+// A user who never rejects therefore always gets exactly the static behaviour, and one whose
+// decisions the model does not predict better than the static rules gets it too.
+#pragma once
+
+#include "inference/learning_types.h"
+
+#include <array>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace docent::inference {
+
+// The `learning` setting. Off: the static rules, always. Rank: the static rules, with code
+// actions ordered by predicted acceptance. Adapt (default): also downgrade and hide diagnostics
+// and leave out sections, under the confidence rule.
+enum class LearningMode { Off, Rank, Adapt };
+std::string_view learning_mode_name(LearningMode mode);
+std::optional<LearningMode> learning_mode_from_name(std::string_view name);
+
+inline constexpr int kMinRejectionsToAdapt = 3;
+inline constexpr int kMinRejectionsAlone = 10;
+inline constexpr int kMinAcceptancesToContrast = 4;
+// A section left out costs less than a diagnostic taken away (the update action adds it back),
+// so a section the user always deletes is left out after fewer deletions.
+inline constexpr int kMinSectionRejectionsAlone = 3;
+inline constexpr float kRecordDecay = 0.9f;
+inline constexpr float kRecordMargin = 1.0f;
+// Below 0.5 rather than at it: a prediction near 0.5 is a guess, and a guess must not take a
+// suggestion away from its static severity.
+inline constexpr float kDowngradeBelow = 0.35f;
+inline constexpr float kHideBelow = 0.1f;
+inline constexpr int kSimilarNeighbours = 10;
+// Past definitions farther than this (Euclidean, numeric features) are not similar: two
+// definitions that differ in one flag and a little else are about 1 apart.
+inline constexpr float kSimilarRadius = 1.0f;
+inline constexpr int kMinSimilarRejectionsToHide = 8;
+inline constexpr int kMinRejectionsToHide = 20;
+
+// How often the user accepted and rejected suggestions of one head, and the track records:
+// decayed counts of events that the model (as it was before the event) and the static rules
+// called right.
+struct Evidence {
+  int accepted = 0;
+  int rejected = 0;
+  float model_record = 0;
+  float static_record = 0;
+  int total() const { return accepted + rejected; }
+};
+
+// Evidence per head, counted from the user's events. Thread-safety: a value.
+struct EvidenceTable {
+  std::array<Evidence, kSuggestionKinds> kinds{};
+  std::array<Evidence, kSections> sections{};
+
+  // `probability_before` is the model's prediction for the event's head made before training
+  // on it (the server predicts when it records the event); without one the event counts as
+  // one the model got wrong.
+  void add(const FeedbackEvent& event, std::optional<float> probability_before = std::nullopt);
+  const Evidence& of(SuggestionKind kind) const { return kinds[static_cast<size_t>(kind)]; }
+  const Evidence& of(Section section) const { return sections[static_cast<size_t>(section)]; }
+};
+
+// The user's decisions on the `neighbours` past definitions most like `features` (Euclidean
+// distance over the numeric features, at most kSimilarRadius) among `events` of one head: a
+// suggestion kind, or with `section`, a section. Thread-safety: pure.
+Evidence similar_evidence(const std::vector<FeedbackEvent>& events, const Features& features,
+                          SuggestionKind kind, std::optional<Section> section = std::nullopt,
+                          int neighbours = kSimilarNeighbours);
+
+enum class Visibility { Show, Downgrade, Hide };
+std::string_view visibility_name(Visibility visibility);
+
+// How a diagnostic the static rules produce is shown. Off and Rank: always Show (at the
+// configured severity); Adapt: the confidence rule above, with `evidence` the user's decisions
+// on the diagnostic's kind and `similar` those on similar definitions (similar_evidence()).
+// Thread-safety: pure.
+Visibility diagnostic_visibility(LearningMode mode, float accept_probability,
+                                 const Evidence& evidence, const Evidence& similar);
+
+// Whether a generated docstring has a section the generator would write (Args, Returns,
+// Yields, Raises, Attributes, Examples). Off and Rank: always. Thread-safety: pure.
+bool writes_section(LearningMode mode, float keep_probability, const Evidence& evidence,
+                    const Evidence& similar);
+
+// Whether a generated docstring has types: never when the docstring-types setting is off;
+// otherwise as writes_section() for Section::Types. Thread-safety: pure.
+bool writes_types(LearningMode mode, bool types_setting, float keep_probability,
+                  const Evidence& evidence, const Evidence& similar);
+
+// The order to offer code actions in: indices into `accept_probabilities`, most likely taken
+// first, ties in the given order. Off: the given order. Thread-safety: pure.
+std::vector<size_t> action_order(LearningMode mode, const std::vector<float>& accept_probabilities);
+
+// A sentence for hover about what the user did with similar suggestions, e.g. "docent usually
+// suggests a docstring here: you documented 31 of 34 similar functions". `similar` counts the
+// user's decisions on similar definitions (the caller picks them); "" without any.
+std::string explain(SuggestionKind kind, Visibility visibility, const Evidence& similar,
+                    std::string_view noun = "functions");
+
+} // namespace docent::inference

@@ -1,0 +1,157 @@
+// The decision rule: static behaviour without evidence, the confidence rule, the modes.
+#include "inference/policy.h"
+
+#include <catch2/catch.hpp>
+
+using namespace docent::inference;
+
+namespace {
+
+// Evidence of `accepted` and `rejected` events whose track record favours the model by `lead`.
+Evidence evidence(int accepted, int rejected, float lead = kRecordMargin + 1) {
+  Evidence e{accepted, rejected};
+  e.static_record = 2;
+  e.model_record = 2 + lead;
+  return e;
+}
+
+const Evidence kAllRejected{0, kMinSimilarRejectionsToHide};
+
+} // namespace
+
+TEST_CASE("Without rejections every mode keeps the static behaviour", "[policy]") {
+  const Evidence accepted_only = evidence(50, 0);
+  const Evidence few_rejections = evidence(10, kMinRejectionsToAdapt - 1);
+  for (LearningMode mode : {LearningMode::Off, LearningMode::Rank, LearningMode::Adapt}) {
+    for (float p : {0.0f, 0.05f, 0.4f, 0.75f, 1.0f}) {
+      for (const Evidence& head : {Evidence{}, accepted_only, few_rejections}) {
+        CHECK(diagnostic_visibility(mode, p, head, kAllRejected) == Visibility::Show);
+        CHECK(writes_section(mode, p, head, kAllRejected));
+        CHECK(writes_types(mode, true, p, head, kAllRejected));
+        CHECK_FALSE(writes_types(mode, false, p, head, kAllRejected));
+      }
+    }
+  }
+}
+
+TEST_CASE("Off and rank never change what is shown", "[policy]") {
+  const Evidence many_rejections = evidence(0, 100);
+  for (LearningMode mode : {LearningMode::Off, LearningMode::Rank}) {
+    CHECK(diagnostic_visibility(mode, 0.0f, many_rejections, kAllRejected) == Visibility::Show);
+    CHECK(writes_section(mode, 0.0f, many_rejections, kAllRejected));
+  }
+}
+
+TEST_CASE("Adapt needs a model that beats the static rules on the user's decisions", "[policy]") {
+  CHECK(diagnostic_visibility(LearningMode::Adapt, 0.01f, evidence(5, 5, 0.0f), kAllRejected) ==
+        Visibility::Show);
+  CHECK(diagnostic_visibility(LearningMode::Adapt, 0.01f, evidence(5, 5, kRecordMargin),
+                              kAllRejected) == Visibility::Show);
+  CHECK(diagnostic_visibility(LearningMode::Adapt, 0.01f, evidence(5, 5), kAllRejected) ==
+        Visibility::Downgrade);
+  // Rejections alone, without an acceptance, count only when there are many.
+  CHECK(diagnostic_visibility(LearningMode::Adapt, 0.01f, evidence(0, kMinRejectionsToAdapt),
+                              kAllRejected) == Visibility::Show);
+  CHECK(diagnostic_visibility(LearningMode::Adapt, 0.01f, evidence(0, kMinRejectionsAlone),
+                              kAllRejected) == Visibility::Downgrade);
+}
+
+TEST_CASE("Adapt downgrades on a clear prediction and hides only with more evidence", "[policy]") {
+  const Evidence some = evidence(5, kMinRejectionsToAdapt);
+  CHECK(diagnostic_visibility(LearningMode::Adapt, 0.6f, some, kAllRejected) == Visibility::Show);
+  CHECK(diagnostic_visibility(LearningMode::Adapt, 0.45f, some, kAllRejected) == Visibility::Show);
+  CHECK(diagnostic_visibility(LearningMode::Adapt, 0.2f, some, kAllRejected) ==
+        Visibility::Downgrade);
+  CHECK(diagnostic_visibility(LearningMode::Adapt, 0.01f, some, kAllRejected) ==
+        Visibility::Downgrade);
+  const Evidence plenty = evidence(10, kMinRejectionsToHide);
+  CHECK(diagnostic_visibility(LearningMode::Adapt, 0.01f, plenty, kAllRejected) ==
+        Visibility::Hide);
+  CHECK(diagnostic_visibility(LearningMode::Adapt, kHideBelow, plenty, kAllRejected) ==
+        Visibility::Downgrade);
+  // One acceptance among similar definitions, or too few of them, and nothing is hidden.
+  CHECK(diagnostic_visibility(LearningMode::Adapt, 0.01f, plenty,
+                              Evidence{1, kMinSimilarRejectionsToHide}) == Visibility::Downgrade);
+  CHECK(diagnostic_visibility(LearningMode::Adapt, 0.01f, plenty,
+                              Evidence{0, kMinSimilarRejectionsToHide - 1}) ==
+        Visibility::Downgrade);
+  CHECK_FALSE(writes_section(LearningMode::Adapt, 0.2f, some, kAllRejected));
+  CHECK(writes_section(LearningMode::Adapt, 0.2f, some, Evidence{1, 5}));
+  CHECK(writes_section(LearningMode::Adapt, 0.8f, some, kAllRejected));
+}
+
+TEST_CASE("The track record scores each event before training on it", "[policy]") {
+  EvidenceTable table;
+  FeedbackEvent rejected;
+  rejected.outcome = Outcome::Rejected;
+  table.add(rejected, 0.2f); // The model said "rejects": right; the static rules wrong.
+  table.add(rejected, 0.9f); // Both wrong.
+  table.add(rejected);       // No prediction: counts as wrong.
+  const Evidence& e = table.of(SuggestionKind::Docstring);
+  CHECK(e.rejected == 3);
+  CHECK(e.static_record == 0);
+  CHECK(e.model_record == Approx(kRecordDecay * kRecordDecay));
+}
+
+TEST_CASE("Similar evidence counts the nearest events of the same head", "[policy]") {
+  auto event = [](float x, Outcome outcome, std::optional<Section> section = std::nullopt) {
+    FeedbackEvent e;
+    e.outcome = outcome;
+    e.section = section;
+    e.features.version = 1;
+    e.features.numeric = {x, 0.0f};
+    return e;
+  };
+  const std::vector<FeedbackEvent> events = {
+      event(0.0f, Outcome::Rejected), event(0.1f, Outcome::Rejected),
+      event(5.0f, Outcome::Accepted), event(0.0f, Outcome::Accepted, Section::Raises)};
+  Features probe;
+  probe.version = 1;
+  probe.numeric = {0.05f, 0.0f};
+  const Evidence two = similar_evidence(events, probe, SuggestionKind::Docstring, std::nullopt, 2);
+  CHECK(two.rejected == 2);
+  CHECK(two.accepted == 0);
+  // The accepted event at 5.0 is too far to be similar.
+  const Evidence all = similar_evidence(events, probe, SuggestionKind::Docstring);
+  CHECK(all.total() == 2);
+  const Evidence section =
+      similar_evidence(events, probe, SuggestionKind::Docstring, Section::Raises);
+  CHECK(section.accepted == 1);
+  CHECK(section.total() == 1);
+}
+
+TEST_CASE("Actions are ordered by predicted acceptance unless learning is off", "[policy]") {
+  const std::vector<float> p = {0.2f, 0.9f, 0.5f, 0.9f};
+  CHECK(action_order(LearningMode::Off, p) == std::vector<size_t>{0, 1, 2, 3});
+  CHECK(action_order(LearningMode::Rank, p) == std::vector<size_t>{1, 3, 2, 0});
+  CHECK(action_order(LearningMode::Adapt, p) == std::vector<size_t>{1, 3, 2, 0});
+}
+
+TEST_CASE("Evidence is counted per kind and per section", "[policy]") {
+  EvidenceTable table;
+  FeedbackEvent event;
+  event.kind = SuggestionKind::Complexity;
+  event.outcome = Outcome::Rejected;
+  table.add(event);
+  event.kind = SuggestionKind::Docstring;
+  event.section = Section::Raises;
+  table.add(event);
+  event.section.reset();
+  event.outcome = Outcome::Accepted;
+  table.add(event);
+  CHECK(table.of(SuggestionKind::Complexity).rejected == 1);
+  CHECK(table.of(SuggestionKind::Docstring).accepted == 1);
+  CHECK(table.of(SuggestionKind::Docstring).rejected == 0);
+  CHECK(table.of(Section::Raises).rejected == 1);
+}
+
+TEST_CASE("Modes have names and hover explains the evidence", "[policy]") {
+  CHECK(learning_mode_from_name("adapt") == LearningMode::Adapt);
+  CHECK(learning_mode_from_name("rank") == LearningMode::Rank);
+  CHECK(learning_mode_from_name("off") == LearningMode::Off);
+  CHECK_FALSE(learning_mode_from_name("sometimes"));
+  CHECK(learning_mode_name(LearningMode::Adapt) == "adapt");
+  CHECK(explain(SuggestionKind::Docstring, Visibility::Show, Evidence{31, 3}) ==
+        "docent usually suggests a docstring here: you documented 31 of 34 similar functions");
+  CHECK(explain(SuggestionKind::Docstring, Visibility::Show, Evidence{}).empty());
+}
