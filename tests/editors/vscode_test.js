@@ -2,8 +2,11 @@
 // the browser) with the packaged extension (editors/vscode) installed opens a copy of
 // tests/editors/project in Debian's chromium, driven by playwright-core, and the test goes
 // through VS Code's own machinery: the squiggle and the Problems panel, the hover, the
-// 'Insert docstring' quick fix from the lightbulb menu (Ctrl+.), and the acceptance reaching
-// docent's learning statistics through the extension's "docent: Show Learning Stats".
+// 'Insert docstring' quick fix from the lightbulb menu (Ctrl+.), the acceptance reaching
+// docent's learning statistics through the extension's "docent: Show Learning Stats", and the
+// extension's other commands from the command palette: "Show Workspace Stats", "Insert or
+// Update Docstring at Cursor" and "Document This File" on shop/cart.py, "Reset Learning" (with
+// its confirmation) and "Restart Server".
 // Prints one line per step, saves screenshots into DOCENT_TEST_ARTIFACTS, and exits 0 when
 // every step passed, 1 otherwise.
 "use strict";
@@ -124,6 +127,59 @@ async function runCommand(page, title) {
   await input.press("Enter");
 }
 
+// Opens `file` of the project through Quick Open (Ctrl+P) and waits for its tab.
+async function openFile(page, file) {
+  await page.keyboard.press("Control+P");
+  const input = page.locator(".quick-input-widget input");
+  await input.waitFor({ state: "visible" });
+  await input.fill(file);
+  await page.locator(".quick-input-list .monaco-list-row", { hasText: path.basename(file) })
+    .first().waitFor({ state: "visible" });
+  await input.press("Enter");
+  await page.locator(".tab.active", { hasText: path.basename(file) }).waitFor({ state: "visible" });
+}
+
+// The token of `word` in the active editor (a line is a span of token spans).
+function token(page, word) {
+  return page.locator(".editor-instance .view-lines .view-line > span > span")
+    .filter({ hasText: new RegExp(`^${word}$`) }).first();
+}
+
+// docent's learning statistics through "docent: Show Learning Stats" (the tab is closed again).
+async function learningStats(page) {
+  await runCommand(page, "docent: Show Learning Stats");
+  await page.locator(".tab.active", { hasText: "learning-stats.json" })
+    .waitFor({ state: "visible" });
+  const stats = JSON.parse(await activeEditorText(page));
+  await page.keyboard.press("Control+W");
+  return stats;
+}
+
+// The ids of the docent processes code-server started (its descendants running the binary).
+function docentProcesses() {
+  const parents = new Map();
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+    } catch {}
+  }
+  const ours = (pid) => {
+    for (let at = pid; at > 1; at = parents.get(at)) if (at === server.pid) return true;
+    return false;
+  };
+  const found = [];
+  for (const pid of parents.keys()) {
+    let exe = "";
+    try {
+      exe = fs.readlinkSync(`/proc/${pid}/exe`);
+    } catch {}
+    if (exe === binary && ours(pid)) found.push(pid);
+  }
+  return found.sort((a, b) => a - b);
+}
+
 async function problems(page) {
   return page.locator(".markers-panel").innerText().catch(() => "");
 }
@@ -201,14 +257,7 @@ async function main() {
   });
 
   await step("pricing.py opens in an editor, and docent's squiggle appears", async () => {
-    await page.keyboard.press("Control+P");
-    const input = page.locator(".quick-input-widget input");
-    await input.waitFor({ state: "visible" });
-    await input.fill("shop/pricing.py");
-    await page.locator(".quick-input-list .monaco-list-row", { hasText: "pricing.py" }).first()
-      .waitFor({ state: "visible" });
-    await input.press("Enter");
-    await page.locator(".tab.active", { hasText: "pricing.py" }).waitFor({ state: "visible" });
+    await openFile(page, "shop/pricing.py");
     await page.locator(".monaco-editor .squiggly-warning").first().waitFor({ state: "visible" });
   });
 
@@ -223,9 +272,7 @@ async function main() {
       }, async () => "Problems panel:\n" + (await problems(page)));
     });
 
-  // The token of the function's name (a line is a span of token spans).
-  const name = page.locator(".view-lines .view-line > span > span")
-    .filter({ hasText: new RegExp(`^${FUNCTION}$`) }).first();
+  const name = token(page, FUNCTION);
   await step("hover over the function's name shows its metrics", async () => {
     // The cursor on the name, then VS Code's "Show or Focus Hover" (Ctrl+K Ctrl+I).
     await name.click();
@@ -285,27 +332,112 @@ async function main() {
     let stats;
     // Asked again until the feedback is in: the server may store it after answering.
     await waitFor("an accepted docstring in the learning stats", async () => {
-      await runCommand(page, "docent: Show Learning Stats");
-      await page.locator(".tab.active", { hasText: "learning-stats.json" })
-        .waitFor({ state: "visible" });
-      stats = JSON.parse(await activeEditorText(page));
-      await page.keyboard.press("Control+W");
+      stats = await learningStats(page);
       return stats.kinds && stats.kinds.docstring && stats.kinds.docstring.accepted >= 1;
     }, async () => "stats: " + JSON.stringify(stats));
-    await page.screenshot({ path: path.join(artifacts, "vscode-end.png") });
   });
 
   await step("docent: Show Workspace Stats counts the project's files", async () => {
     let stats;
-    await waitFor("the workspace stats with both files", async () => {
+    await waitFor("the workspace stats with the three files", async () => {
       await runCommand(page, "docent: Show Workspace Stats");
       await page.locator(".tab.active", { hasText: "workspace-stats.json" })
         .waitFor({ state: "visible" });
       stats = JSON.parse(await activeEditorText(page));
       await page.keyboard.press("Control+W");
-      return stats.files === 2;
+      return stats.files === 3;
     }, async () => "stats: " + JSON.stringify(stats));
   });
+
+  const cartFile = path.join(project, "shop/cart.py");
+  await step("docent: Insert or Update Docstring at Cursor documents the function under the cursor",
+    async () => {
+      await openFile(page, "shop/cart.py");
+      await waitFor("D103 for cart.py's functions in the Problems panel", async () => {
+        const text = await problems(page);
+        return text.includes("cart.py") && text.includes("D103") && text.includes("D101");
+      }, async () => "Problems panel:\n" + (await problems(page)));
+      const before = await activeEditorText(page);
+      await token(page, "add_item").click();
+      await runCommand(page, "docent: Insert or Update Docstring at Cursor");
+      const summary = '    """Add item.\n';
+      const text = await waitFor("the docstring of add_item in the buffer", async () => {
+        const current = await activeEditorText(page);
+        return current.includes(summary) && current;
+      }, async () => "buffer:\n" + (await activeEditorText(page)));
+      fs.writeFileSync(path.join(artifacts, "cart-after-insert.py"), text);
+      // Only add_item got one: its docstring went in right below its def, the rest is as it was.
+      const start = text.indexOf(summary);
+      const end = text.indexOf('"""\n', start + summary.length) + 4;
+      check(text.slice(0, start) === before.slice(0, start) &&
+        text.slice(0, start).endsWith("-> dict:\n"),
+        `the docstring is not right below add_item's def:\n${text}`);
+      check(text.slice(end) === before.slice(start),
+        `the text after add_item's docstring changed:\n${text}`);
+      check(/quantity : int\n\s+TODO: describe quantity\. Defaults to 1\./.test(text),
+        `no NumPy-style parameter 'quantity' in the docstring:\n${text}`);
+    });
+
+  await step("docent: Document This File gives every definition a docstring", async () => {
+    await runCommand(page, "docent: Document This File");
+    const expected = fs.readFileSync(
+      path.join(sourceDir, "tests/editors/expected/cart.py"), "utf8");
+    const text = await waitFor("every docstring in the buffer", async () => {
+      const current = await activeEditorText(page);
+      return current === expected && current;
+    }, async () => {
+      const current = await activeEditorText(page);
+      fs.writeFileSync(path.join(artifacts, "cart-documented.py"), current);
+      return "buffer:\n" + current;
+    });
+    check(text === expected, "the buffer differs from tests/editors/expected/cart.py");
+    await waitFor("the Problems panel without missing docstrings (D1xx)", async () => {
+      const panel = await problems(page);
+      return !/D1\d\d/.test(panel) && panel.includes("C901");
+    }, async () => "Problems panel:\n" + (await problems(page)));
+    await page.keyboard.press("Control+S");
+    await waitFor("the saved file", async () => fs.readFileSync(cartFile, "utf8") === expected);
+  });
+
+  await step("docent: Reset Learning, once confirmed, leaves no events", async () => {
+    let stats = await waitFor("the accepted docstrings in the learning stats", async () => {
+      const current = await learningStats(page);
+      return current.events >= 2 && current;
+    });
+    check(stats.enabled === true, `learning is not enabled: ${JSON.stringify(stats)}`);
+    await runCommand(page, "docent: Reset Learning");
+    const dialog = page.locator(".monaco-dialog-box");
+    await dialog.waitFor({ state: "visible" });
+    check((await dialog.innerText()).includes("Delete everything docent has learned"),
+      `the confirmation asks something else:\n${await dialog.innerText()}`);
+    await page.screenshot({ path: path.join(artifacts, "vscode-reset-learning.png") });
+    await dialog.locator(".monaco-button", { hasText: /^Reset$/ }).first().click();
+    await dialog.waitFor({ state: "hidden" });
+    await page.locator(".notification-toast", { hasText: /docent: \d+ events deleted\./ })
+      .first().waitFor({ state: "visible" });
+    stats = await learningStats(page);
+    check(stats.events === 0 && stats.accepted === 0 && stats.kinds.docstring.accepted === 0,
+      `the learning stats after the reset: ${JSON.stringify(stats)}`);
+  });
+
+  await step("docent: Restart Server starts a new server, and the diagnostics come back",
+    async () => {
+      const before = docentProcesses();
+      check(before.length === 1, `docent processes before the restart: ${before}`);
+      await openFile(page, "shop/pricing.py");
+      await runCommand(page, "docent: Restart Server");
+      const after = await waitFor("a new docent process in place of the old one", async () => {
+        const now = docentProcesses();
+        return now.length === 1 && now[0] !== before[0] && now;
+      }, async () => `before: ${before}, now: ${docentProcesses()}`);
+      check(after.length === 1, `docent processes after the restart: ${after}`);
+      await page.locator(".monaco-editor .squiggly-warning").first().waitFor({ state: "visible" });
+      await waitFor("C901 with the editor's max-complexity in the Problems panel", async () => {
+        const text = await problems(page);
+        return text.includes(`'${FUNCTION}' is too complex (4 > 3)`);
+      }, async () => "Problems panel:\n" + (await problems(page)));
+      await page.screenshot({ path: path.join(artifacts, "vscode-end.png") });
+    });
 }
 
 main()
