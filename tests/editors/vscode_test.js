@@ -122,8 +122,8 @@ async function runCommand(page, title) {
   const input = page.locator(".quick-input-widget input");
   await input.waitFor({ state: "visible", timeout: WAIT_MS });
   await input.fill(">" + title);
-  const row = page.locator(".quick-input-list .monaco-list-row", { hasText: title }).first();
-  await row.waitFor({ state: "visible", timeout: WAIT_MS });
+  const row = page.locator(".quick-input-list .monaco-list-row.focused", { hasText: title });
+  await row.first().waitFor({ state: "visible", timeout: WAIT_MS });
   await input.press("Enter");
 }
 
@@ -133,8 +133,9 @@ async function openFile(page, file) {
   const input = page.locator(".quick-input-widget input");
   await input.waitFor({ state: "visible" });
   await input.fill(file);
-  await page.locator(".quick-input-list .monaco-list-row", { hasText: path.basename(file) })
-    .first().waitFor({ state: "visible" });
+  // The focused row, not just any: until the filter applies, the recently opened files show.
+  await page.locator(".quick-input-list .monaco-list-row.focused",
+    { hasText: path.basename(file) }).first().waitFor({ state: "visible" });
   await input.press("Enter");
   await page.locator(".tab.active", { hasText: path.basename(file) }).waitFor({ state: "visible" });
 }
