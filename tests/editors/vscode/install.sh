@@ -18,6 +18,11 @@ rm -f "$stamp"
 cp "$here/package.json" "$here/package-lock.json" "$cache/"
 cd "$cache"
 export npm_config_yes=true npm_config_unsafe_perm=true npm_config_audit=false npm_config_fund=false
+# Native modules build against the headers Debian's nodejs installs: node-gyp would otherwise
+# download them from nodejs.org, which is not among the registries a build may reach.
+if [ -z "${npm_config_nodedir:-}" ] && [ -f /usr/include/node/common.gypi ]; then
+  export npm_config_nodedir=/usr
+fi
 # First without install scripts, to learn which @vscode/ripgrep code-server's VS Code uses.
 npm ci --ignore-scripts
 vscode_lock="$cache/node_modules/code-server/lib/vscode/npm-shrinkwrap.json"
