@@ -385,9 +385,9 @@ std::shared_ptr<Statement> analyze_class(const Snapshot& snapshot, const Span& s
   if (!members || members->spans.empty())
     return nullptr;
   const Span& first = members->spans.front();
-  if (first.first_line <= ts_node_start_point(nodes.node).row)
-    return nullptr;
   const uint32_t class_line = ts_node_start_point(nodes.node).row;
+  if (first.first_line <= class_line)
+    return nullptr;
   const LineIndex& lines = snapshot.lines();
   const std::string_view text = snapshot.text();
 

@@ -129,11 +129,6 @@ json markup(const std::string& text, bool markdown) {
 
 } // namespace
 
-json diagnostics_json(const FileAnalysis& analysis, const CheckConfig& config,
-                      const std::string& path, PositionEncoding encoding) {
-  return diagnostics_json(analysis, check_file(analysis, config, path), encoding);
-}
-
 namespace {
 
 json diagnostic_json(const FileAnalysis& analysis, const Finding& finding,
@@ -160,14 +155,6 @@ void append_signature(std::string& signature, const Snapshot& snapshot, const Fi
 
 } // namespace
 
-json diagnostics_json(const FileAnalysis& analysis, const std::vector<Finding>& findings,
-                      PositionEncoding encoding) {
-  json items = json::array();
-  for (const Finding& finding : findings)
-    items.push_back(diagnostic_json(analysis, finding, encoding));
-  return items;
-}
-
 std::string diagnostics_signature(const FileAnalysis& analysis,
                                   const std::vector<Finding>& findings, PositionEncoding encoding) {
   std::string signature;
@@ -193,15 +180,18 @@ bool DiagnosticsText::update(const FileAnalysis& analysis, const std::vector<Fin
   std::string array = "[";
   for (size_t i = 0; i < findings.size(); ++i) {
     std::string key = signature.substr(line_starts[i], line_starts[i + 1] - line_starts[i]);
-    auto reused = fragments_.find(key);
-    std::string fragment = reused != fragments_.end()
-                               ? std::move(reused->second)
-                               : diagnostic_json(analysis, findings[i], encoding)
-                                     .dump(-1, ' ', false, json::error_handler_t::replace);
+    auto made = fragments.find(key); // Two equal findings share one text.
+    if (made == fragments.end()) {
+      auto reused = fragments_.find(key);
+      std::string fragment = reused != fragments_.end()
+                                 ? std::move(reused->second)
+                                 : diagnostic_json(analysis, findings[i], encoding)
+                                       .dump(-1, ' ', false, json::error_handler_t::replace);
+      made = fragments.emplace(std::move(key), std::move(fragment)).first;
+    }
     if (i > 0)
       array.push_back(',');
-    array += fragment;
-    fragments.emplace(std::move(key), std::move(fragment));
+    array += made->second;
   }
   array.push_back(']');
   fragments_ = std::move(fragments);

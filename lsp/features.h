@@ -14,21 +14,15 @@
 
 namespace docent::lsp {
 
-// The findings of `docent check` (one implementation, analysis/rules.h) as LSP diagnostics;
-// `path` is the file's (empty if it has none).
-json diagnostics_json(const analysis::FileAnalysis& analysis, const analysis::CheckConfig& config,
-                      const std::string& path, analysis::PositionEncoding encoding);
-json diagnostics_json(const analysis::FileAnalysis& analysis,
-                      const std::vector<analysis::Finding>& findings,
-                      analysis::PositionEncoding encoding);
 // The diagnostics as the client sees them (code, severity, positions, message) in a compact
-// text: equal exactly when diagnostics_json() would be, and much cheaper to build, so that a
-// keystroke that changes nothing visible costs no JSON.
+// text: equal exactly when their JSON would be, and much cheaper to build, so that a keystroke
+// that changes nothing visible costs no JSON.
 std::string diagnostics_signature(const analysis::FileAnalysis& analysis,
                                   const std::vector<analysis::Finding>& findings,
                                   analysis::PositionEncoding encoding);
 
-// A document's diagnostics serialized for the client, kept from one edit to the next: each
+// A document's diagnostics (the findings of `docent check`, one implementation in
+// analysis/rules.h) serialized for the client, kept from one edit to the next: each
 // diagnostic is serialized once and its text reused while its code, severity, positions and
 // message stay the same, so that an edit that changes one diagnostic of hundreds serializes
 // that one. Thread-safety: none; one per document, used by one thread.
@@ -37,7 +31,7 @@ public:
   // Brings the text up to date with `findings`; false if the set did not change.
   bool update(const analysis::FileAnalysis& analysis,
               const std::vector<analysis::Finding>& findings, analysis::PositionEncoding encoding);
-  // diagnostics_signature() of the set, and the set as a JSON array (as diagnostics_json()).
+  // diagnostics_signature() of the set, and the set as a JSON array of LSP diagnostics.
   const std::string& signature() const { return signature_; }
   const std::string& array() const { return array_; }
   // Whether a set was made and not forgotten since.
