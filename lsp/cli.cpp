@@ -439,7 +439,9 @@ bool set_up_logging(const ServerCommand& server) {
     return false;
   }
   logger->set_level(spdlog::level::from_str(server.log_level));
-  logger->flush_on(spdlog::level::warn);
+  // Warnings reach the file at once; so does every line when the user asked for a debug log,
+  // which is read while the server runs.
+  logger->flush_on(std::min(logger->level(), spdlog::level::warn));
   spdlog::set_default_logger(logger);
   return true;
 }

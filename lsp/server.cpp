@@ -311,21 +311,33 @@ private:
     transport_.write(message.dump(-1, ' ', false, json::error_handler_t::replace));
   }
 
+  // At log level debug, one line per message read and per reply sent, as clangd's verbose log
+  // has: what a user attaches to a report about a request that seems never answered.
+  static void trace(const char* what, const std::string& method, const json& id) {
+    if (spdlog::should_log(spdlog::level::debug))
+      spdlog::debug("{} {} {}", what, method, id.is_null() ? std::string() : id.dump());
+  }
+
   void reply(const json& id, json result) {
-    if (tracker_.finish(id))
-      send(response(id, std::move(result)));
+    if (!tracker_.finish(id))
+      return;
+    trace("-->", "reply", id);
+    send(response(id, std::move(result)));
   }
 
   // The same with the result already serialized: a large result is not serialized twice.
   void reply_serialized(const json& id, const std::string& result) {
-    if (tracker_.finish(id))
-      transport_.write(
-          fmt::format(R"({{"jsonrpc":"2.0","id":{},"result":{}}})", id.dump(), result));
+    if (!tracker_.finish(id))
+      return;
+    trace("-->", "reply", id);
+    transport_.write(fmt::format(R"({{"jsonrpc":"2.0","id":{},"result":{}}})", id.dump(), result));
   }
 
   void reply_error(const json& id, int code, const std::string& message) {
-    if (tracker_.finish(id))
-      send(error_response(id, code, message));
+    if (!tracker_.finish(id))
+      return;
+    trace("-->", "error", id);
+    send(error_response(id, code, message));
   }
 
   void show_warning(const std::string& message) {
@@ -363,6 +375,7 @@ private:
       return;
     }
     const json params = message.contains("params") ? message["params"] : json(nullptr);
+    trace("<--", method->get<std::string>(), id == message.end() ? json(nullptr) : *id);
     if (id == message.end())
       handle_notification(method->get<std::string>(), params);
     else

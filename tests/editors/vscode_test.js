@@ -39,6 +39,7 @@ const ACTION_TITLE = `Insert a NumPy-style docstring for '${FUNCTION}'`;
 const counts = { passed: 0, failed: 0 };
 let server;
 let browser;
+let page;
 
 function say(text) {
   process.stdout.write(text + "\n");
@@ -52,8 +53,21 @@ async function step(name, body) {
   } catch (error) {
     counts.failed++;
     say(`not ok - ${name}\n${error && error.stack ? error.stack : error}`);
+    say(await notifications());
     throw error;
   }
+}
+
+// The notifications of the session, for a failure's report: an error or a message from the
+// extension explains most failures of a step. Toasts hide after a while; the notification
+// center (opened here) keeps them all.
+async function notifications() {
+  if (!page) return "notifications: (no page)";
+  await page.keyboard.press("Escape").catch(() => {});
+  await runCommand(page, "Notifications: Show Notifications").catch(() => {});
+  const texts = await page.locator(".notifications-center .notification-list-item")
+    .allInnerTexts().catch(() => []);
+  return texts.length ? "notifications:\n" + texts.join("\n") : "notifications: (none)";
 }
 
 function check(condition, message) {
@@ -140,6 +154,13 @@ async function openFile(page, file) {
   await page.locator(".tab.active", { hasText: path.basename(file) }).waitFor({ state: "visible" });
 }
 
+// The line (from 1) the cursor is on, from the status bar's "Ln 4, Col 5"; 0 if not shown.
+async function cursorLine(page) {
+  const item = page.locator(".statusbar-item", { hasText: /Ln \d+, Col \d+/ }).first();
+  const match = /Ln (\d+), Col/.exec(await item.innerText({ timeout: 2000 }).catch(() => ""));
+  return match ? Number(match[1]) : 0;
+}
+
 // The token of `word` in the active editor (a line is a span of token spans).
 function token(page, word) {
   return page.locator(".editor-instance .view-lines .view-line > span > span")
@@ -196,8 +217,13 @@ async function main() {
   fs.mkdirSync(path.join(userData, "User"), { recursive: true });
   // Settings: docent's for this test, and no hot exit, restored windows, welcome pages,
   // update checks or recommendations, so that no state leaks between runs.
+  // The extension starts docent through this script, which adds a log file that run.sh prints
+  // when the test fails; `exec` keeps the process the binary itself (docentProcesses()).
+  const launcher = path.join(scratch, "docent-with-log");
+  fs.writeFileSync(launcher, `#!/bin/sh\nexec '${binary}' --log-file '${env("DOCENT_TEST_LOG")}'` +
+    ` --log-level debug "$@"\n`, { mode: 0o755 });
   fs.writeFileSync(path.join(userData, "User", "settings.json"), JSON.stringify({
-    "docent.path": binary,
+    "docent.path": launcher,
     "docent.max-complexity": 3,
     "docent.docstring-style": "numpy",
     "files.hotExit": "off",
@@ -229,7 +255,6 @@ async function main() {
       `no docent in ${extensions}: ${fs.readdirSync(extensions).join(" ")}`);
   });
 
-  let page;
   await step("code-server opens the project in chromium", async () => {
     const log = fs.openSync(path.join(artifacts, "code-server.log"), "w");
     server = childProcess.spawn(codeServer, [...codeServerArgs(), project],
@@ -359,8 +384,17 @@ async function main() {
         return text.includes("cart.py") && text.includes("D103") && text.includes("D101");
       }, async () => "Problems panel:\n" + (await problems(page)));
       const before = await activeEditorText(page);
-      await token(page, "add_item").click();
+      // Clicked until the status bar shows the cursor on its line: a click while the editor is
+      // still laying out its lines can land before the text is there.
+      await waitFor("the cursor on add_item's line (4)", async () => {
+        await token(page, "add_item").click();
+        return (await cursorLine(page)) === 4;
+      }, async () => `the cursor is on line ${await cursorLine(page)}`);
       await runCommand(page, "docent: Insert or Update Docstring at Cursor");
+      // The docstring's line shows before the text is read: reading selects all, and a command
+      // still on its way to the extension host would then see that selection, not the cursor.
+      await page.locator(".view-line", { hasText: '"""Add item.' }).first()
+        .waitFor({ state: "visible" });
       const summary = '    """Add item.\n';
       const text = await waitFor("the docstring of add_item in the buffer", async () => {
         const current = await activeEditorText(page);

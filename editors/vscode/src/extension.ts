@@ -226,7 +226,7 @@ async function applyAction(
     textDocument: { uri: converter.asUri(document.uri) },
     range: converter.asRange(range),
     context: {
-      diagnostics: converter.asDiagnostics(diagnostics),
+      diagnostics: await converter.asDiagnostics(diagnostics),
       only: kind ? [kind.value] : undefined,
       triggerKind: 1,
     },
