@@ -91,6 +91,7 @@ int main(int argc, char** argv) {
   settle(document);
   IncrementalAnalyzer analyzer;
   const CheckConfig config;
+  const ModuleFile module = module_file(argv[1]); // Read once per document, as the server does.
   std::shared_ptr<const FileAnalysis> analysis = analyzer.analyze(document.snapshot());
   const std::vector<size_t> offsets = inside_identifiers(*document.snapshot());
   const std::vector<uint32_t> sizes = statement_sizes(*document.snapshot());
@@ -119,7 +120,7 @@ int main(int argc, char** argv) {
         analysis = analyzer.analyze(document.snapshot());
         continue;
       }
-      const std::vector<Finding> findings = check_file(*analysis, config, argv[1]);
+      const std::vector<Finding> findings = check_file(*analysis, config, module);
       const double checked = thread_cpu_micros();
       const std::string signature =
           docent::lsp::diagnostics_signature(*analysis, findings, PositionEncoding::Utf16);
@@ -137,6 +138,7 @@ int main(int argc, char** argv) {
       phases.total.push_back(signed_at - start);
       (sizes[at.line] <= 200 ? phases.total_small : phases.total_large)
           .push_back(signed_at - start);
+      analyzer.release_retired(); // As the server does, once the diagnostics are out.
       settle(document);
     }
   }

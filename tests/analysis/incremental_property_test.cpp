@@ -57,10 +57,12 @@ def walk(tree, depth=0):
 // Pieces of Python that make edits interesting: brackets, quotes, keywords, line ends of
 // every kind and multi-byte characters.
 const char* const kFragments[] = {
-    "(",      ")",         "[",           "]",      "{",     "}",        "'",     "\"",
-    "\"\"\"", ":",         "\n",          "\r\n",   "\r",    "    ",     "\t",    "if x:",
-    "else",   "def g():",  "and",         "or",     " not ", "é",        "😀",     "#",
-    "\\",     "lambda: 0", "for i in y:", "return", "yield", "class K:", "@dec\n"};
+    "(", ")", "[", "]", "{", "}", "'", "\"", "\"\"\"", ":", "\n", "\r\n", "\r", "    ", "\t",
+    "if x:", "else", "def g():", "and", "or", " not ", "é", "😀", "#", "\\", "lambda: 0",
+    "for i in y:", "return", "yield", "class K:", "@dec\n",
+    // Line breaks that Python's str.splitlines() sees and LSP does not: a file holding one is
+    // analyzed whole, and incremental analysis resumes once it is gone.
+    "\f", "\v", "\xe2\x80\xa8", "\xc2\x85", "\x1c"};
 
 void describe_range(std::ostream& out, const char* name, ByteRange range) {
   out << ' ' << name << '@' << range.start << '-' << range.end;
