@@ -357,6 +357,25 @@ std::optional<ClassNodes> class_of_statement(const StatementList& list, const Sp
   return nodes;
 }
 
+// Whether `node` is a statement of string literals without interpolations (a docstring):
+// whatever words its text holds, it holds no statement.
+bool is_plain_string_statement(TSNode node) {
+  if (kind_of(node) != NodeKind::ExpressionStatement || ts_node_named_child_count(node) != 1)
+    return false;
+  const auto plain = [](TSNode string) {
+    bool plain = kind_of(string) == NodeKind::String;
+    for_each_named_child(string,
+                         [&](TSNode part) { plain &= kind_of(part) != NodeKind::Interpolation; });
+    return plain;
+  };
+  const TSNode value = ts_node_named_child(node, 0);
+  if (kind_of(value) != NodeKind::ConcatenatedString)
+    return plain(value);
+  bool all_plain = true;
+  for_each_named_child(value, [&](TSNode string) { all_plain &= plain(string); });
+  return all_plain;
+}
+
 // Whether a statement of a class body may hold a raise, return or yield of the class's own
 // (build_module_model() records those on the class; a member analyzed alone would not).
 bool may_hold_class_flow(const Snapshot& snapshot, const StatementList& members,
@@ -364,7 +383,8 @@ bool may_hold_class_flow(const Snapshot& snapshot, const StatementList& members,
   for (uint32_t k = member.first_node; k < member.first_node + member.node_count; ++k) {
     const NodeKind kind = kind_of(members.nodes[k]);
     if (kind == NodeKind::Comment || kind == NodeKind::FunctionDefinition ||
-        kind == NodeKind::DecoratedDefinition || kind == NodeKind::ClassDefinition)
+        kind == NodeKind::DecoratedDefinition || kind == NodeKind::ClassDefinition ||
+        is_plain_string_statement(members.nodes[k]))
       continue;
     const std::string_view text = node_text(snapshot.text(), members.nodes[k]);
     for (const std::string_view word : {"raise", "return", "yield"})
@@ -541,8 +561,13 @@ std::shared_ptr<Statement> analyze_class(const Snapshot& snapshot, const Span& s
 
   statement->raw = raw;
   statement->cyclomatic = real - 1;
-  const std::string_view all_text = text_of(snapshot, span.begin, span.end);
-  statement->mentions_all = memmem(all_text.data(), all_text.size(), "__all__", 7) != nullptr;
+  // The lines between members are blank: the header and the members hold all of its text.
+  const std::string_view header_text =
+      text_of(snapshot, span.begin, static_cast<uint32_t>(lines.line_content_end(header_end - 1)));
+  statement->mentions_all =
+      memmem(header_text.data(), header_text.size(), "__all__", 7) != nullptr ||
+      std::any_of(shares.begin(), shares.end(),
+                  [](const StatementPtr& share) { return share->mentions_all; });
   shift_definition(klass, -static_cast<int64_t>(span.begin),
                    -static_cast<int64_t>(span.first_line));
   return statement;

@@ -274,6 +274,38 @@ TEST_CASE("an edit inside one function re-analyzes only its statement") {
   CHECK(incremental.last_computed() == 1); // The new comment line.
 }
 
+TEST_CASE("a class whose docstring names raise, return or yield is analyzed member by member") {
+  // A docstring holds no statement, whatever its words, so it does not keep the class from
+  // being analyzed member by member; a string with an interpolation is checked like any other
+  // statement of the class's own.
+  const std::string text = "class K:\n"
+                           "    \"\"\"Methods return values, raise errors and yield items.\"\"\"\n"
+                           "\n"
+                           "    def m(self, a):\n"
+                           "        if a:\n"
+                           "            raise ValueError(a)\n"
+                           "        return a\n"
+                           "\n"
+                           "    f\"{(yield)}\"\n"
+                           "\n"
+                           "    def n(self):\n"
+                           "        yield self\n";
+  Document doc(text);
+  IncrementalAnalyzer incremental;
+  incremental.set_memberwise_class_lines(1);
+  CHECK(describe(*incremental.analyze(doc.snapshot())) == describe(analyze(doc.snapshot())));
+  // Typing in a method, then in the docstring, then removing the interpolated string.
+  const std::vector<TextChange> edits = {
+      TextChange{Range{{3, 9}, {3, 9}}, "x"}, TextChange{Range{{1, 12}, {1, 12}}, "y"},
+      TextChange{Range{{8, 0}, {10, 0}}, ""},
+      TextChange{Range{{5, 12}, {5, 12}}, "return a\n            "}};
+  for (const TextChange& change : edits) {
+    doc.apply(change, PositionEncoding::Utf16);
+    INFO(doc.text());
+    CHECK(describe(*incremental.analyze(doc.snapshot())) == describe(analyze(doc.snapshot())));
+  }
+}
+
 TEST_CASE("edits inside the long classes of real modules equal a fresh analysis", "[property]") {
   // Long classes are analyzed member by member; typing inside names, new lines, pasted and
   // deleted lines inside their methods must give what a fresh analysis gives.
