@@ -138,7 +138,7 @@ bool CheckConfig::is_enabled(std::string_view code) const {
 }
 
 Severity CheckConfig::severity_of(std::string_view code) const {
-  auto found = severity.find(std::string(code));
+  auto found = severity.find(code);
   return found == severity.end() ? Severity::Warning : found->second;
 }
 

@@ -25,7 +25,7 @@ struct CheckConfig {
   std::vector<std::string> select;     // Code prefixes to report; empty means all.
   std::vector<std::string> ignore;     // Code prefixes never reported.
   std::vector<std::string> exclude;    // fnmatch patterns of files and folders to skip.
-  std::map<std::string, Severity> severity; // Per code; codes not listed are warnings.
+  std::map<std::string, Severity, std::less<>> severity; // Per code; others are warnings.
   // The docstrings docent writes (docs/docstrings.md).
   std::string docstring_style = "google"; // google, numpy, sphinx, epytext or pep257.
   bool docstring_types = true;            // Types in the docstring (from annotations, defaults).

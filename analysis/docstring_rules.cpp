@@ -40,6 +40,8 @@ bool has_decorator(const Definition& definition, std::string_view wanted) {
 
 // `@name.setter`, `@name.deleter` (any `@name.something`): the property's other half.
 bool is_property_accessor(const Definition& definition) {
+  if (definition.decorators.empty())
+    return false; // Most methods: no name to build (this runs on every keystroke).
   const std::string prefix = definition.name + ".";
   return std::any_of(definition.decorators.begin(), definition.decorators.end(),
                      [&](const std::string& decorator) {

@@ -68,9 +68,18 @@ struct IncrementalAnalyzer::Entry {
   int kept = -1; // Index into placed_ when the statement was reused.
 };
 
+// Where a member of a class that the edit replaced stood in the last result.
+struct IncrementalAnalyzer::MemberPlace {
+  uint32_t first_definition = 0; // Its first definition's index...
+  uint32_t begin = 0;            // ...and its first byte and line, in placed_snapshot_...
+  uint32_t first_line = 0;
+  uint32_t class_index = 0; // ...and its class's index.
+};
+
 namespace {
 
 using Statement = IncrementalAnalyzer::Statement;
+using MemberPlace = IncrementalAnalyzer::MemberPlace;
 using StatementList = IncrementalAnalyzer::StatementList;
 using Span = StatementList::Span;
 using Placed = IncrementalAnalyzer::Placed;
@@ -87,9 +96,48 @@ constexpr uint64_t kRegionParseBudgetMicros = 3000;
 std::optional<StatementList> statements_of(const Snapshot& snapshot, TSNode parent,
                                            uint32_t column);
 
-std::optional<StatementList> decomposable_statements(const Snapshot& snapshot) {
+// The bytes where two texts differ: [prefix, size - suffix) in each.
+struct TextDifference {
+  size_t prefix = 0, suffix = 0;
+};
+
+// Compared a block at a time with memcmp, which is vectorized: this runs on every keystroke
+// over the whole file.
+TextDifference difference(std::string_view before, std::string_view now) {
+  constexpr size_t kBlock = 256;
+  TextDifference diff;
+  const size_t shorter = std::min(before.size(), now.size());
+  while (diff.prefix + kBlock <= shorter &&
+         std::memcmp(before.data() + diff.prefix, now.data() + diff.prefix, kBlock) == 0)
+    diff.prefix += kBlock;
+  while (diff.prefix < shorter && before[diff.prefix] == now[diff.prefix])
+    ++diff.prefix;
+  while (diff.suffix + kBlock <= shorter - diff.prefix &&
+         std::memcmp(before.data() + before.size() - diff.suffix - kBlock,
+                     now.data() + now.size() - diff.suffix - kBlock, kBlock) == 0)
+    diff.suffix += kBlock;
+  while (diff.suffix < shorter - diff.prefix &&
+         before[before.size() - 1 - diff.suffix] == now[now.size() - 1 - diff.suffix])
+    ++diff.suffix;
+  return diff;
+}
+
+// has_only_newline_breaks(now), given its difference from an earlier text known to have only
+// newline breaks (or null): then only the bytes around the difference can hold another
+// break, since one is at most three bytes long.
+bool only_newline_breaks(std::string_view now, const TextDifference* from_clean) {
+  if (from_clean == nullptr)
+    return has_only_newline_breaks(now);
+  const size_t begin = from_clean->prefix >= 2 ? from_clean->prefix - 2 : 0;
+  const size_t end = std::min(now.size(), now.size() - from_clean->suffix + 2);
+  return has_only_newline_breaks(now.substr(begin, end - begin));
+}
+
+// `from_clean`: see only_newline_breaks().
+std::optional<StatementList> decomposable_statements(const Snapshot& snapshot,
+                                                     const TextDifference* from_clean = nullptr) {
   TSNode root = snapshot.root();
-  if (ts_node_is_missing(root) || !has_only_newline_breaks(snapshot.text()))
+  if (ts_node_is_missing(root) || !only_newline_breaks(snapshot.text(), from_clean))
     return std::nullopt;
   return statements_of(snapshot, root, 0);
 }
@@ -309,6 +357,25 @@ std::optional<ClassNodes> class_of_statement(const StatementList& list, const Sp
   return nodes;
 }
 
+// Whether `node` is a statement of string literals without interpolations (a docstring):
+// whatever words its text holds, it holds no statement.
+bool is_plain_string_statement(TSNode node) {
+  if (kind_of(node) != NodeKind::ExpressionStatement || ts_node_named_child_count(node) != 1)
+    return false;
+  const auto plain = [](TSNode string) {
+    bool plain = kind_of(string) == NodeKind::String;
+    for_each_named_child(string,
+                         [&](TSNode part) { plain &= kind_of(part) != NodeKind::Interpolation; });
+    return plain;
+  };
+  const TSNode value = ts_node_named_child(node, 0);
+  if (kind_of(value) != NodeKind::ConcatenatedString)
+    return plain(value);
+  bool all_plain = true;
+  for_each_named_child(value, [&](TSNode string) { all_plain &= plain(string); });
+  return all_plain;
+}
+
 // Whether a statement of a class body may hold a raise, return or yield of the class's own
 // (build_module_model() records those on the class; a member analyzed alone would not).
 bool may_hold_class_flow(const Snapshot& snapshot, const StatementList& members,
@@ -316,7 +383,8 @@ bool may_hold_class_flow(const Snapshot& snapshot, const StatementList& members,
   for (uint32_t k = member.first_node; k < member.first_node + member.node_count; ++k) {
     const NodeKind kind = kind_of(members.nodes[k]);
     if (kind == NodeKind::Comment || kind == NodeKind::FunctionDefinition ||
-        kind == NodeKind::DecoratedDefinition || kind == NodeKind::ClassDefinition)
+        kind == NodeKind::DecoratedDefinition || kind == NodeKind::ClassDefinition ||
+        is_plain_string_statement(members.nodes[k]))
       continue;
     const std::string_view text = node_text(snapshot.text(), members.nodes[k]);
     for (const std::string_view word : {"raise", "return", "yield"})
@@ -493,8 +561,13 @@ std::shared_ptr<Statement> analyze_class(const Snapshot& snapshot, const Span& s
 
   statement->raw = raw;
   statement->cyclomatic = real - 1;
-  const std::string_view all_text = text_of(snapshot, span.begin, span.end);
-  statement->mentions_all = memmem(all_text.data(), all_text.size(), "__all__", 7) != nullptr;
+  // The lines between members are blank: the header and the members hold all of its text.
+  const std::string_view header_text =
+      text_of(snapshot, span.begin, static_cast<uint32_t>(lines.line_content_end(header_end - 1)));
+  statement->mentions_all =
+      memmem(header_text.data(), header_text.size(), "__all__", 7) != nullptr ||
+      std::any_of(shares.begin(), shares.end(),
+                  [](const StatementPtr& share) { return share->mentions_all; });
   shift_definition(klass, -static_cast<int64_t>(span.begin),
                    -static_cast<int64_t>(span.first_line));
   return statement;
@@ -560,6 +633,43 @@ void move_definitions(std::vector<Definition>& previous, const Placed& placed, s
   }
 }
 
+using MemberPlaces = std::unordered_map<const Statement*, MemberPlace>;
+
+// Places a new version of a class analyzed member by member: its own definitions are copied,
+// and each member reused from a replaced version moves its definitions out of the previous
+// result (`previous`, from where `places` says), so an edit inside one method of a long class
+// does not copy every other method's definitions.
+void place_class(const Statement& statement, const Span& span, std::vector<Definition>& previous,
+                 MemberPlaces& places, ModuleModel& model) {
+  const int class_index = static_cast<int>(model.definitions.size());
+  for (const Definition& definition : statement.definitions) {
+    model.definitions.push_back(definition);
+    relocate(model.definitions.back(), span.begin, span.first_line, class_index);
+  }
+  for (const Statement::Member& member : statement.members) {
+    const int64_t begin = static_cast<int64_t>(span.begin) + member.begin;
+    const int64_t first_line = static_cast<int64_t>(span.first_line) + member.first_line;
+    const auto found = places.find(member.statement.get());
+    if (found == places.end()) {
+      append_definitions(*member.statement, begin, first_line, class_index, model);
+      continue;
+    }
+    const MemberPlace place = found->second;
+    places.erase(found); // A share standing twice moves once, and is copied the other time.
+    const int index_delta =
+        static_cast<int>(model.definitions.size()) - static_cast<int>(place.first_definition);
+    for (size_t i = place.first_definition;
+         i < place.first_definition + member.statement->total_definitions; ++i) {
+      model.definitions.push_back(std::move(previous[i]));
+      Definition& moved = model.definitions.back();
+      const bool top = moved.parent == static_cast<int>(place.class_index);
+      relocate(moved, begin - place.begin, first_line - place.first_line, index_delta);
+      if (top)
+        moved.parent = class_index;
+    }
+  }
+}
+
 void add_raw(RawMetrics& total, const RawMetrics& part) {
   total.lloc += part.lloc;
   total.sloc += part.sloc;
@@ -618,15 +728,29 @@ IncrementalAnalyzer::ModuleHead IncrementalAnalyzer::module_head(const Snapshot&
 }
 
 std::vector<int> IncrementalAnalyzer::match_statements(const Snapshot& snapshot,
-                                                       const StatementList& list) const {
+                                                       const StatementList& list,
+                                                       size_t same_prefix,
+                                                       size_t same_suffix) const {
   const std::vector<Span>& spans = list.spans;
   std::vector<int> matches(spans.size(), -1);
   if (!placed_snapshot_)
     return matches;
+  const size_t size_now = snapshot.text().size(), size_before = placed_snapshot_->text().size();
+  // Whether both stand at the same place in the bytes known equal at the start or at the end.
+  auto known_equal = [&](const Span& now, const Placed& before) {
+    if (now.begin == before.begin && now.end == before.end && now.end <= same_prefix)
+      return true;
+    return size_now - now.begin <= same_suffix &&
+           size_now - now.begin == size_before - before.begin &&
+           size_now - now.end == size_before - before.end;
+  };
   auto same = [&](size_t now, size_t before) {
     const Placed& placed = placed_[before];
-    return !placed.statement->has_error && text_of(snapshot, spans[now].begin, spans[now].end) ==
-                                               text_of(*placed_snapshot_, placed.begin, placed.end);
+    if (placed.statement->has_error)
+      return false;
+    return known_equal(spans[now], placed) ||
+           text_of(snapshot, spans[now].begin, spans[now].end) ==
+               text_of(*placed_snapshot_, placed.begin, placed.end);
   };
   // An edit changes one run of statements: match from the front, then from the back.
   size_t front = 0;
@@ -674,6 +798,29 @@ IncrementalAnalyzer::replaced_members(const std::vector<int>& matches) const {
   return donors;
 }
 
+std::unordered_map<const Statement*, MemberPlace>
+IncrementalAnalyzer::replaced_member_places(const std::vector<Entry>& entries) const {
+  std::vector<bool> kept(placed_.size(), false);
+  for (const Entry& entry : entries)
+    if (entry.kept >= 0)
+      kept[entry.kept] = true;
+  MemberPlaces places;
+  for (size_t k = 0; k < placed_.size(); ++k) {
+    const Placed& at = placed_[k];
+    const Statement& statement = *at.statement;
+    if (kept[k] || statement.members.empty())
+      continue;
+    uint32_t index = at.first_definition + static_cast<uint32_t>(statement.definitions.size());
+    for (const Statement::Member& member : statement.members) {
+      places.emplace(member.statement.get(),
+                     MemberPlace{index, at.begin + member.begin, at.first_line + member.first_line,
+                                 at.first_definition});
+      index += static_cast<uint32_t>(member.statement->total_definitions);
+    }
+  }
+  return places;
+}
+
 std::shared_ptr<FileAnalysis> IncrementalAnalyzer::take_unshared_result() {
   std::shared_ptr<FileAnalysis> result = std::move(placed_result_);
   if (!result || result.use_count() != 1)
@@ -701,12 +848,25 @@ IncrementalAnalyzer::~IncrementalAnalyzer() = default;
 IncrementalAnalyzer::IncrementalAnalyzer(IncrementalAnalyzer&&) noexcept = default;
 IncrementalAnalyzer& IncrementalAnalyzer::operator=(IncrementalAnalyzer&&) noexcept = default;
 
+void IncrementalAnalyzer::release_retired() {
+  retired_result_.reset();
+  retired_definitions_ = std::vector<Definition>();
+  retired_snapshot_.reset();
+}
+
 std::shared_ptr<const FileAnalysis>
 IncrementalAnalyzer::analyze(std::shared_ptr<const Snapshot> snapshot) {
+  release_retired();
   last_computed_ = last_reused_ = 0;
   if (snapshot->tree_state() == TreeState::Stale)
     return analyze_changed_statements(std::move(snapshot));
-  const std::optional<StatementList> list = decomposable_statements(*snapshot);
+  // placed_snapshot_ was decomposed, so its text has only newline breaks; where the texts
+  // differ also tells which statements are unchanged without comparing them again.
+  std::optional<TextDifference> diff;
+  if (placed_snapshot_)
+    diff = difference(placed_snapshot_->text(), snapshot->text());
+  const std::optional<StatementList> list =
+      decomposable_statements(*snapshot, diff ? &*diff : nullptr);
   if (!list && snapshot->tree_state() == TreeState::Provisional) {
     // A tree with an error in the module's own statements, not yet settled: rather than
     // analyze the whole file now, parse the changed statements alone; the settled tree that
@@ -716,7 +876,8 @@ IncrementalAnalyzer::analyze(std::shared_ptr<const Snapshot> snapshot) {
   }
   if (!list)
     return whole_file(snapshot);
-  const std::vector<int> matches = match_statements(*snapshot, *list);
+  const std::vector<int> matches =
+      match_statements(*snapshot, *list, diff ? diff->prefix : 0, diff ? diff->suffix : 0);
   const MemberDonors donors = replaced_members(matches);
   std::vector<Entry> entries;
   entries.reserve(list->spans.size());
@@ -766,14 +927,19 @@ IncrementalAnalyzer::assemble(std::shared_ptr<const Snapshot> snapshot,
   provisional |= !module_all(*snapshot, entries, analysis->model.all);
 
   std::vector<Definition> previous; // The last result's definitions, if they can be moved.
-  if (std::shared_ptr<FileAnalysis> unshared = take_unshared_result())
+  if (std::shared_ptr<FileAnalysis> unshared = take_unshared_result()) {
     previous = std::move(unshared->model.definitions);
+    retired_result_ = std::move(unshared);
+  }
   analysis->snapshot = snapshot;
   analysis->provisional = provisional;
   analysis->model.docstring = head.docstring;
   analysis->model.leading_string = head.leading_string;
   analysis->model.definitions.reserve(previous.size());
   analysis->definitions.reserve(previous.size());
+  MemberPlaces member_places;
+  if (!previous.empty())
+    member_places = replaced_member_places(entries);
   std::vector<Placed> placed;
   placed.reserve(entries.size());
   int cyclomatic = 1;
@@ -785,6 +951,8 @@ IncrementalAnalyzer::assemble(std::shared_ptr<const Snapshot> snapshot,
     if (entry.kept >= 0 && !previous.empty())
       move_definitions(previous, placed_[entry.kept], statement.total_definitions, span,
                        analysis->model);
+    else if (!statement.members.empty() && !previous.empty())
+      place_class(statement, span, previous, member_places, analysis->model);
     else
       copy_definitions(statement, span, analysis->model);
     (entry.kept >= 0 ? last_reused_ : last_computed_)++;
@@ -802,8 +970,10 @@ IncrementalAnalyzer::assemble(std::shared_ptr<const Snapshot> snapshot,
   // A statement with a syntax error is kept only for its place: how tree-sitter recovers
   // from an error can depend on what surrounds it, so match_statements() never reuses it.
   placed_ = std::move(placed);
+  retired_snapshot_ = std::move(placed_snapshot_);
   placed_snapshot_ = std::move(snapshot);
   placed_result_ = analysis;
+  retired_definitions_ = std::move(previous);
   return analysis;
 }
 
@@ -836,22 +1006,6 @@ void IncrementalAnalyzer::tally_halstead(const std::vector<Entry>& entries) {
 }
 
 namespace {
-
-// The bytes where two texts differ: [prefix, size - suffix) in each.
-struct TextDifference {
-  size_t prefix = 0, suffix = 0;
-};
-
-TextDifference difference(std::string_view before, std::string_view now) {
-  TextDifference diff;
-  const size_t shorter = std::min(before.size(), now.size());
-  while (diff.prefix < shorter && before[diff.prefix] == now[diff.prefix])
-    ++diff.prefix;
-  while (diff.suffix < shorter - diff.prefix &&
-         before[before.size() - 1 - diff.suffix] == now[now.size() - 1 - diff.suffix])
-    ++diff.suffix;
-  return diff;
-}
 
 Span shifted(const Placed& placed, int64_t byte_delta, int64_t line_delta) {
   Span span;

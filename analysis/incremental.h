@@ -37,6 +37,11 @@ public:
   // instead of being copied (copy-on-write): keep only the newest analysis of a document.
   std::shared_ptr<const FileAnalysis> analyze(std::shared_ptr<const Snapshot> snapshot);
 
+  // Frees what the last call replaced (the previous result's remains, the previous snapshot).
+  // analyze() leaves that to this call, or to the next analyze(), so that a caller can answer
+  // first and free after: freeing a large file's old tree and definitions takes a while.
+  void release_retired();
+
   // Top-level classes of at least this many lines are analyzed member by member, so that an
   // edit inside one method re-analyzes that method and not the class (for tests: 1 makes
   // every class go that way).
@@ -53,6 +58,7 @@ public:
   struct StatementList;
   struct Placed;
   struct Entry;
+  struct MemberPlace;
   // The top-level classes an edit replaced, by name: their shares and texts, whose members
   // the new versions reuse (see incremental.cpp's analyze_class()).
   struct ReplacedClass {
@@ -89,13 +95,20 @@ private:
   // The members of the statements of placed_ that no statement of the new version matched.
   MemberDonors replaced_members(const std::vector<int>& matches) const;
   // For each statement of `list`, the index of the kept statement with the same text, or -1.
-  std::vector<int> match_statements(const Snapshot& snapshot, const StatementList& list) const;
+  // The first `same_prefix` and last `same_suffix` bytes of the text are known to equal those
+  // of placed_snapshot_'s.
+  std::vector<int> match_statements(const Snapshot& snapshot, const StatementList& list,
+                                    size_t same_prefix, size_t same_suffix) const;
   // The module's `__all__`, recomputed only when a statement mentioning it changes; false if
   // that needs a tree the snapshot does not have (the last one read is then kept).
   bool module_all(const Snapshot& snapshot, const std::vector<Entry>& entries,
                   std::optional<std::vector<std::string>>& all);
   // The module's docstring, cooked again only when its literal changed or moved.
   ModuleHead module_head(const Snapshot& snapshot);
+  // Where the members of the classes of placed_ that no entry keeps stood in placed_result_,
+  // by their shares (see place_class() in incremental.cpp).
+  std::unordered_map<const Statement*, MemberPlace>
+  replaced_member_places(const std::vector<Entry>& entries) const;
   // The previous result if nobody else holds it any more (its definitions can then be moved).
   std::shared_ptr<FileAnalysis> take_unshared_result();
 
@@ -103,6 +116,10 @@ private:
   std::shared_ptr<const Snapshot> placed_snapshot_; // ...whose text they were matched in...
   std::shared_ptr<FileAnalysis> placed_result_;     // ...and its analysis, if the last result.
   HalsteadTally halstead_; // The Halstead parts of placed_'s statements, merged.
+  // What the last call replaced, freed by release_retired().
+  std::shared_ptr<FileAnalysis> retired_result_;
+  std::vector<Definition> retired_definitions_;
+  std::shared_ptr<const Snapshot> retired_snapshot_;
   std::unique_ptr<TSParser, ParserDeleter> region_parser_; // For analyze_changed_statements().
   std::string docstring_key_; // The literal module_head() last cooked, and its start.
   uint32_t docstring_start_ = 0;

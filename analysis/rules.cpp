@@ -119,7 +119,9 @@ namespace {
 class FindingCollector {
 public:
   FindingCollector(const FileAnalysis& analysis, const CheckConfig& config)
-      : analysis_(analysis), config_(config) {}
+      : analysis_(analysis), config_(config) {
+    findings_.reserve(analysis.model.definitions.size() / 2 + 8); // About what a file has.
+  }
 
   void add(const char* code, int definition, ByteRange range, std::string message, uint32_t line) {
     if (!config_.is_enabled(code) || suppressed(line, code))
@@ -194,6 +196,11 @@ std::string describe_syntax_error(const FileAnalysis& analysis, const SyntaxProb
 
 std::vector<Finding> check_file(const FileAnalysis& analysis, const CheckConfig& config,
                                 const std::string& path) {
+  return check_file(analysis, config, module_file(path));
+}
+
+std::vector<Finding> check_file(const FileAnalysis& analysis, const CheckConfig& config,
+                                const ModuleFile& file) {
   FindingCollector out(analysis, config);
   if (!analysis.model.errors.empty()) {
     // One finding per file, as flake8's E999: the first error is the one to fix first.
@@ -209,7 +216,7 @@ std::vector<Finding> check_file(const FileAnalysis& analysis, const CheckConfig&
             1);
   for (size_t i = 0; i < analysis.model.definitions.size(); ++i)
     check_definition(out, analysis, config, static_cast<int>(i));
-  for (const MissingDocstring& missing : missing_docstrings(analysis, module_file(path))) {
+  for (const MissingDocstring& missing : missing_docstrings(analysis, file)) {
     if (missing.definition < 0) {
       out.add(missing.code, -1, ByteRange{0, 0}, missing.message, 1);
       continue;

@@ -35,6 +35,10 @@ const std::vector<RuleInfo>& rules();
 // `path` (may be empty) tells whether the module is public and a package (D100/D104).
 std::vector<Finding> check_file(const FileAnalysis& analysis, const CheckConfig& config,
                                 const std::string& path = {});
+// The same for a module whose publicity is already known (module_file(path) looks at the
+// folders around it, which a caller checking the same file on every keystroke can do once).
+std::vector<Finding> check_file(const FileAnalysis& analysis, const CheckConfig& config,
+                                const ModuleFile& file);
 
 // True if a flake8-style `# noqa` comment in `line` suppresses `code`.
 bool noqa_suppresses(std::string_view line, std::string_view code);

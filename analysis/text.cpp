@@ -75,6 +75,11 @@ size_t count_code_units(std::string_view bytes, PositionEncoding encoding) {
     return bytes.size();
   size_t units = 0;
   for (size_t i = 0; i < bytes.size();) {
+    if (static_cast<unsigned char>(bytes[i]) < 0x80) { // ASCII, one unit in every encoding.
+      ++units;
+      ++i;
+      continue;
+    }
     const size_t n = utf8_sequence_length(bytes, i);
     units += units_of_char(n, encoding);
     i += n == 0 ? 1 : n;
@@ -86,13 +91,13 @@ LineIndex::LineIndex(std::string_view text) : size_(text.size()) {
   starts_.push_back(0);
   for (size_t i = 0; i < text.size(); ++i) {
     if (text[i] == '\n' || text[i] == '\r') {
-      content_ends_.push_back(i);
+      content_ends_.push_back(static_cast<uint32_t>(i));
       if (text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n')
         ++i;
-      starts_.push_back(i + 1);
+      starts_.push_back(static_cast<uint32_t>(i + 1));
     }
   }
-  content_ends_.push_back(text.size());
+  content_ends_.push_back(static_cast<uint32_t>(text.size()));
 }
 
 void LineIndex::update(std::string_view new_text, size_t start, size_t old_end, size_t new_end) {
@@ -101,28 +106,30 @@ void LineIndex::update(std::string_view new_text, size_t start, size_t old_end, 
   // did not touch, so everything from there on only moves.
   const size_t resume = std::min(line_of(old_end) + 2, starts_.size());
   const bool unchanged_tail = resume < starts_.size();
-  const auto shift = [&](size_t offset) { return offset - old_end + new_end; };
+  const auto shift = [&](size_t offset) {
+    return static_cast<uint32_t>(offset - old_end + new_end);
+  };
   const size_t stop = unchanged_tail ? shift(starts_[resume]) : new_text.size();
 
   // The lines from `first` up to the unchanged tail, found anew.
-  std::vector<size_t> starts, ends;
+  std::vector<uint32_t> starts, ends;
   size_t line_start = starts_[first];
   for (size_t i = line_start; i < stop; ++i) {
     if (new_text[i] != '\n' && new_text[i] != '\r')
       continue;
-    starts.push_back(line_start);
-    ends.push_back(i);
+    starts.push_back(static_cast<uint32_t>(line_start));
+    ends.push_back(static_cast<uint32_t>(i));
     if (new_text[i] == '\r' && i + 1 < new_text.size() && new_text[i + 1] == '\n')
       ++i;
     line_start = i + 1;
   }
   if (!unchanged_tail) {
-    starts.push_back(line_start);
-    ends.push_back(new_text.size());
+    starts.push_back(static_cast<uint32_t>(line_start));
+    ends.push_back(static_cast<uint32_t>(new_text.size()));
   }
   // Splice them in place of the old ones and move the tail: an edit costs a pass over the
   // line offsets, with no allocation of the whole index.
-  const auto splice = [&](std::vector<size_t>& lines, const std::vector<size_t>& found) {
+  const auto splice = [&](std::vector<uint32_t>& lines, const std::vector<uint32_t>& found) {
     lines.erase(lines.begin() + first, lines.begin() + resume);
     lines.insert(lines.begin() + first, found.begin(), found.end());
     for (size_t line = first + found.size(); line < lines.size(); ++line)
@@ -170,7 +177,7 @@ Position LineIndex::position_of(std::string_view text, size_t offset,
   offset = std::min(offset, size_);
   const size_t line = line_of(offset);
   // An offset inside a line terminator ("\r|\n") belongs to the end of the line's content.
-  const size_t end = std::min(offset, content_ends_[line]);
+  const size_t end = std::min<size_t>(offset, content_ends_[line]);
   const size_t begin = starts_[line];
   return Position{static_cast<uint32_t>(line), static_cast<uint32_t>(count_code_units(
                                                    text.substr(begin, end - begin), encoding))};

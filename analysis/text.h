@@ -72,8 +72,10 @@ public:
   Position position_of(std::string_view text, size_t offset, PositionEncoding encoding) const;
 
 private:
-  std::vector<size_t> starts_;       // Byte offset of each line's first byte.
-  std::vector<size_t> content_ends_; // Byte offset of each line's terminator (or text end).
+  // 32 bits, as tree-sitter's offsets: a snapshot copies the index, and half the size is
+  // half the copy.
+  std::vector<uint32_t> starts_;       // Byte offset of each line's first byte.
+  std::vector<uint32_t> content_ends_; // Byte offset of each line's terminator (or text end).
   size_t size_ = 0;
 };
 

@@ -6,6 +6,9 @@
 #include <fmt/compile.h>
 #include <fmt/format.h>
 
+#include <string_view>
+#include <unordered_map>
+
 namespace docent::lsp {
 
 using namespace docent::analysis;
@@ -145,9 +148,22 @@ json diagnostic_json(const FileAnalysis& analysis, const Finding& finding,
 // Appends one finding's line of diagnostics_signature() to `signature`.
 void append_signature(std::string& signature, const Snapshot& snapshot, const Finding& finding,
                       PositionEncoding encoding) {
-  const Position start =
-      snapshot.lines().position_of(snapshot.text(), finding.range.start, encoding);
-  const Position end = snapshot.lines().position_of(snapshot.text(), finding.range.end, encoding);
+  const LineIndex& lines = snapshot.lines();
+  const std::string_view text = snapshot.text();
+  const Position start = lines.position_of(text, finding.range.start, encoding);
+  // Most ranges are a name: their end is counted from their start, not from the line's (when
+  // the start is a character's first byte, counting on from it gives the same).
+  const bool one_line = finding.range.start <= finding.range.end &&
+                        finding.range.end <= lines.line_content_end(start.line) &&
+                        (finding.range.start >= text.size() ||
+                         (static_cast<unsigned char>(text[finding.range.start]) & 0xC0) != 0x80);
+  const Position end =
+      one_line ? Position{start.line, start.character +
+                                          static_cast<uint32_t>(count_code_units(
+                                              text.substr(finding.range.start,
+                                                          finding.range.end - finding.range.start),
+                                              encoding))}
+               : lines.position_of(text, finding.range.end, encoding);
   fmt::format_to(std::back_inserter(signature), FMT_COMPILE("{}:{}:{}:{}:{}:{}:{}\n"), finding.code,
                  lsp_severity(finding.severity), start.line, start.character, end.line,
                  end.character, finding.message);
@@ -163,40 +179,75 @@ std::string diagnostics_signature(const FileAnalysis& analysis,
   return signature;
 }
 
+namespace {
+
+// The lines of a signature: [starts[i], starts[i + 1]) is finding i's.
+std::string_view signature_line(const std::string& signature, const std::vector<uint32_t>& starts,
+                                size_t i) {
+  return std::string_view(signature).substr(starts[i], starts[i + 1] - starts[i]);
+}
+
+} // namespace
+
 bool DiagnosticsText::update(const FileAnalysis& analysis, const std::vector<Finding>& findings,
                              PositionEncoding encoding) {
   std::string signature;
-  std::vector<size_t> line_starts;
-  line_starts.reserve(findings.size() + 1);
+  signature.reserve(signature_.size() + 64);
+  std::vector<uint32_t> starts;
+  starts.reserve(findings.size() + 1);
   for (const Finding& finding : findings) {
-    line_starts.push_back(signature.size());
+    starts.push_back(static_cast<uint32_t>(signature.size()));
     append_signature(signature, *analysis.snapshot, finding, encoding);
   }
-  line_starts.push_back(signature.size());
+  starts.push_back(static_cast<uint32_t>(signature.size()));
   if (known_ && signature == signature_)
     return false;
-  std::unordered_map<std::string, std::string> fragments;
-  fragments.reserve(findings.size());
-  std::string array = "[";
-  for (size_t i = 0; i < findings.size(); ++i) {
-    std::string key = signature.substr(line_starts[i], line_starts[i + 1] - line_starts[i]);
-    auto made = fragments.find(key); // Two equal findings share one text.
-    if (made == fragments.end()) {
-      auto reused = fragments_.find(key);
-      std::string fragment = reused != fragments_.end()
-                                 ? std::move(reused->second)
-                                 : diagnostic_json(analysis, findings[i], encoding)
-                                       .dump(-1, ' ', false, json::error_handler_t::replace);
-      made = fragments.emplace(std::move(key), std::move(fragment)).first;
-    }
-    if (i > 0)
-      array.push_back(',');
-    array += made->second;
+  // An edit changes a run of diagnostics (or shifts their lines): the ones before and after it
+  // are matched in place, and only the run in between is looked up by its signature line.
+  const size_t count = findings.size(), before_count = fragments_.size();
+  auto same = [&](size_t now, size_t before) {
+    return signature_line(signature, starts, now) == signature_line(signature_, starts_, before);
+  };
+  size_t front = 0;
+  while (front < count && front < before_count && same(front, front))
+    ++front;
+  size_t back_now = count, back_before = before_count;
+  while (back_now > front && back_before > front && same(back_now - 1, back_before - 1)) {
+    --back_now;
+    --back_before;
   }
-  array.push_back(']');
+  std::unordered_map<std::string_view, size_t> middle;
+  for (size_t before = front; before < back_before; ++before)
+    middle.emplace(signature_line(signature_, starts_, before), before);
+  std::vector<std::string> fragments(count);
+  for (size_t i = 0; i < count; ++i) {
+    if (i < front) {
+      fragments[i] = std::move(fragments_[i]);
+    } else if (i >= back_now) {
+      fragments[i] = std::move(fragments_[i - back_now + back_before]);
+    } else if (auto found = middle.find(signature_line(signature, starts, i));
+               found != middle.end()) {
+      fragments[i] = fragments_[found->second]; // May serve twice: copied, not moved.
+    } else {
+      fragments[i] = diagnostic_json(analysis, findings[i], encoding)
+                         .dump(-1, ' ', false, json::error_handler_t::replace);
+    }
+  }
+  size_t size = 2 + count;
+  for (const std::string& fragment : fragments)
+    size += fragment.size();
+  array_.clear();
+  array_.reserve(size);
+  array_.push_back('[');
+  for (size_t i = 0; i < count; ++i) {
+    if (i > 0)
+      array_.push_back(',');
+    array_ += fragments[i];
+  }
+  array_.push_back(']');
   fragments_ = std::move(fragments);
   signature_ = std::move(signature);
-  array_ = std::move(array);
+  starts_ = std::move(starts);
   known_ = true;
   return true;
 }

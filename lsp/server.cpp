@@ -855,7 +855,7 @@ private:
       if (document == nullptr)
         return R"({"kind":"full","items":[]})";
       const std::vector<Finding> findings =
-          check_file(document->analysis, document->config, document->path);
+          check_file(document->analysis, document->config, document->module);
       DocumentWorker::PulledDiagnostics& pulled = document->pulled;
       if (pulled.text.update(document->analysis, findings, encoding))
         pulled.result_id = fmt::format("{:x}", std::hash<std::string>()(pulled.text.signature()));

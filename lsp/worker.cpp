@@ -32,7 +32,8 @@ struct DocumentWorker::OpenDocument {
   uint64_t last_used = 0;                       // When it was last opened or edited (a counter).
   std::shared_ptr<const FileAnalysis> analysis; // Of `analyzed_version`.
   CheckConfig config;
-  int64_t version = 0;           // Of the text in `document`.
+  ModuleFile module;   // Whether the file is a public module or package (read with `config`).
+  int64_t version = 0; // Of the text in `document`.
   int64_t analyzed_version = -1; // -1 until the first analysis.
   bool parsed = false;           // The tree reflects the text (no parse was cut short).
   bool settled = false;          // ...and is the canonical tree (what a fresh parse gives).
@@ -234,7 +235,7 @@ void DocumentWorker::run() {
     }
     if (reconfigure_all)
       for (auto& [uri, document] : documents_) {
-        document->config = config_for_(document->path, true);
+        refresh_config(*document);
         document->published.forget(); // Settings may change the set: compare anew.
         publish_soon(*document);
       }
@@ -245,8 +246,9 @@ void DocumentWorker::run() {
         bring_up_to_date(*document);
       try {
         if (document != nullptr && document->analysis) {
-          const DocumentView view{*document->analysis,        document->config, document->path,
-                                  document->analyzed_version, document->pulled, capture_};
+          const DocumentView view{
+              *document->analysis,        document->config, document->path, document->module,
+              document->analyzed_version, document->pulled, capture_};
           query.job(&view);
         } else {
           query.job(nullptr);
@@ -257,6 +259,9 @@ void DocumentWorker::run() {
     }
     busy_ -= taken;
     publish_due();
+    // Freeing the previous versions' trees and definitions waits until the answers are out.
+    for (auto& [uri, document] : documents_)
+      document->analyzer.release_retired();
     idle_work_left_ = !busy() && idle_step();
     // glibc keeps freed memory in the worker thread's arena; give the trees back.
     if (trees_released_)
@@ -287,8 +292,7 @@ void DocumentWorker::apply_inbox(const std::string& uri, Inbox& inbox) {
                                                   options_.parse_budget_micros);
     document = created.get();
     document->path = path_from_uri(uri).value_or("");
-    document->config = config_for_(document->path, true);
-    document->config_checked = Clock::now();
+    refresh_config(*document);
     documents_[uri] = std::move(created);
   } else {
     auto found = documents_.find(uri);
@@ -306,8 +310,7 @@ void DocumentWorker::apply_inbox(const std::string& uri, Inbox& inbox) {
     document->document->edit(change, options_.encoding);
   }
   if (inbox.reconfigure || Clock::now() - document->config_checked > kConfigRecheck) {
-    document->config = config_for_(document->path, true);
-    document->config_checked = Clock::now();
+    refresh_config(*document);
     if (inbox.reconfigure) {
       document->published.forget();
       document->pulled = PulledDiagnostics{};
@@ -330,6 +333,12 @@ void DocumentWorker::apply_inbox(const std::string& uri, Inbox& inbox) {
     bring_up_to_date(*document); // The sections kept are judged on the saved text.
     capture_.saved(uri, *document->analysis);
   }
+}
+
+void DocumentWorker::refresh_config(OpenDocument& document) {
+  document.config = config_for_(document.path, true);
+  document.module = module_file(document.path);
+  document.config_checked = Clock::now();
 }
 
 void DocumentWorker::note_change(const OpenDocument& document, const TextChange& change) {
@@ -467,7 +476,7 @@ void DocumentWorker::publish(OpenDocument& document) {
   if (!document.analysis)
     return;
   const FileAnalysis& analysis = *document.analysis;
-  const std::vector<Finding> findings = check_file(analysis, document.config, document.path);
+  const std::vector<Finding> findings = check_file(analysis, document.config, document.module);
   if (!document.published.update(analysis, findings, options_.encoding))
     return; // Unchanged sets are not sent again.
   // Written around the serialized set: its items are serialized once each (DiagnosticsText).

@@ -53,10 +53,11 @@ public:
   struct DocumentView {
     const analysis::FileAnalysis& analysis;
     const analysis::CheckConfig& config;
-    const std::string& path;   // Empty for URIs that are not local files.
-    int64_t version;           // The version of the text `analysis` is of (the newest).
-    PulledDiagnostics& pulled; // The worker's, for this document; only jobs touch it.
-    FeedbackCapture& feedback; // The worker's, for every document; only jobs touch it.
+    const std::string& path;            // Empty for URIs that are not local files.
+    const analysis::ModuleFile& module; // module_file(path), read with `config`.
+    int64_t version;                    // The version of the text `analysis` is of (the newest).
+    PulledDiagnostics& pulled;          // The worker's, for this document; only jobs touch it.
+    FeedbackCapture& feedback;          // The worker's, for every document; only jobs touch it.
   };
   // Runs on the worker thread once the document is up to date; null if it is not open.
   using Job = std::function<void(const DocumentView* document)>;
@@ -105,6 +106,8 @@ private:
   void bring_up_to_date(OpenDocument& document);
   // Tells the feedback capture about one change before it is applied, in bytes.
   void note_change(const OpenDocument& document, const analysis::TextChange& change);
+  // Reads the document's check settings and module publicity again (pyproject.toml, folders).
+  void refresh_config(OpenDocument& document);
   void note_analysis(OpenDocument& document);
   void make_hot(OpenDocument& document);
   void make_cold(OpenDocument& document);

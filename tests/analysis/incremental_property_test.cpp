@@ -57,10 +57,12 @@ def walk(tree, depth=0):
 // Pieces of Python that make edits interesting: brackets, quotes, keywords, line ends of
 // every kind and multi-byte characters.
 const char* const kFragments[] = {
-    "(",      ")",         "[",           "]",      "{",     "}",        "'",     "\"",
-    "\"\"\"", ":",         "\n",          "\r\n",   "\r",    "    ",     "\t",    "if x:",
-    "else",   "def g():",  "and",         "or",     " not ", "é",        "😀",     "#",
-    "\\",     "lambda: 0", "for i in y:", "return", "yield", "class K:", "@dec\n"};
+    "(", ")", "[", "]", "{", "}", "'", "\"", "\"\"\"", ":", "\n", "\r\n", "\r", "    ", "\t",
+    "if x:", "else", "def g():", "and", "or", " not ", "é", "😀", "#", "\\", "lambda: 0",
+    "for i in y:", "return", "yield", "class K:", "@dec\n",
+    // Line breaks that Python's str.splitlines() sees and LSP does not: a file holding one is
+    // analyzed whole, and incremental analysis resumes once it is gone.
+    "\f", "\v", "\xe2\x80\xa8", "\xc2\x85", "\x1c"};
 
 void describe_range(std::ostream& out, const char* name, ByteRange range) {
   out << ' ' << name << '@' << range.start << '-' << range.end;
@@ -270,6 +272,38 @@ TEST_CASE("an edit inside one function re-analyzes only its statement") {
   doc.apply(TextChange{Range{{0, 0}, {0, 0}}, "# header\n\n"}, PositionEncoding::Utf16);
   CHECK(describe(*incremental.analyze(doc.snapshot())) == describe(analyze(doc.snapshot())));
   CHECK(incremental.last_computed() == 1); // The new comment line.
+}
+
+TEST_CASE("a class whose docstring names raise, return or yield is analyzed member by member") {
+  // A docstring holds no statement, whatever its words, so it does not keep the class from
+  // being analyzed member by member; a string with an interpolation is checked like any other
+  // statement of the class's own.
+  const std::string text = "class K:\n"
+                           "    \"\"\"Methods return values, raise errors and yield items.\"\"\"\n"
+                           "\n"
+                           "    def m(self, a):\n"
+                           "        if a:\n"
+                           "            raise ValueError(a)\n"
+                           "        return a\n"
+                           "\n"
+                           "    f\"{(yield)}\"\n"
+                           "\n"
+                           "    def n(self):\n"
+                           "        yield self\n";
+  Document doc(text);
+  IncrementalAnalyzer incremental;
+  incremental.set_memberwise_class_lines(1);
+  CHECK(describe(*incremental.analyze(doc.snapshot())) == describe(analyze(doc.snapshot())));
+  // Typing in a method, then in the docstring, then removing the interpolated string.
+  const std::vector<TextChange> edits = {
+      TextChange{Range{{3, 9}, {3, 9}}, "x"}, TextChange{Range{{1, 12}, {1, 12}}, "y"},
+      TextChange{Range{{8, 0}, {10, 0}}, ""},
+      TextChange{Range{{5, 12}, {5, 12}}, "return a\n            "}};
+  for (const TextChange& change : edits) {
+    doc.apply(change, PositionEncoding::Utf16);
+    INFO(doc.text());
+    CHECK(describe(*incremental.analyze(doc.snapshot())) == describe(analyze(doc.snapshot())));
+  }
 }
 
 TEST_CASE("edits inside the long classes of real modules equal a fresh analysis", "[property]") {

@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <functional>
+
 using namespace docent::test;
 
 namespace {
@@ -259,6 +261,39 @@ TEST_CASE("diagnostics: versions, unchanged sets not sent again, empty set on cl
   const json closed = client.diagnostics(uri);
   CHECK(closed["diagnostics"].empty());
   CHECK(client.hover(uri, 0, 4).is_null()); // Closed documents are not known any more.
+  client.shutdown_and_exit();
+}
+
+TEST_CASE("diagnostics: a pushed set after edits equals a fresh document's") {
+  // Each diagnostic's text is reused from the last set sent when its line of the signature is
+  // unchanged: those before and after the changed run in place, the rest by their line. Edits
+  // that change one message in the middle, shift every line, remove a run, and repeat a
+  // definition must still publish what a fresh document gets.
+  LspClient client;
+  client.initialize_and_start();
+  std::string text;
+  for (int i = 0; i < 12; ++i)
+    text += "def f" + std::to_string(i) + "(a, b, c, d, e, g):\n    return a\n\n\n";
+  MirroredDocument doc(client, "file:///reused.py", text, Encoding::Utf16);
+  client.diagnostics(doc.uri(), doc.version());
+  // Each edit is made when it is sent: the mirrored text follows the server's.
+  const std::vector<std::function<json()>> edits = {
+      [&] { return doc.edit(20, 5, 20, 5, "x"); },             // A name in the middle.
+      [&] { return doc.edit(0, 0, 0, 0, "import os\n\n\n"); }, // Every line moves.
+      [&] { return doc.edit(11, 0, 19, 0, ""); },              // Two definitions go.
+      [&] { return doc.edit(3, 0, 3, 0, "def f9(a, b, c, d, e, g):\n    return a\n\n\n"); },
+      [&] { return doc.edit(3, 5, 3, 5, "é"); }, // A character of two bytes.
+      [&] { return doc.edit(0, 0, 3, 0, ""); }};
+  int fresh = 0;
+  for (const std::function<json()>& edit : edits) {
+    doc.send({edit()});
+    const json edited = client.diagnostics(doc.uri(), doc.version());
+    const std::string fresh_uri = "file:///fresh-push" + std::to_string(++fresh) + ".py";
+    client.open(fresh_uri, doc.text());
+    INFO(doc.text());
+    CHECK(edited["diagnostics"] == client.diagnostics(fresh_uri)["diagnostics"]);
+    CHECK(!edited["diagnostics"].empty());
+  }
   client.shutdown_and_exit();
 }
 
