@@ -1,26 +1,39 @@
-// The features recorded with each feedback event: what the server knows about the definition a
-// suggestion was about, at the moment it was shown or judged.
+// The features recorded with each feedback event and looked up for predictions: what the server
+// knows about the definition a suggestion is about, at the moment it is shown or judged.
 //
-// This is the one place where the feature extractor plugs in. Until the model's extractor
-// (features.h) is there, the server records version 0: the definition's kind and metrics,
-// which the analysis has already computed, so recording costs next to nothing. The version is
-// stored with every event, so a model can tell these vectors from its own.
+// The model's extractor (features.h, kFeatureVersion) needs the file's path and file-level
+// context (how documented the file and each definition's neighbours are). A FeatureSource
+// computes that context once per analysis, at the first definition asked for, so that a
+// request or review that records nothing costs nothing.
 #pragma once
 
 #include "analysis/analyzer.h"
+#include "inference/features.h"
 #include "inference/learning_types.h"
+
+#include <optional>
+#include <string>
 
 namespace docent::inference {
 
-// The features of `analysis.model.definitions[definition]`, or of the module for -1.
-using FeatureFunction = Features (*)(const analysis::FileAnalysis& analysis, int definition);
+// Thread-safety: none; one thread, for the life of `analysis` (which it refers to).
+class FeatureSource {
+public:
+  // `path`: the file's path, empty for a document that is not a local file.
+  FeatureSource(const analysis::FileAnalysis& analysis, std::string path)
+      : analysis_(analysis), path_(std::move(path)) {}
 
-// Version 0, in this order: is_function, is_method, is_class, is_module, is_async, cyclomatic,
-// cognitive, max_nesting, params, sloc, has_docstring. No tokens.
-inline constexpr int kMetricFeaturesVersion = 0;
-Features metric_features(const analysis::FileAnalysis& analysis, int definition);
+  // The features of `analysis.model.definitions[definition]`, or of the module for -1 (and for
+  // an index out of range).
+  Features of(int definition);
 
-// The extractor the server records with. The model's extractor replaces metric_features here.
-FeatureFunction feature_extractor();
+  const analysis::FileAnalysis& analysis() const { return analysis_; }
+  const std::string& path() const { return path_; }
+
+private:
+  const analysis::FileAnalysis& analysis_;
+  std::string path_;
+  std::optional<FileContext> context_; // Computed at the first of().
+};
 
 } // namespace docent::inference

@@ -4,9 +4,11 @@
 
 #include "analysis/analyzer.h"
 #include "analysis/config.h"
+#include "analysis/docstring_format.h"
 #include "analysis/parameter_descriptions.h"
 #include "lsp/protocol.h"
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -26,6 +28,9 @@ struct ActionContext {
   // with an id made of this prefix (unique per request) and the action's number.
   bool learning = false;
   std::string id_prefix;
+  // The sections to write into the docstring generated for a definition (the learning policy,
+  // learning_policy.h); unset: all of them.
+  std::function<analysis::DocstringSections(int definition)> docstring_sections;
 };
 
 // The actions at `cursor` (a byte offset) for a textDocument/codeAction request with LSP

@@ -187,7 +187,7 @@ TEST_CASE("learning: a docent action carries docent.feedback, which records the 
   CHECK(arguments["outcome"] == "accepted");
   CHECK(arguments["qualname"] == "scale_area");
   CHECK(arguments["uri"] == document.uri());
-  CHECK(arguments["features"]["version"] == 0);
+  CHECK(arguments["features"]["version"] == 1); // The model's features (features.h).
   CHECK_FALSE(arguments["features"]["numeric"].empty());
   // Every action of the answer has an id of its own.
   std::set<std::string> ids;
