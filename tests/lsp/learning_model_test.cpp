@@ -12,7 +12,6 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <thread>
 
 using namespace docent::test;
 namespace fs = std::filesystem;
@@ -87,17 +86,6 @@ void ignore_missing_docstring(LspClient& client, const std::string& uri, std::st
   REQUIRE(reply["result"]["recorded"] == true);
 }
 
-// Polls `ready` until it holds; fails after kPatience (a timeout means "never").
-template <typename Ready> bool eventually(Ready ready) {
-  const auto deadline = std::chrono::steady_clock::now() + kPatience;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (ready())
-      return true;
-    std::this_thread::sleep_for(50ms);
-  }
-  return false;
-}
-
 // Whether the server has mapped the model module (libtorch comes with it).
 bool module_loaded(pid_t pid) {
   std::ifstream maps("/proc/" + std::to_string(pid) + "/maps");
@@ -144,6 +132,14 @@ void train_rejections(const std::string& data_home) {
   REQUIRE(actions.size() >= 2);
   CHECK(actions[0]["isPreferred"] == true);
   CHECK_FALSE(actions[1].value("isPreferred", false));
+  // Hover says why.
+  CHECK(eventually([&] {
+    const json hover = client.hover(uri, def_line(kRejections), 5);
+    return hover.is_object() &&
+           hover["contents"]["value"].get<std::string>().find(
+               "docent rarely suggests a docstring here: you documented 0 of 10 similar "
+               "functions.") != std::string::npos;
+  }));
   REQUIRE(eventually([&] { return fs::exists(data_home + "/docent/model.bin"); }));
   client.shutdown_and_exit();
 }
