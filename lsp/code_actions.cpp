@@ -379,7 +379,7 @@ json code_actions_json(const FileAnalysis& analysis, const CheckConfig& config,
   // At list time, not on resolve: clients run the command of the action they were offered
   // (VS Code takes nothing but the edit from codeAction/resolve).
   if (document.learning) {
-    inference::FeatureSource features(analysis, document.path);
+    inference::FeatureSource features(analysis, document.path, document.contexts);
     for (size_t i = 0; i < actions.size(); ++i)
       actions[i]["command"] = feedback_for(features, document, actions[i]["data"], i + 1);
   }

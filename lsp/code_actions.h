@@ -6,6 +6,7 @@
 #include "analysis/config.h"
 #include "analysis/docstring_format.h"
 #include "analysis/parameter_descriptions.h"
+#include "inference/feature_source.h"
 #include "lsp/protocol.h"
 
 #include <functional>
@@ -28,6 +29,8 @@ struct ActionContext {
   // with an id made of this prefix (unique per request) and the action's number.
   bool learning = false;
   std::string id_prefix;
+  // Keeps the file context of the features those commands carry (may be null).
+  inference::FileContextCache* contexts = nullptr;
   // The sections to write into the docstring generated for a definition (the learning policy,
   // learning_policy.h); unset: all of them.
   std::function<analysis::DocstringSections(int definition)> docstring_sections;

@@ -744,10 +744,12 @@ private:
     context.reuse = std::move(reuse);
     context.learning = learning;
     context.id_prefix = std::move(id_prefix);
+    context.contexts = &file_contexts_;
     const LearningView view = learning_view();
     if (view.mode == inference::LearningMode::Adapt && view.active() &&
         view.snapshot->departs_anywhere()) {
-      auto features = std::make_shared<inference::FeatureSource>(document.analysis, document.path);
+      auto features = std::make_shared<inference::FeatureSource>(document.analysis, document.path,
+                                                                 &file_contexts_);
       context.docstring_sections = [view, features](int index) {
         return docstring_sections(view, *features, index);
       };
@@ -906,7 +908,7 @@ private:
         if (analysis.model.definitions[i].name_range.start == start)
           index = static_cast<int>(i);
     }
-    inference::FeatureSource features(analysis, document.path);
+    inference::FeatureSource features(analysis, document.path, &file_contexts_);
     const std::string sentence = hover_explanation(view, features, index);
     if (!sentence.empty())
       hover["contents"]["value"] =
@@ -968,6 +970,8 @@ private:
   std::unique_ptr<ParentWatch> parent_;
   std::unique_ptr<inference::FeedbackRecorder> recorder_;
   std::unique_ptr<inference::ModelService> model_;
+  // The worker's (document jobs only): code actions at every cursor move reuse it.
+  mutable inference::FileContextCache file_contexts_;
   std::atomic<inference::LearningMode> learning_mode_{inference::LearningMode::Adapt};
   bool refresh_diagnostics_ = false; // Pull client that takes workspace/diagnostic/refresh.
   std::atomic<uint64_t> refresh_requests_{0};
