@@ -180,11 +180,12 @@ void ModelService::recorded() {
   wake_.notify_one();
 }
 
-void ModelService::want(std::vector<Features> batch) {
+void ModelService::want(std::vector<Features> batch, const std::string& origin) {
   if (batch.empty())
     return;
   {
     std::lock_guard<std::mutex> lock(mutex_);
+    inbox_.origins.insert(origin);
     for (Features& features : batch)
       inbox_.wanted.push_back(std::move(features));
   }
@@ -233,7 +234,8 @@ void ModelService::run() {
         state.save();
       return;
     }
-    bool changed = false;
+    bool changed = false;   // A new snapshot to publish.
+    bool predicted = false; // ...with predictions for inbox.origins only.
     if (inbox.settings)
       changed = state.apply(std::move(*inbox.settings));
     if (!state.active())
@@ -252,17 +254,19 @@ void ModelService::run() {
           state.repredict_all();
           changed = true;
         }
-        changed = state.predict(std::move(inbox.wanted)) || changed;
+        predicted = state.predict(std::move(inbox.wanted));
       }
     }
-    if (changed) {
+    if (changed || predicted) {
       std::shared_ptr<const LearningSnapshot> snapshot = state.snapshot();
       // Diagnostics change only where the rule departs from the static behaviour (or did).
       const bool matters = snapshot->departs_anywhere() || state.departed;
       state.departed = snapshot->departs_anywhere();
       publish(std::move(snapshot));
       if (changed_ && matters)
-        changed_();
+        changed_(changed,
+                 changed ? std::vector<std::string>()
+                         : std::vector<std::string>(inbox.origins.begin(), inbox.origins.end()));
     }
     bool idle = false;
     {

@@ -9,8 +9,9 @@
 // says so, and the server keeps to the static rules. Predictions a request needs and the snapshot
 // lacks (a definition not seen since the last training) are asked for with want(): the request
 // goes on with the static behaviour, and the `changed` callback tells the server when a new
-// snapshot may change what diagnostics show (it departs from the static rules, or did), so
-// that it shows them again.
+// snapshot may change what diagnostics show (it departs from the static rules, or did): after
+// training, for every document; after predictions, for the documents that wanted them, so
+// that opening many documents re-shows each one once, not all of them each time.
 //
 // Loading (libtorch: about 0.6 s and 150 MB) happens at configure() only if a saved model exists
 // in the data directory, else at the first recorded event; with learning disabled, never.
@@ -35,6 +36,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -91,7 +93,8 @@ struct LearningSnapshot {
 class ModelService {
 public:
   using Warn = std::function<void(const std::string& message)>;
-  using Changed = std::function<void()>;
+  // `documents`: the origins (want()) whose predictions arrived; `all`: everything may change.
+  using Changed = std::function<void(bool all, const std::vector<std::string>& documents)>;
 
   // `module_path` empty: find_and_load_model_module() decides.
   ModelService(Warn warn, Changed changed, std::string module_path = {});
@@ -103,8 +106,9 @@ public:
   void configure(LearningSettings settings);
   // An event was stored: load the model if it is not, then train on what is new.
   void recorded();
-  // Predictions the published snapshot lacks.
-  void want(std::vector<Features> batch);
+  // Predictions the published snapshot lacks, for `origin` (a document, reported back by
+  // `changed`).
+  void want(std::vector<Features> batch, const std::string& origin);
   // The events were deleted: back to the untrained model, and the model file goes.
   void reset();
   // Ends the thread (a save that is due is made first); later calls do nothing. The snapshot
@@ -119,6 +123,7 @@ private:
     bool recorded = false;
     bool reset = false;
     std::vector<Features> wanted;
+    std::set<std::string> origins; // Of `wanted`.
     bool empty() const { return !settings && !recorded && !reset && wanted.empty(); }
   };
   struct State; // The thread's own (model_service.cpp).

@@ -32,7 +32,7 @@ public:
   explicit Lookup(const LearningView& view) : view_(view) {}
   ~Lookup() {
     if (view_.service != nullptr && !missing_.empty())
-      view_.service->want(std::move(missing_));
+      view_.service->want(std::move(missing_), view_.document);
   }
   Lookup(const Lookup&) = delete;
   Lookup& operator=(const Lookup&) = delete;

@@ -27,6 +27,7 @@ struct LearningView {
   inference::LearningMode mode = inference::LearningMode::Adapt;
   std::shared_ptr<const inference::LearningSnapshot> snapshot; // Null: static.
   inference::ModelService* service = nullptr;                  // For want(); may be null.
+  std::string document; // The URI the predictions are wanted for (want()'s origin).
 
   // A loaded model and a mode other than off.
   bool active() const;

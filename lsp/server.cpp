@@ -511,15 +511,17 @@ private:
           spdlog::warn("{}", message);
           show_warning(message);
         },
-        [this] { learning_changed(); });
+        [this](bool all, const std::vector<std::string>& documents) {
+          learning_changed(all, documents);
+        });
     learning_mode_ = configuration_.editor().learning_mode;
     WorkerOptions worker;
     worker.encoding = encoding_;
     worker.push_diagnostics = !pull_diagnostics_;
     worker.parse_budget_micros = options_.parse_budget_micros;
-    worker.adjust_findings = [this](const FileAnalysis& analysis, const std::string& path,
-                                    std::vector<Finding>& findings) {
-      adapt_findings(learning_view(), analysis, path, findings);
+    worker.adjust_findings = [this](const std::string& uri, const FileAnalysis& analysis,
+                                    const std::string& path, std::vector<Finding>& findings) {
+      adapt_findings(learning_view(uri), analysis, path, findings);
     };
     worker_ = std::make_unique<DocumentWorker>(
         worker, [this](const std::string& message) { transport_.write(message); },
@@ -665,15 +667,18 @@ private:
     model_->configure(learning_settings(editor));
   }
 
-  // What requests and publications apply of the learning model: never waits for it.
-  LearningView learning_view() const {
-    return LearningView{learning_mode_.load(), model_->snapshot(), model_.get()};
+  // What requests and publications on `uri` apply of the learning model: never waits for it.
+  LearningView learning_view(const std::string& uri = {}) const {
+    return LearningView{learning_mode_.load(), model_->snapshot(), model_.get(), uri};
   }
 
-  // A new snapshot changes what diagnostics show: publish them again (push), or ask the client
-  // to pull them again when it can be asked.
-  void learning_changed() {
-    worker_->reconfigure_all(configuration_.editor());
+  // A new snapshot changes what diagnostics show, of every document or of `documents`: publish
+  // them again (push), or ask the client to pull them again when it can be asked.
+  void learning_changed(bool all, const std::vector<std::string>& documents) {
+    if (all)
+      worker_->reconfigure_all(configuration_.editor());
+    for (const std::string& uri : documents)
+      worker_->reconfigure(uri);
     if (refresh_diagnostics_)
       send(request("docent-refresh-" + std::to_string(++refresh_requests_),
                    "workspace/diagnostic/refresh", nullptr));
@@ -937,7 +942,7 @@ private:
         return R"({"kind":"full","items":[]})";
       std::vector<Finding> findings =
           check_file(document->analysis, document->config, document->path);
-      adapt_findings(learning_view(), document->analysis, document->path, findings);
+      adapt_findings(learning_view(uri), document->analysis, document->path, findings);
       DocumentWorker::PulledDiagnostics& pulled = document->pulled;
       if (pulled.text.update(document->analysis, findings, encoding))
         pulled.result_id = fmt::format("{:x}", std::hash<std::string>()(pulled.text.signature()));

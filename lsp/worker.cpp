@@ -469,7 +469,7 @@ void DocumentWorker::publish(OpenDocument& document) {
   const FileAnalysis& analysis = *document.analysis;
   std::vector<Finding> findings = check_file(analysis, document.config, document.path);
   if (options_.adjust_findings)
-    options_.adjust_findings(analysis, document.path, findings);
+    options_.adjust_findings(document.uri, analysis, document.path, findings);
   if (!document.published.update(analysis, findings, options_.encoding))
     return; // Unchanged sets are not sent again.
   // Written around the serialized set: its items are serialized once each (DiagnosticsText).

@@ -34,8 +34,8 @@ struct WorkerOptions {
   uint64_t parse_budget_micros = 5000; // Bound of one parse step (see docs/benchmarks.md).
   // Applied to the findings before they are published (the learning policy); may be empty.
   // Runs on the worker thread and must not block.
-  std::function<void(const analysis::FileAnalysis& analysis, const std::string& path,
-                     std::vector<analysis::Finding>& findings)>
+  std::function<void(const std::string& uri, const analysis::FileAnalysis& analysis,
+                     const std::string& path, std::vector<analysis::Finding>& findings)>
       adjust_findings;
 };
 

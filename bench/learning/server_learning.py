@@ -8,6 +8,7 @@ functions, "Ignore D103 here" taken on one after another, docent.learning.stats 
 `model.trained_events` counts the event. The first event includes loading the module.
 
 Usage: bench/learning/server_learning.py [--docent build/release/lsp/docent] [--events 20]
+       [--data-home DIR]
 """
 
 import argparse
@@ -89,9 +90,12 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--docent", default="build/release/lsp/docent")
     parser.add_argument("--events", type=int, default=20)
+    parser.add_argument("--data-home", help="keep the learning data here (XDG_DATA_HOME), e.g. "
+                        "to benchmark a server that adapts; default: a temporary folder")
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory() as data_home:
+    with tempfile.TemporaryDirectory() as temporary:
+        data_home = args.data_home or temporary
         server = Server(args.docent, data_home)
         server.call("initialize", {"processId": None, "rootUri": None,
                                    "capabilities": {"textDocument": {"diagnostic": {}}}})

@@ -68,7 +68,8 @@ struct Service {
                          std::lock_guard<std::mutex> lock(mutex);
                          warnings.push_back(message);
                        },
-                       [this] { ++changes; }, DOCENT_MODEL_MODULE_PATH};
+                       [this](bool, const std::vector<std::string>&) { ++changes; },
+                       DOCENT_MODEL_MODULE_PATH};
 
   explicit Service(const TempDirectory& directory) {
     service.configure(LearningSettings{true, directory.path()});
@@ -134,7 +135,7 @@ TEST_CASE("model service: trains on the store's events, saves, and a new one res
     std::mt19937 random(7);
     const Features wanted = definition_features(random, true);
     CHECK(second.service.snapshot()->find(wanted) == nullptr);
-    second.service.want({wanted});
+    second.service.want({wanted}, "file:///a.py");
     REQUIRE(second.until(
         [&](const LearningSnapshot& snapshot) { return snapshot.find(wanted) != nullptr; }));
     const PredictionEntry& entry = *second.service.snapshot()->find(wanted);
