@@ -1710,19 +1710,35 @@ std::string summary_from_name(const Definition& definition, const ModuleModel& m
   return sentence("run " + join_words(words));
 }
 
+// A definition's content without the sections `options.sections` leaves out.
+Content definition_content(const Definition& definition, const ModuleModel& model,
+                           const GenerateOptions& options) {
+  Content content = definition.kind == DefinitionKind::Class
+                        ? class_content(definition, model, options)
+                        : function_content(definition, model, options);
+  const DocstringSections& sections = options.sections;
+  if (!sections.args)
+    content.parameters.clear();
+  if (!sections.returns)
+    content.returns.reset();
+  if (!sections.yields)
+    content.yields.reset();
+  if (!sections.raises)
+    content.raises.clear();
+  if (!sections.attributes)
+    content.attributes.clear();
+  return content;
+}
+
 std::string generate_docstring(const Definition& definition, const ModuleModel& model,
                                const GenerateOptions& options) {
-  const Content content = definition.kind == DefinitionKind::Class
-                              ? class_content(definition, model, options)
-                              : function_content(definition, model, options);
+  const Content content = definition_content(definition, model, options);
   return Renderer(options).render(content);
 }
 
 DocstringContent docstring_content(const Definition& definition, const ModuleModel& model,
                                    const GenerateOptions& options) {
-  const Content content = definition.kind == DefinitionKind::Class
-                              ? class_content(definition, model, options)
-                              : function_content(definition, model, options);
+  const Content content = definition_content(definition, model, options);
   auto items = [](const std::vector<Item>& from) {
     std::vector<DocstringItem> to;
     for (const Item& item : from)

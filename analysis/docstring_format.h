@@ -90,9 +90,18 @@ DocstringStyle detect_style(std::string_view body);
 ParsedDocstring parse_docstring(std::string_view body,
                                 std::optional<DocstringStyle> style = std::nullopt);
 
+// The sections a generated docstring may have, all by default; the server leaves out those a
+// user keeps deleting (docs/learning.md). `types` false leaves out the types that
+// GenerateOptions::types would write.
+struct DocstringSections {
+  bool args = true, returns = true, yields = true, raises = true, attributes = true;
+  bool types = true;
+};
+
 struct GenerateOptions {
   DocstringStyle style = DocstringStyle::Google;
-  bool types = true;  // Write types (from annotations, or guessed from defaults).
+  bool types = true; // Write types (from annotations, or guessed from defaults).
+  DocstringSections sections;
   std::string indent; // The body's indentation; every line after the first starts with it.
   std::string quote = "\"\"\""; // `"""` or `'''`.
   size_t line_width = 88;       // Descriptions are wrapped to this width, indentation included.

@@ -171,12 +171,15 @@ DocstringWriter::DocstringWriter(const CheckConfig& config, const ParameterDescr
 DocstringWriter::~DocstringWriter() = default;
 
 std::optional<TextEdit> DocstringWriter::document(const Snapshot& snapshot,
-                                                  const ModuleModel& model, size_t index) {
+                                                  const ModuleModel& model, size_t index,
+                                                  const DocstringSections& sections) {
   const Definition& definition = model.definitions.at(index);
   if (definition.docstring || definition.touches_error || !error_.empty())
     return std::nullopt;
   GenerateOptions options = generate_options(config_, body_layout(snapshot, definition).indent);
   options.reuse = reuse_;
+  options.sections = sections;
+  options.types = options.types && sections.types;
   if (!template_)
     return docstring_insertion(snapshot, definition,
                                generate_docstring(definition, model, options));

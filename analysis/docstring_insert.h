@@ -69,9 +69,9 @@ public:
   // Why the template cannot be used (then nothing is written), else empty.
   const std::string& error() const { return error_; }
   // The edit that documents `model.definitions[index]`; nullopt if it has a docstring, its body
-  // cannot take one, or error() is set.
-  std::optional<TextEdit> document(const Snapshot& snapshot, const ModuleModel& model,
-                                   size_t index);
+  // cannot take one, or error() is set. `sections` may leave sections and types out.
+  std::optional<TextEdit> document(const Snapshot& snapshot, const ModuleModel& model, size_t index,
+                                   const DocstringSections& sections = {});
 
 private:
   const CheckConfig& config_;

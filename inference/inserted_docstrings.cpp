@@ -129,16 +129,17 @@ std::optional<int> find_followed(const FileAnalysis& analysis, const std::string
   });
 }
 
-FeedbackEvent event_for(const FileAnalysis& analysis, int index, FeatureFunction features,
-                        Outcome outcome, std::optional<Section> section, const std::string& code,
+FeedbackEvent event_for(FeatureSource& features, int index, Outcome outcome,
+                        std::optional<Section> section, const std::string& code,
                         const std::string& path) {
+  const FileAnalysis& analysis = features.analysis();
   FeedbackEvent event;
   event.time_ms = unix_time_ms();
   event.kind = SuggestionKind::Docstring;
   event.code = code;
   event.outcome = outcome;
   event.section = section;
-  event.features = features(analysis, index);
+  event.features = features.of(index);
   event.definition =
       index < 0 ? std::string() : analysis.model.definitions[static_cast<size_t>(index)].qualname;
   event.path = path;
@@ -198,11 +199,11 @@ void InsertedDocstrings::edited(size_t start, size_t end, size_t length) {
   }
 }
 
-std::vector<FeedbackEvent> InsertedDocstrings::review(const FileAnalysis& analysis,
-                                                      FeatureFunction features) {
+std::vector<FeedbackEvent> InsertedDocstrings::review(const FileAnalysis& analysis) {
   std::vector<FeedbackEvent> events;
   if (analysis.provisional)
     return events; // A later analysis of the finished parse decides.
+  FeatureSource features(analysis, document_path());
   for (auto it = expected_.begin(); it != expected_.end();) {
     if (start_following(analysis, it->qualname, it->line, it->code, it->path) ||
         --it->reviews_left <= 0)
@@ -212,15 +213,16 @@ std::vector<FeedbackEvent> InsertedDocstrings::review(const FileAnalysis& analys
   }
   for (Followed& followed : followed_)
     if (followed.touched)
-      judge(followed, analysis, features, events);
+      judge(followed, features, events);
   followed_.erase(std::remove_if(followed_.begin(), followed_.end(),
                                  [](const Followed& followed) { return followed.gone; }),
                   followed_.end());
   return events;
 }
 
-void InsertedDocstrings::judge(Followed& followed, const FileAnalysis& analysis,
-                               FeatureFunction features, std::vector<FeedbackEvent>& events) {
+void InsertedDocstrings::judge(Followed& followed, FeatureSource& features,
+                               std::vector<FeedbackEvent>& events) {
+  const FileAnalysis& analysis = features.analysis();
   const std::optional<int> index = find_followed(analysis, followed.qualname, followed.range);
   if (!index) {
     followed.gone = true; // Renamed or removed with its definition: no verdict on the docstring.
@@ -230,8 +232,8 @@ void InsertedDocstrings::judge(Followed& followed, const FileAnalysis& analysis,
     return;
   const analysis::Docstring* docstring = docstring_of(analysis, *index);
   if (docstring == nullptr) {
-    events.push_back(event_for(analysis, *index, features, Outcome::Rejected, std::nullopt,
-                               followed.code, followed.path));
+    events.push_back(
+        event_for(features, *index, Outcome::Rejected, std::nullopt, followed.code, followed.path));
     followed.gone = true;
     return;
   }
@@ -247,17 +249,17 @@ void InsertedDocstrings::judge(Followed& followed, const FileAnalysis& analysis,
                              : (present.sections & bit(section)) == 0;
     if (!removed)
       continue;
-    events.push_back(event_for(analysis, *index, features, Outcome::Rejected, section,
-                               followed.code, followed.path));
+    events.push_back(
+        event_for(features, *index, Outcome::Rejected, section, followed.code, followed.path));
     followed.decided |= bit(section);
   }
 }
 
-std::vector<FeedbackEvent> InsertedDocstrings::settle(const FileAnalysis& analysis,
-                                                      FeatureFunction features) {
-  std::vector<FeedbackEvent> events = review(analysis, features);
+std::vector<FeedbackEvent> InsertedDocstrings::settle(const FileAnalysis& analysis) {
+  std::vector<FeedbackEvent> events = review(analysis);
   if (analysis.provisional)
     return events;
+  FeatureSource features(analysis, document_path());
   for (Followed& followed : followed_) {
     if (followed.touched || (followed.generated & ~followed.decided) == 0)
       continue; // Not judged yet (an error inside), or nothing left to decide.
@@ -271,12 +273,18 @@ std::vector<FeedbackEvent> InsertedDocstrings::settle(const FileAnalysis& analys
       if ((followed.generated & ~followed.decided & bit(section)) == 0 ||
           (present.sections & bit(section)) == 0)
         continue;
-      events.push_back(event_for(analysis, *index, features, Outcome::Accepted, section,
-                                 followed.code, followed.path));
+      events.push_back(
+          event_for(features, *index, Outcome::Accepted, section, followed.code, followed.path));
       followed.decided |= bit(section);
     }
   }
   return events;
+}
+
+std::string InsertedDocstrings::document_path() const {
+  if (!followed_.empty())
+    return followed_.front().path;
+  return expected_.empty() ? std::string() : expected_.front().path;
 }
 
 } // namespace docent::inference

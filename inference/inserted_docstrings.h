@@ -39,13 +39,12 @@ public:
   // What the user did to the docstrings that edits touched, judged on `analysis`, the analysis
   // of the text after those edits. A definition with a syntax error inside (the user is in the
   // middle of typing) is judged at a later review.
-  std::vector<FeedbackEvent> review(const analysis::FileAnalysis& analysis,
-                                    FeatureFunction features);
+  // The events carry the features (feature_source.h) of the definition as it is now.
+  std::vector<FeedbackEvent> review(const analysis::FileAnalysis& analysis);
 
   // The document was saved or is being closed: the sections docent wrote that are still there
   // were kept. Deletions are still followed afterwards (until the owner drops this object).
-  std::vector<FeedbackEvent> settle(const analysis::FileAnalysis& analysis,
-                                    FeatureFunction features);
+  std::vector<FeedbackEvent> settle(const analysis::FileAnalysis& analysis);
 
   // Docstrings followed or looked for.
   size_t size() const { return followed_.size() + expected_.size(); }
@@ -70,8 +69,9 @@ private:
 
   bool start_following(const analysis::FileAnalysis& analysis, const std::string& qualname,
                        uint32_t line, const std::string& code, const std::string& path);
-  void judge(Followed& followed, const analysis::FileAnalysis& analysis, FeatureFunction features,
-             std::vector<FeedbackEvent>& events);
+  void judge(Followed& followed, FeatureSource& features, std::vector<FeedbackEvent>& events);
+  // The file of the followed docstrings (one owner follows one document).
+  std::string document_path() const;
 
   std::vector<Followed> followed_;
   std::vector<Expected> expected_;

@@ -9,7 +9,8 @@ namespace {
 
 constexpr const char* kDisabled = "learning is disabled (learning.enabled is false)";
 
-// The directory the settings name, or why there is none.
+} // namespace
+
 Result<std::string> data_directory_of(const LearningSettings& settings) {
   if (!settings.data_directory.empty())
     return Result<std::string>::success(settings.data_directory);
@@ -19,8 +20,6 @@ Result<std::string> data_directory_of(const LearningSettings& settings) {
       "no data directory for the learning data: set learning.data-directory, XDG_DATA_HOME or "
       "HOME");
 }
-
-} // namespace
 
 int64_t unix_time_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(

@@ -28,6 +28,9 @@ struct LearningSettings {
   std::string data_directory; // Empty: default_data_directory().
 };
 
+// The directory the settings name, or why there is none.
+Result<std::string> data_directory_of(const LearningSettings& settings);
+
 // Now, as FeedbackEvent::time_ms counts it.
 int64_t unix_time_ms();
 

@@ -7,6 +7,7 @@
 #include "analysis/noqa_edit.h"
 #include "inference/feature_source.h"
 #include "lsp/feedback_json.h"
+#include "lsp/learning_policy.h"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -84,22 +85,6 @@ int definition_named_at(const ModuleModel& model, size_t name_start) {
     if (model.definitions[i].name_range.start == name_start)
       return static_cast<int>(i);
   return -1;
-}
-
-bool is_missing_docstring_code(const std::string& code) {
-  return code.size() == 4 && code.rfind("D10", 0) == 0 && code[3] >= '0' && code[3] <= '7';
-}
-
-// The rules whose diagnostics get an "Ignore CODE here" quick fix, by the kind of suggestion
-// they are (E999, a syntax error, is no suggestion).
-std::optional<inference::SuggestionKind> ignorable_kind(const std::string& code) {
-  if (code == "C901" || code == "CCR001" || code.rfind("DCT2", 0) == 0)
-    return inference::SuggestionKind::Complexity;
-  if (is_missing_docstring_code(code))
-    return inference::SuggestionKind::Docstring;
-  if (code.rfind("DOC", 0) == 0)
-    return inference::SuggestionKind::DocstringUpdate;
-  return std::nullopt;
 }
 
 // Findings of the module (not of a definition), whose `# noqa` goes on the first line.
@@ -181,6 +166,10 @@ int find_definition(const ModuleModel& model, const json& data) {
   return -1;
 }
 
+DocstringSections sections_of(const ActionContext& document, int index) {
+  return document.docstring_sections ? document.docstring_sections(index) : DocstringSections{};
+}
+
 json edits_for(const FileAnalysis& analysis, const CheckConfig& config,
                const ActionContext& document, const json& data) {
   const Snapshot& snapshot = *analysis.snapshot;
@@ -200,7 +189,7 @@ json edits_for(const FileAnalysis& analysis, const CheckConfig& config,
     const int index = find_definition(model, data);
     if (index < 0)
       throw RequestError(kContentModified, "the definition is no longer there");
-    add(writer.document(snapshot, model, static_cast<size_t>(index)));
+    add(writer.document(snapshot, model, static_cast<size_t>(index), sections_of(document, index)));
   }
   if (what == "update" || what == "convert") {
     const int index = find_definition(model, data);
@@ -213,7 +202,7 @@ json edits_for(const FileAnalysis& analysis, const CheckConfig& config,
   }
   if (what == "insert-all")
     for (size_t i = 0; i < model.definitions.size(); ++i)
-      add(writer.document(snapshot, model, i));
+      add(writer.document(snapshot, model, i, sections_of(document, static_cast<int>(i))));
   if (what == "ignore")
     add(noqa_edit(snapshot, data.value("line", uint32_t{0}), data.value("code", "")));
   return edits;
@@ -249,9 +238,9 @@ std::optional<json> ignore_action(const FileAnalysis& analysis, const ActionCont
 }
 
 // The docent.feedback command of an action (see feedback_json.h), from its data.
-json feedback_for(const FileAnalysis& analysis, const ActionContext& document, const json& data,
-                  size_t number) {
-  const ModuleModel& model = analysis.model;
+json feedback_for(inference::FeatureSource& features, const ActionContext& document,
+                  const json& data, size_t number) {
+  const ModuleModel& model = features.analysis().model;
   FeedbackArguments arguments;
   arguments.id = fmt::format("{}.{}", document.id_prefix, number);
   arguments.action = data.value("action", "");
@@ -262,10 +251,10 @@ json feedback_for(const FileAnalysis& analysis, const ActionContext& document, c
   event.path = document.path;
   event.definition = data.value("qualname", "");
   const int index = event.definition.empty() ? -1 : find_definition(model, data);
-  event.features = inference::feature_extractor()(analysis, index);
+  event.features = features.of(index);
   if (arguments.action == "ignore") {
     event.code = data.value("code", "");
-    event.kind = ignorable_kind(event.code).value_or(inference::SuggestionKind::Complexity);
+    event.kind = rule_suggestion_kind(event.code).value_or(inference::SuggestionKind::Complexity);
     event.outcome = inference::Outcome::Rejected;
     return feedback_command(arguments);
   }
@@ -334,7 +323,7 @@ json code_actions_json(const FileAnalysis& analysis, const CheckConfig& config,
           !diagnostic.contains("code") || !diagnostic["code"].is_string())
         continue;
       const std::string code = diagnostic["code"].get<std::string>();
-      if (ignorable_kind(code) && wanted(context, kQuickFixKind))
+      if (rule_suggestion_kind(code) && wanted(context, kQuickFixKind))
         if (std::optional<json> ignore = ignore_action(analysis, document, diagnostic, code))
           ignores.push_back(std::move(*ignore));
       const bool missing = is_missing_docstring_code(code);
@@ -389,9 +378,11 @@ json code_actions_json(const FileAnalysis& analysis, const CheckConfig& config,
     actions.push_back(std::move(ignore));
   // At list time, not on resolve: clients run the command of the action they were offered
   // (VS Code takes nothing but the edit from codeAction/resolve).
-  if (document.learning)
+  if (document.learning) {
+    inference::FeatureSource features(analysis, document.path, document.contexts);
     for (size_t i = 0; i < actions.size(); ++i)
-      actions[i]["command"] = feedback_for(analysis, document, actions[i]["data"], i + 1);
+      actions[i]["command"] = feedback_for(features, document, actions[i]["data"], i + 1);
+  }
   if (!document.resolve_edits)
     for (json& action : actions)
       action = resolve_code_action(analysis, config, document, std::move(action));

@@ -4,9 +4,12 @@
 
 #include "analysis/analyzer.h"
 #include "analysis/config.h"
+#include "analysis/docstring_format.h"
 #include "analysis/parameter_descriptions.h"
+#include "inference/feature_source.h"
 #include "lsp/protocol.h"
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -26,6 +29,11 @@ struct ActionContext {
   // with an id made of this prefix (unique per request) and the action's number.
   bool learning = false;
   std::string id_prefix;
+  // Keeps the file context of the features those commands carry (may be null).
+  inference::FileContextCache* contexts = nullptr;
+  // The sections to write into the docstring generated for a definition (the learning policy,
+  // learning_policy.h); unset: all of them.
+  std::function<analysis::DocstringSections(int definition)> docstring_sections;
 };
 
 // The actions at `cursor` (a byte offset) for a textDocument/codeAction request with LSP

@@ -1,8 +1,6 @@
 // Feedback from edits and repeated requests (see feedback_capture.h).
 #include "lsp/feedback_capture.h"
 
-#include "inference/feature_source.h"
-
 namespace docent::lsp {
 
 namespace {
@@ -39,13 +37,13 @@ void FeedbackCapture::edited(const std::string& uri, size_t start, size_t end, s
 void FeedbackCapture::analyzed(const std::string& uri, const analysis::FileAnalysis& analysis) {
   const auto found = documents_.find(uri);
   if (found != documents_.end())
-    record_all(found->second.inserted.review(analysis, inference::feature_extractor()));
+    record_all(found->second.inserted.review(analysis));
 }
 
 void FeedbackCapture::saved(const std::string& uri, const analysis::FileAnalysis& analysis) {
   const auto found = documents_.find(uri);
   if (found != documents_.end())
-    record_all(found->second.inserted.settle(analysis, inference::feature_extractor()));
+    record_all(found->second.inserted.settle(analysis));
 }
 
 void FeedbackCapture::closed(const std::string& uri, const analysis::FileAnalysis* analysis) {
@@ -53,7 +51,7 @@ void FeedbackCapture::closed(const std::string& uri, const analysis::FileAnalysi
   if (found == documents_.end())
     return;
   if (analysis != nullptr)
-    record_all(found->second.inserted.settle(*analysis, inference::feature_extractor()));
+    record_all(found->second.inserted.settle(*analysis));
   documents_.erase(found);
 }
 

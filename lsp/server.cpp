@@ -3,15 +3,19 @@
 // Threads: the message thread (run_server's caller) reads and dispatches every message and
 // answers lifecycle and bookkeeping requests itself; the document worker parses, analyzes and
 // answers document queries; the workspace index runs at low priority; the feedback recorder
-// owns the learning data on disk; a watch thread ends the process when the editor dies. Any
-// thread may write a message (Transport::write serializes).
+// appends the user's feedback to the store; the model service loads, trains and saves the
+// learning model and publishes snapshots that requests read without waiting; a watch thread
+// ends the process when the editor dies. Any thread may write a message (Transport::write
+// serializes).
 #include "lsp/server.h"
 
 #include "analysis/config.h"
 #include "inference/learner.h"
+#include "inference/model_service.h"
 #include "lsp/code_actions.h"
 #include "lsp/features.h"
 #include "lsp/feedback_json.h"
+#include "lsp/learning_policy.h"
 #include "lsp/protocol.h"
 #include "lsp/settings.h"
 #include "lsp/worker.h"
@@ -19,6 +23,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <csignal>
 #include <fstream>
 #include <future>
@@ -269,6 +274,16 @@ bool invoked_by_user(const json& context) {
 
 constexpr const char* kLearningDisabled = "learning is disabled (learning.enabled is false)";
 
+// The model's part of docent.learning.stats: whether it is loaded and what it has trained on,
+// so that a client (and the tests) can tell when it has caught up with the feedback.
+json model_json(const inference::LearningSnapshot& snapshot) {
+  return json{{"loaded", snapshot.loaded},
+              {"status", snapshot.status},
+              {"load_seconds", snapshot.load_seconds},
+              {"trained_events", snapshot.trained_events},
+              {"last_event", snapshot.last_event}};
+}
+
 class Server {
 public:
   Server(Transport& transport, const ServerOptions& options)
@@ -277,8 +292,11 @@ public:
 
   ~Server() {
     index_.reset(); // Before the worker it polls.
+    if (model_)
+      model_->stop(); // No more callbacks into the worker; its snapshot stays readable.
     worker_.reset();
     recorder_.reset(); // After the worker, which records; its queued events are stored.
+    model_.reset();    // After the recorder, whose callbacks tell it about events.
     parent_.reset();
   }
 
@@ -497,10 +515,27 @@ private:
           spdlog::warn("{}", message);
           show_warning(message);
         });
+    refresh_diagnostics_ =
+        pull_diagnostics_ && client_supports({"workspace", "diagnostics", "refreshSupport"});
+    // Created before the worker, which reads its snapshots, and configured after it, since its
+    // callbacks go to the worker.
+    model_ = std::make_unique<inference::ModelService>(
+        [this](const std::string& message) {
+          spdlog::warn("{}", message);
+          show_warning(message);
+        },
+        [this](bool all, const std::vector<std::string>& documents) {
+          learning_changed(all, documents);
+        });
+    learning_mode_ = configuration_.editor().learning_mode;
     WorkerOptions worker;
     worker.encoding = encoding_;
     worker.push_diagnostics = !pull_diagnostics_;
     worker.parse_budget_micros = options_.parse_budget_micros;
+    worker.adjust_findings = [this](const std::string& uri, const FileAnalysis& analysis,
+                                    const std::string& path, std::vector<Finding>& findings) {
+      adapt_findings(learning_view(uri), analysis, path, findings);
+    };
     worker_ = std::make_unique<DocumentWorker>(
         worker, [this](const std::string& message) { transport_.write(message); },
         [this](const std::string& path, bool fresh) {
@@ -508,6 +543,7 @@ private:
         },
         [this](inference::FeedbackEvent event) { record_quietly(std::move(event)); });
     worker_->reconfigure_all(configuration_.editor());
+    model_->configure(learning_settings(configuration_.editor()));
     state_ = State::Running;
 
     json result = {
@@ -638,8 +674,27 @@ private:
 
   void editor_settings_changed() {
     const EditorSettings editor = configuration_.editor();
+    learning_mode_ = editor.learning_mode;
     worker_->reconfigure_all(editor);
     recorder_->configure(learning_settings(editor));
+    model_->configure(learning_settings(editor));
+  }
+
+  // What requests and publications on `uri` apply of the learning model: never waits for it.
+  LearningView learning_view(const std::string& uri = {}) const {
+    return LearningView{learning_mode_.load(), model_->snapshot(), model_.get(), uri};
+  }
+
+  // A new snapshot changes what diagnostics show, of every document or of `documents`: publish
+  // them again (push), or ask the client to pull them again when it can be asked.
+  void learning_changed(bool all, const std::vector<std::string>& documents) {
+    if (all)
+      worker_->reconfigure_all(configuration_.editor());
+    for (const std::string& uri : documents)
+      worker_->reconfigure(uri);
+    if (refresh_diagnostics_)
+      send(request("docent-refresh-" + std::to_string(++refresh_requests_),
+                   "workspace/diagnostic/refresh", nullptr));
   }
 
   void request_configuration() {
@@ -707,6 +762,16 @@ private:
     context.reuse = std::move(reuse);
     context.learning = learning;
     context.id_prefix = std::move(id_prefix);
+    context.contexts = &file_contexts_;
+    const LearningView view = learning_view();
+    if (view.mode == inference::LearningMode::Adapt && view.active() &&
+        view.snapshot->departs_anywhere()) {
+      auto features = std::make_shared<inference::FeatureSource>(document.analysis, document.path,
+                                                                 &file_contexts_);
+      context.docstring_sections = [view, features](int index) {
+        return docstring_sections(view, *features, index);
+      };
+    }
     return context;
   }
 
@@ -730,6 +795,7 @@ private:
       json actions = code_actions_json(document->analysis, document->config,
                                        action_context(uri, *document, reuse, learning, id_prefix),
                                        cursor, context);
+      order_actions(learning_view(), actions);
       document->feedback.shown(uri, actions, invoked_by_user(context));
       return actions;
     });
@@ -765,9 +831,10 @@ private:
       inference::FeedbackEvent event = taken->event;
       event.time_ms = inference::unix_time_ms();
       recorder_->record(std::move(event), [this, id](inference::Result<int64_t> stored) {
-        if (stored)
+        if (stored) {
+          model_->recorded();
           reply(id, json{{"recorded", true}, {"event", *stored}});
-        else
+        } else
           reply_error(id, kRequestFailed, "docent.feedback: " + stored.error);
       });
     });
@@ -781,6 +848,7 @@ private:
         return reply_error(id, kRequestFailed, "docent.learning.stats: " + stats.error);
       json answer = stats_json(*stats);
       answer["enabled"] = true;
+      answer["model"] = model_json(*model_->snapshot());
       reply(id, std::move(answer));
     });
   }
@@ -789,17 +857,20 @@ private:
     if (!recorder_->enabled())
       return reply(id, json{{"enabled", false}, {"deleted", 0}, {"message", kLearningDisabled}});
     recorder_->reset([this, id](inference::Result<int64_t> deleted) {
-      if (deleted)
+      if (deleted) {
+        model_->reset();
         reply(id, json{{"enabled", true}, {"deleted", *deleted}});
-      else
+      } else
         reply_error(id, kRequestFailed, "docent.learning.reset: " + deleted.error);
     });
   }
 
   // Feedback the worker gathered from edits and requests: nobody waits for it.
   void record_quietly(inference::FeedbackEvent event) {
-    recorder_->record(std::move(event), [](inference::Result<int64_t> stored) {
-      if (!stored)
+    recorder_->record(std::move(event), [this](inference::Result<int64_t> stored) {
+      if (stored)
+        model_->recorded();
+      else
         spdlog::debug("feedback not recorded: {}", stored.error);
     });
   }
@@ -830,8 +901,36 @@ private:
       const Snapshot& snapshot = *document->analysis.snapshot;
       const size_t offset = snapshot.lines().offset_of(snapshot.text(), position, encoding);
       std::optional<json> hover = hover_json(document->analysis, offset, encoding, markdown);
-      return hover ? *hover : json(nullptr);
+      if (!hover)
+        return nullptr;
+      add_explanation(*hover, *document, encoding);
+      return *hover;
     });
+  }
+
+  // Hover over a definition says what the user did with similar suggestions, once the model
+  // has that (learning_policy.h).
+  void add_explanation(json& hover, const DocumentWorker::DocumentView& document,
+                       PositionEncoding encoding) const {
+    const LearningView view = learning_view();
+    if (!view.active())
+      return;
+    const FileAnalysis& analysis = document.analysis;
+    // A definition's hover has the range of its name; the module's has none.
+    int index = -1;
+    std::string error;
+    if (const std::optional<Range> range = range_from_json(hover.value("range", json()), error)) {
+      const Snapshot& snapshot = *analysis.snapshot;
+      const size_t start = snapshot.lines().offset_of(snapshot.text(), range->start, encoding);
+      for (size_t i = 0; i < analysis.model.definitions.size() && index < 0; ++i)
+        if (analysis.model.definitions[i].name_range.start == start)
+          index = static_cast<int>(i);
+    }
+    inference::FeatureSource features(analysis, document.path, &file_contexts_);
+    const std::string sentence = hover_explanation(view, features, index);
+    if (!sentence.empty())
+      hover["contents"]["value"] =
+          hover["contents"]["value"].get<std::string>() + "\n\n" + sentence;
   }
 
   void code_lens(const json& id, const json& params) {
@@ -854,8 +953,9 @@ private:
     on_worker(id, uri, [=](const DocumentWorker::DocumentView* document) -> std::string {
       if (document == nullptr)
         return R"({"kind":"full","items":[]})";
-      const std::vector<Finding> findings =
+      std::vector<Finding> findings =
           check_file(document->analysis, document->config, document->module);
+      adapt_findings(learning_view(uri), document->analysis, document->path, findings);
       DocumentWorker::PulledDiagnostics& pulled = document->pulled;
       if (pulled.text.update(document->analysis, findings, encoding))
         pulled.result_id = fmt::format("{:x}", std::hash<std::string>()(pulled.text.signature()));
@@ -887,6 +987,12 @@ private:
   std::set<std::string> recorded_ids_; // Of docent.feedback commands run in this session.
   std::unique_ptr<ParentWatch> parent_;
   std::unique_ptr<inference::FeedbackRecorder> recorder_;
+  std::unique_ptr<inference::ModelService> model_;
+  // The worker's (document jobs only): code actions at every cursor move reuse it.
+  mutable inference::FileContextCache file_contexts_;
+  std::atomic<inference::LearningMode> learning_mode_{inference::LearningMode::Adapt};
+  bool refresh_diagnostics_ = false; // Pull client that takes workspace/diagnostic/refresh.
+  std::atomic<uint64_t> refresh_requests_{0};
   std::unique_ptr<DocumentWorker> worker_;
   std::unique_ptr<WorkspaceIndex> index_;
 };

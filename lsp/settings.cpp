@@ -15,6 +15,8 @@ const std::vector<analysis::SettingInfo>& editor_settings() {
       {"learning.enabled", "Record which suggestions you take, to learn what you want"},
       {"learning.data-directory",
        "Where the learning data is kept (default: $XDG_DATA_HOME/docent)"},
+      {"learning.mode", "What the learned preferences change: off, rank (the order of code "
+                        "actions) or adapt (also diagnostics and generated docstrings)"},
   };
   return settings;
 }
@@ -75,6 +77,15 @@ std::optional<ConfigProblem> apply_editor_setting(const std::string& key, const 
     editor.learning_data_directory = value.get<std::string>();
     return std::nullopt;
   }
+  if (key == "learning.mode") {
+    const auto mode = value.is_string()
+                          ? inference::learning_mode_from_name(value.get<std::string>())
+                          : std::nullopt;
+    if (!mode)
+      return ConfigProblem{key, fmt::format("expected off, rank or adapt, got {}", value.dump())};
+    editor.learning_mode = *mode;
+    return std::nullopt;
+  }
   if (!value.is_boolean())
     return ConfigProblem{key, fmt::format("expected true or false, got {}", value.dump())};
   (key == "learning.enabled" ? editor.learning_enabled : editor.code_lens) = value.get<bool>();
@@ -88,13 +99,18 @@ bool is_editor_setting(const std::string& key) {
   return false;
 }
 
-// The settings with a nested `learning` object spelled as dotted keys (`learning.enabled`).
+// The settings with a nested `learning` object spelled as dotted keys (`learning.enabled`),
+// and `learning` as a string as `learning.mode`.
 json flattened_learning(const json& section) {
   const auto nested = section.find("learning");
-  if (nested == section.end() || !nested->is_object())
+  if (nested == section.end() || !(nested->is_object() || nested->is_string()))
     return section;
   json flat = section;
   flat.erase("learning");
+  if (nested->is_string()) {
+    flat["learning.mode"] = *nested;
+    return flat;
+  }
   for (const auto& [key, value] : nested->items())
     flat["learning." + key] = value;
   return flat;

@@ -476,7 +476,9 @@ void DocumentWorker::publish(OpenDocument& document) {
   if (!document.analysis)
     return;
   const FileAnalysis& analysis = *document.analysis;
-  const std::vector<Finding> findings = check_file(analysis, document.config, document.module);
+  std::vector<Finding> findings = check_file(analysis, document.config, document.module);
+  if (options_.adjust_findings)
+    options_.adjust_findings(document.uri, analysis, document.path, findings);
   if (!document.published.update(analysis, findings, options_.encoding))
     return; // Unchanged sets are not sent again.
   // Written around the serialized set: its items are serialized once each (DiagnosticsText).

@@ -32,6 +32,11 @@ struct WorkerOptions {
   analysis::PositionEncoding encoding = analysis::PositionEncoding::Utf16;
   bool push_diagnostics = true;        // False when the client pulls them.
   uint64_t parse_budget_micros = 5000; // Bound of one parse step (see docs/benchmarks.md).
+  // Applied to the findings before they are published (the learning policy); may be empty.
+  // Runs on the worker thread and must not block.
+  std::function<void(const std::string& uri, const analysis::FileAnalysis& analysis,
+                     const std::string& path, std::vector<analysis::Finding>& findings)>
+      adjust_findings;
 };
 
 // Thread-safety: every public member may be called from any thread; the callbacks it is given

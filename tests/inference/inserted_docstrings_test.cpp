@@ -54,8 +54,8 @@ public:
     text_.replace(at, what.size(), with);
   }
 
-  std::vector<FeedbackEvent> review() { return followed_.review(analysis(), &metric_features); }
-  std::vector<FeedbackEvent> settle() { return followed_.settle(analysis(), &metric_features); }
+  std::vector<FeedbackEvent> review() { return followed_.review(analysis()); }
+  std::vector<FeedbackEvent> settle() { return followed_.settle(analysis()); }
 
 private:
   std::string text_;
@@ -68,7 +68,7 @@ std::vector<std::string> describe(const std::vector<FeedbackEvent>& events) {
     CHECK(event.kind == SuggestionKind::Docstring);
     CHECK(event.code == "insert");
     CHECK(event.path == "/p/m.py");
-    CHECK(event.features.version == kMetricFeaturesVersion);
+    CHECK(event.features.version == kFeatureVersion);
     CHECK_FALSE(event.features.numeric.empty());
     described.push_back(std::string(outcome_name(event.outcome)) + " " +
                         (event.section ? std::string(section_name(*event.section)) : "docstring") +

@@ -187,7 +187,7 @@ TEST_CASE("learning: a docent action carries docent.feedback, which records the 
   CHECK(arguments["outcome"] == "accepted");
   CHECK(arguments["qualname"] == "scale_area");
   CHECK(arguments["uri"] == document.uri());
-  CHECK(arguments["features"]["version"] == 0);
+  CHECK(arguments["features"]["version"] == 1); // The model's features (features.h).
   CHECK_FALSE(arguments["features"]["numeric"].empty());
   // Every action of the answer has an id of its own.
   std::set<std::string> ids;
@@ -447,5 +447,50 @@ TEST_CASE("learning: a damaged database is moved aside with one warning, and lea
   // The warning was written before the answers that followed it: no second one came.
   for (const json& message : client.backlog())
     CHECK(message.value("method", "") != "window/showMessage");
+  client.shutdown_and_exit();
+}
+
+TEST_CASE("learning: a section the user keeps deleting is left out of generated docstrings") {
+  // Five functions that raise; the user deletes Raises from the first four docstrings docent
+  // inserts (kMinSectionRejectionsAlone is 3), and the model learns it in the background.
+  constexpr int kDeleted = 4;
+  std::string text = "\"\"\"Checks.\"\"\"\n";
+  for (int i = 0; i <= kDeleted; ++i)
+    text += "\n\ndef check_" + std::to_string(i) +
+            "(value: int) -> int:\n    if value < 0:\n        raise ValueError(value)\n"
+            "    return value\n";
+  LspClient client;
+  client.initialize_and_start(eager_client());
+  EditedDocument document(client, "file:///checks.py", text);
+  const auto title = [](int i) {
+    return "Insert a Google-style docstring for 'check_" + std::to_string(i) + "'";
+  };
+  for (int i = 0; i < kDeleted; ++i) {
+    const int line = document.line_starting("def check_" + std::to_string(i));
+    REQUIRE(line > 0);
+    CHECK(take_action(client, document, line, 6, title(i))["recorded"] == true);
+    const int header = document.line_starting("    Raises:");
+    REQUIRE(header > 0);
+    document.delete_lines(header - 1, header + 1); // The blank line, Raises, ValueError.
+    document.sync();
+  }
+  CHECK(section_counts(stats(client), "raises") == json({{"accepted", 0}, {"rejected", 4}}));
+  REQUIRE(eventually([&] { return stats(client)["model"]["trained_events"] == 2 * kDeleted; }));
+
+  // The next docstring has no Raises; Args and Returns, which the user kept, are still there.
+  // (Asked for as a light bulb asks, which records no weak rejection.)
+  const int line = document.line_starting("def check_" + std::to_string(kDeleted));
+  std::string inserted;
+  CHECK(eventually([&] {
+    const json actions = code_actions_at(client, document.uri(), line, 6,
+                                         json{{"diagnostics", json::array()}, {"triggerKind", 2}});
+    const json* insert = action_titled(actions, title(kDeleted));
+    REQUIRE(insert != nullptr);
+    inserted = (*insert)["edit"]["changes"][document.uri()][0]["newText"].get<std::string>();
+    return inserted.find("Raises:") == std::string::npos;
+  }));
+  INFO(inserted);
+  CHECK(inserted.find("Args:") != std::string::npos);
+  CHECK(inserted.find("Returns:") != std::string::npos);
   client.shutdown_and_exit();
 }

@@ -497,4 +497,14 @@ std::vector<json> with_code(const json& diagnostics, const std::string& code) {
   return found;
 }
 
+bool eventually(const std::function<bool()>& ready, std::chrono::milliseconds patience) {
+  const auto deadline = std::chrono::steady_clock::now() + patience;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (ready())
+      return true;
+    std::this_thread::sleep_for(50ms);
+  }
+  return false;
+}
+
 } // namespace docent::test

@@ -164,4 +164,8 @@ json text_edit(int start_line, int start_character, int end_line, int end_charac
 // Diagnostics with `code` in a publishDiagnostics or a pull report's items.
 std::vector<json> with_code(const json& diagnostics, const std::string& code);
 
+// Polls `ready` until it holds, for what the server does in the background (the learning
+// model trains asynchronously); false after `patience`, which means "never".
+bool eventually(const std::function<bool()>& ready, std::chrono::milliseconds patience = kPatience);
+
 } // namespace docent::test
