@@ -105,7 +105,7 @@ TEST_CASE("learn: --stats, --replay and --reset on a data directory") {
   fs::remove_all(directory);
 }
 
-TEST_CASE("learn: one action is required; a directory without data is left alone") {
+TEST_CASE("learn: one action is required, a directory without data is left alone") {
   const fs::path directory = fresh_directory("empty");
   CHECK(run_docent("learn --data-directory " + directory.string()).status == 2);
   CHECK(run_docent("learn --stats --reset --data-directory " + directory.string()).status == 2);

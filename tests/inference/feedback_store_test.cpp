@@ -181,7 +181,7 @@ TEST_CASE("feedback store: every field of an event survives a round trip") {
                           std::to_string(ids[0])) == "docstring-update rejected types");
 }
 
-TEST_CASE("feedback store: ids increase; events_after, recent and count read what was appended") {
+TEST_CASE("feedback store: ids increase, events_after, recent and count read what was appended") {
   TempDirectory directory;
   std::unique_ptr<FeedbackStore> store = open_store(directory);
   CHECK(*store->count() == 0);

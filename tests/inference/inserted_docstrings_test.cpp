@@ -81,7 +81,7 @@ using Described = std::vector<std::string>;
 
 } // namespace
 
-TEST_CASE("inserted docstrings: a removed section is rejected once; kept ones accepted on "
+TEST_CASE("inserted docstrings: a removed section is rejected once, kept ones accepted on "
           "settling") {
   InsertedDocstrings followed;
   Edited document(kDocumented, followed);

@@ -80,7 +80,7 @@ TEST_CASE("code actions: insert a docstring, resolved lazily as a versioned edit
   client.shutdown_and_exit();
 }
 
-TEST_CASE("code actions: quick fix for a missing-docstring diagnostic; edits at once without "
+TEST_CASE("code actions: quick fix for a missing-docstring diagnostic, edits at once without "
           "resolve support") {
   LspClient client;
   InitOptions options;

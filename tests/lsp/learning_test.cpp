@@ -365,7 +365,7 @@ TEST_CASE("learning: the third request for a definition's action, not taken, is 
   CHECK(events[0]["weight"] == 0.25);
 }
 
-TEST_CASE("learning: docent.learning.reset deletes every event; learning.data-directory moves "
+TEST_CASE("learning: docent.learning.reset deletes every event, learning.data-directory moves "
           "them") {
   TempDir elsewhere;
   LspClient client;
