@@ -122,6 +122,15 @@ struct ModelService::State {
   std::string module_path;
 
   bool active() const { return settings.enabled && model != nullptr; }
+  // Not loaded, but would load as soon as a model file appears: another docent process
+  // sharing the directory (a second editor window) may save one.
+  bool awaiting_model() const {
+    return settings.enabled && model == nullptr && !module_tried && !directory.empty();
+  }
+  bool model_file_exists() const {
+    std::error_code error;
+    return std::filesystem::exists(model_path(), error);
+  }
   std::string model_path() const { return directory + "/" + kModelFileName; }
 
   bool apply(LearningSettings next);
@@ -229,7 +238,7 @@ void ModelService::run() {
   State& state = *state_;
   for (;;) {
     Inbox inbox;
-    if (!take(inbox, state.active())) {
+    if (!take(inbox, state.active() || state.awaiting_model())) {
       if (state.active() && state.dirty)
         state.save();
       return;
@@ -247,7 +256,7 @@ void ModelService::run() {
         std::filesystem::remove(state.model_path(), ignored);
         changed = true;
       }
-      if (inbox.recorded && !state.model && !state.module_tried)
+      if (state.awaiting_model() && (inbox.recorded || state.model_file_exists()))
         changed = state.load() || changed;
       if (state.active()) {
         if (state.catch_up()) {
@@ -300,9 +309,9 @@ bool ModelService::State::apply(LearningSettings next) {
       return true;
     }
   }
-  // Loaded at once only if a model was saved: otherwise at the first event.
-  std::error_code error;
-  if (!model && !module_tried && !directory.empty() && std::filesystem::exists(model_path(), error))
+  // Loaded at once only if a model was saved: otherwise at the first event, or once another
+  // process saves one (run() looks for it at every poll).
+  if (awaiting_model() && model_file_exists())
     return load();
   return true;
 }

@@ -14,7 +14,8 @@
 // that opening many documents re-shows each one once, not all of them each time.
 //
 // Loading (libtorch: about 0.6 s and 150 MB) happens at configure() only if a saved model exists
-// in the data directory, else at the first recorded event; with learning disabled, never.
+// in the data directory, else at the first recorded event or once another process sharing the
+// directory saves a model (looked for every kPollInterval); with learning disabled, never.
 // Training: for each new event, the model's prediction before training scores it
 // (EvidenceTable), then a train() call over the last kReplayWindow events. The model file is
 // saved (model_file.h, atomically) once the queue is empty after training, so a burst of events
@@ -54,7 +55,8 @@ inline constexpr size_t kReplayWindow = 64;
 inline constexpr size_t kSimilarEvents = 2000;
 // Events replayed to rebuild a model whose file could not be used.
 inline constexpr size_t kRebuildEvents = 1000;
-// How often a loaded model looks for events that another process stored.
+// How often a loaded model looks for events that another process stored, and a service without
+// a model for a model file that another process saved.
 inline constexpr std::chrono::milliseconds kPollInterval{2000};
 
 // The predictions for one definition, with the user's decisions on similar past definitions.

@@ -231,3 +231,34 @@ TEST_CASE("learning model: rejections downgrade a suggestion, and it stays so af
     reset.shutdown_and_exit();
   }
 }
+
+TEST_CASE("learning model: two servers sharing one directory lose no events and pick up each "
+          "other's learning") {
+  TempDir data_home;
+  const std::string uri = "file:///helpers.py";
+  // An editor window that stays open, with no feedback of its own yet: nothing loaded.
+  LspClient window({}, data_home.path());
+  window.initialize_and_start(pulling_client());
+  window.open(uri, helpers_source(kRejections));
+  CHECK(target_severity(window, uri) == kSeverityWarning);
+  CHECK(model_stats(window)["loaded"] == false);
+
+  // Meanwhile the user turns the suggestion down in a second window, whose model learns it.
+  train_rejections(data_home.path());
+
+  // The first window loads the model the second one saved and shows what it learned.
+  CHECK(eventually([&] { return target_severity(window, uri) == kSeverityHint; }));
+  CHECK(model_stats(window)["loaded"] == true);
+
+  // Its own feedback goes to the same store: every event of both windows is counted once.
+  const std::string other = "file:///more.py";
+  std::string text = helpers_source(2);
+  int64_t version = 1;
+  window.open(other, text, version);
+  ignore_missing_docstring(window, other, text, version, 0);
+  const json stats = execute(window, "docent.learning.stats")["result"];
+  CHECK(stats["events"] == kRejections + 1);
+  CHECK(eventually(
+      [&] { return model_stats(window).value("trained_events", 0) == kRejections + 1; }));
+  window.shutdown_and_exit();
+}

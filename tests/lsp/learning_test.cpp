@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <array>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <set>
@@ -493,4 +494,50 @@ TEST_CASE("learning: a section the user keeps deleting is left out of generated 
   CHECK(inserted.find("Args:") != std::string::npos);
   CHECK(inserted.find("Returns:") != std::string::npos);
   client.shutdown_and_exit();
+}
+
+TEST_CASE("learning: a server killed with SIGKILL in the middle of feedback keeps every event it "
+          "acknowledged") {
+  TempDir data_home;
+  std::set<int64_t> acknowledged;
+  // Killed after the first acknowledgement, in the middle of a burst, and near its end: the model
+  // module is loading, training or saving at different moments of each.
+  for (const size_t stop_after : {1, 17, 60}) {
+    LspClient client({}, data_home.path());
+    client.initialize_and_start(eager_client());
+    EditedDocument document(client, "file:///shapes.py", kSource);
+    const json actions = code_actions_at(client, document.uri(), 3, 4);
+    const json* insert = action_titled(actions, kInsertTitle);
+    REQUIRE(insert != nullptr);
+    json arguments = (*insert)["command"]["arguments"];
+    // A hundred choices sent at once, as a client sends them; each a different suggestion.
+    for (int n = 0; n < 100; ++n) {
+      arguments[0]["id"] = "killed-" + std::to_string(stop_after) + "-" + std::to_string(n);
+      client.request("workspace/executeCommand",
+                     {{"command", "docent.feedback"}, {"arguments", arguments}});
+    }
+    size_t taken = 0;
+    while (taken < stop_after) {
+      const std::optional<json> message = client.next_message(kPatience);
+      REQUIRE(message.has_value());
+      const json result = message->value("result", json::object());
+      if (result.is_object() && result.value("recorded", false)) {
+        acknowledged.insert(result["event"].get<int64_t>());
+        ++taken;
+      }
+    }
+    ::kill(client.process().pid(), SIGKILL);
+    REQUIRE(client.process().wait_exit().has_value());
+  }
+  // The database opens as it is (nothing moved aside) and holds every acknowledged event.
+  const Run replay =
+      docent_command("learn --replay --data-directory " + data_home.path() + "/docent");
+  REQUIRE(replay.status == 0);
+  std::set<int64_t> stored;
+  for (const json& line : json_lines(replay.out))
+    stored.insert(line["id"].get<int64_t>());
+  for (const int64_t id : acknowledged)
+    CHECK(stored.count(id) == 1);
+  for (const auto& entry : fs::directory_iterator(data_home.path() + "/docent"))
+    CHECK(entry.path().filename().string().find("corrupt") == std::string::npos);
 }
