@@ -125,7 +125,7 @@ int main(int argc, char** argv) {
         analysis = analyzer.analyze(document.snapshot());
         continue;
       }
-      const std::vector<Finding> findings =
+      const std::vector<Finding>& findings =
           checker.check(*analysis, analyzer.statements_of(*analysis), config, module);
       const double checked = thread_cpu_micros();
       const std::string signature =

@@ -854,7 +854,7 @@ private:
     on_worker(id, uri, [=](const DocumentWorker::DocumentView* document) -> std::string {
       if (document == nullptr)
         return R"({"kind":"full","items":[]})";
-      const std::vector<Finding> findings = document->findings();
+      const std::vector<Finding>& findings = document->findings();
       DocumentWorker::PulledDiagnostics& pulled = document->pulled;
       if (pulled.text.update(document->analysis, findings, encoding))
         pulled.result_id = fmt::format("{:x}", std::hash<std::string>()(pulled.text.signature()));

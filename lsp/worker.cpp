@@ -44,8 +44,8 @@ struct DocumentWorker::OpenDocument {
   std::optional<Clock::time_point> publish_at;
   Clock::time_point config_checked;
 
-  // check_file() of `analysis` (which must be set).
-  std::vector<Finding> findings() {
+  // check_file() of `analysis` (which must be set), valid until the next call.
+  const std::vector<Finding>& findings() {
     return checker.check(*analysis, analyzer.statements_of(*analysis), config, module);
   }
 };
@@ -253,14 +253,15 @@ void DocumentWorker::run() {
         bring_up_to_date(*document);
       try {
         if (document != nullptr && document->analysis) {
-          const DocumentView view{*document->analysis,
-                                  document->config,
-                                  document->path,
-                                  document->module,
-                                  document->analyzed_version,
-                                  document->pulled,
-                                  capture_,
-                                  [document] { return document->findings(); }};
+          const DocumentView view{
+              *document->analysis,
+              document->config,
+              document->path,
+              document->module,
+              document->analyzed_version,
+              document->pulled,
+              capture_,
+              [document]() -> const std::vector<Finding>& { return document->findings(); }};
           query.job(&view);
         } else {
           query.job(nullptr);
@@ -488,7 +489,7 @@ void DocumentWorker::publish(OpenDocument& document) {
   if (!document.analysis)
     return;
   const FileAnalysis& analysis = *document.analysis;
-  const std::vector<Finding> findings = document.findings();
+  const std::vector<Finding>& findings = document.findings();
   if (!document.published.update(analysis, findings, options_.encoding))
     return; // Unchanged sets are not sent again.
   // Written around the serialized set: its items are serialized once each (DiagnosticsText).

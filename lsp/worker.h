@@ -59,8 +59,8 @@ public:
     PulledDiagnostics& pulled;          // The worker's, for this document; only jobs touch it.
     FeedbackCapture& feedback;          // The worker's, for every document; only jobs touch it.
     // check_file() of `analysis` with `config` and `module`, reusing what the last call found
-    // for the statements that did not change.
-    std::function<std::vector<analysis::Finding>()> findings;
+    // for the statements that did not change; valid until the next call.
+    std::function<const std::vector<analysis::Finding>&()> findings;
   };
   // Runs on the worker thread once the document is up to date; null if it is not open.
   using Job = std::function<void(const DocumentView* document)>;
