@@ -402,6 +402,7 @@ void DocumentWorker::make_cold(OpenDocument& document) {
   cold->snapshot = document.analysis->snapshot->without_tree();
   document.analysis = std::move(cold);
   document.analyzer = IncrementalAnalyzer();
+  document.checker = IncrementalChecker(); // It holds the statements' shares.
   document.document.reset();
 }
 
