@@ -393,9 +393,14 @@ private:
 } // namespace
 
 std::vector<DocstringMismatch> docstring_mismatches(const ModuleModel& model, bool init_in_class) {
+  return docstring_mismatches(model, init_in_class, 0, model.definitions.size());
+}
+
+std::vector<DocstringMismatch> docstring_mismatches(const ModuleModel& model, bool init_in_class,
+                                                    size_t first, size_t last) {
   std::vector<DocstringMismatch> out;
   Checker checker(model, init_in_class, out);
-  for (size_t i = 0; i < model.definitions.size(); ++i)
+  for (size_t i = first; i < last; ++i)
     checker.check(static_cast<int>(i));
   return out;
 }

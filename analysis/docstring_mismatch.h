@@ -21,5 +21,9 @@ struct DocstringMismatch {
 // Every mismatch in the module, in document order of the definitions. `init_in_class`: the
 // class docstring documents `__init__`'s parameters (setting docstring-init-in-class).
 std::vector<DocstringMismatch> docstring_mismatches(const ModuleModel& model, bool init_in_class);
+// Those of definitions [first, last), a run of whole top-level statements (a constructor's
+// class is among them).
+std::vector<DocstringMismatch> docstring_mismatches(const ModuleModel& model, bool init_in_class,
+                                                    size_t first, size_t last);
 
 } // namespace docent::analysis

@@ -52,9 +52,11 @@ bool is_property_accessor(const Definition& definition) {
 // Memoized publicity of each definition (parents come before children).
 class Publicity {
 public:
-  explicit Publicity(const ModuleModel& model)
+  explicit Publicity(const ModuleModel& model) : Publicity(model, 0, model.definitions.size()) {}
+  // Decides definitions [first, last) only, which hold the parents of each other's.
+  Publicity(const ModuleModel& model, size_t first, size_t last)
       : model_(model), public_(model.definitions.size(), false) {
-    for (size_t i = 0; i < model.definitions.size(); ++i)
+    for (size_t i = first; i < last; ++i)
       public_[i] = decide(model.definitions[i]);
   }
 
@@ -143,13 +145,27 @@ std::vector<bool> public_definitions(const ModuleModel& model) {
 std::vector<MissingDocstring> missing_docstrings(const FileAnalysis& analysis,
                                                  const ModuleFile& module) {
   std::vector<MissingDocstring> missing;
-  const ModuleModel& model = analysis.model;
-  if (module.is_public && !model.leading_string)
-    missing.push_back(module.is_package
-                          ? MissingDocstring{"D104", "Missing docstring in public package", -1}
-                          : MissingDocstring{"D100", "Missing docstring in public module", -1});
-  const Publicity publicity(model);
-  for (size_t i = 0; i < model.definitions.size(); ++i) {
+  if (std::optional<MissingDocstring> own = missing_module_docstring(analysis.model, module))
+    missing.push_back(*own);
+  const std::vector<MissingDocstring> definitions =
+      missing_definition_docstrings(analysis.model, 0, analysis.model.definitions.size());
+  missing.insert(missing.end(), definitions.begin(), definitions.end());
+  return missing;
+}
+
+std::optional<MissingDocstring> missing_module_docstring(const ModuleModel& model,
+                                                         const ModuleFile& module) {
+  if (!module.is_public || model.leading_string)
+    return std::nullopt;
+  return module.is_package ? MissingDocstring{"D104", "Missing docstring in public package", -1}
+                           : MissingDocstring{"D100", "Missing docstring in public module", -1};
+}
+
+std::vector<MissingDocstring> missing_definition_docstrings(const ModuleModel& model, size_t first,
+                                                            size_t last) {
+  std::vector<MissingDocstring> missing;
+  const Publicity publicity(model, first, last);
+  for (size_t i = first; i < last; ++i) {
     if (model.definitions[i].leading_string || !publicity.is_public(i))
       continue;
     if (std::optional<MissingDocstring> found = missing_for(model, i))

@@ -11,6 +11,7 @@
 
 #include "analysis/analyzer.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,5 +40,11 @@ std::vector<bool> public_definitions(const ModuleModel& model);
 // Every public definition (and the module, if public) without a docstring, in document order.
 std::vector<MissingDocstring> missing_docstrings(const FileAnalysis& analysis,
                                                  const ModuleFile& module);
+// Its two parts: the module's own (D100/D104), and that of definitions [first, last), a run of
+// whole top-level statements (each definition's parent is among them, or the module).
+std::optional<MissingDocstring> missing_module_docstring(const ModuleModel& model,
+                                                         const ModuleFile& module);
+std::vector<MissingDocstring> missing_definition_docstrings(const ModuleModel& model, size_t first,
+                                                            size_t last);
 
 } // namespace docent::analysis

@@ -848,6 +848,18 @@ IncrementalAnalyzer::~IncrementalAnalyzer() = default;
 IncrementalAnalyzer::IncrementalAnalyzer(IncrementalAnalyzer&&) noexcept = default;
 IncrementalAnalyzer& IncrementalAnalyzer::operator=(IncrementalAnalyzer&&) noexcept = default;
 
+std::vector<IncrementalAnalyzer::StatementPlace>
+IncrementalAnalyzer::statements_of(const FileAnalysis& analysis) const {
+  std::vector<StatementPlace> places;
+  if (placed_result_.get() != &analysis)
+    return places;
+  places.reserve(placed_.size());
+  for (const Placed& placed : placed_)
+    places.push_back(StatementPlace{placed.statement, placed.begin, placed.first_definition,
+                                    static_cast<uint32_t>(placed.statement->total_definitions)});
+  return places;
+}
+
 void IncrementalAnalyzer::release_retired() {
   retired_result_.reset();
   retired_definitions_ = std::vector<Definition>();

@@ -42,6 +42,17 @@ public:
   // first and free after: freeing a large file's old tree and definitions takes a while.
   void release_retired();
 
+  // A top-level statement of a result: its share's identity (the same object for as long as
+  // the statement's text is unchanged, wherever it moves), its first byte, and its definitions.
+  struct StatementPlace {
+    std::shared_ptr<const void> identity;
+    uint32_t begin = 0;
+    uint32_t first_definition = 0, definition_count = 0;
+  };
+  // The top-level statements of `analysis` in order, if it is the last result and was put
+  // together from statements; empty otherwise (a whole-file analysis, an older result).
+  std::vector<StatementPlace> statements_of(const FileAnalysis& analysis) const;
+
   // Top-level classes of at least this many lines are analyzed member by member, so that an
   // edit inside one method re-analyzes that method and not the class (for tests: 1 makes
   // every class go that way).

@@ -4,6 +4,7 @@
 #include "analysis/docstring_mismatch.h"
 
 #include <cctype>
+#include <iterator>
 
 #include <fmt/format.h>
 
@@ -118,10 +119,10 @@ namespace {
 
 class FindingCollector {
 public:
-  FindingCollector(const FileAnalysis& analysis, const CheckConfig& config)
-      : analysis_(analysis), config_(config) {
-    findings_.reserve(analysis.model.definitions.size() / 2 + 8); // About what a file has.
-  }
+  // Appends to `findings`.
+  FindingCollector(const FileAnalysis& analysis, const CheckConfig& config,
+                   std::vector<Finding>& findings)
+      : analysis_(analysis), config_(config), findings_(findings) {}
 
   void add(const char* code, int definition, ByteRange range, std::string message, uint32_t line) {
     if (!config_.is_enabled(code) || suppressed(line, code))
@@ -129,8 +130,6 @@ public:
     findings_.push_back(
         Finding{code, std::move(message), range, config_.severity_of(code), definition});
   }
-
-  std::vector<Finding> take() { return std::move(findings_); }
 
 private:
   bool suppressed(uint32_t line, std::string_view code) const {
@@ -142,7 +141,7 @@ private:
 
   const FileAnalysis& analysis_;
   const CheckConfig& config_;
-  std::vector<Finding> findings_;
+  std::vector<Finding>& findings_;
 };
 
 void check_definition(FindingCollector& out, const FileAnalysis& analysis,
@@ -201,7 +200,15 @@ std::vector<Finding> check_file(const FileAnalysis& analysis, const CheckConfig&
 
 std::vector<Finding> check_file(const FileAnalysis& analysis, const CheckConfig& config,
                                 const ModuleFile& file) {
-  FindingCollector out(analysis, config);
+  FindingGroups groups = check_module(analysis, config, file);
+  check_definitions(analysis, config, 0, analysis.model.definitions.size(), groups);
+  return joined(std::move(groups));
+}
+
+FindingGroups check_module(const FileAnalysis& analysis, const CheckConfig& config,
+                           const ModuleFile& file) {
+  FindingGroups groups;
+  FindingCollector out(analysis, config, groups.module);
   if (!analysis.model.errors.empty()) {
     // One finding per file, as flake8's E999: the first error is the one to fix first.
     const SyntaxProblem& first = analysis.model.errors.front();
@@ -214,24 +221,52 @@ std::vector<Finding> check_file(const FileAnalysis& analysis, const CheckConfig&
             fmt::format("maintainability index {:.2f} ranks {} (worse than {})", *module.mi,
                         module.mi_rank, config.min_maintainability_rank),
             1);
-  for (size_t i = 0; i < analysis.model.definitions.size(); ++i)
-    check_definition(out, analysis, config, static_cast<int>(i));
-  for (const MissingDocstring& missing : missing_docstrings(analysis, file)) {
-    if (missing.definition < 0) {
-      out.add(missing.code, -1, ByteRange{0, 0}, missing.message, 1);
-      continue;
-    }
-    const Definition& definition = analysis.model.definitions[missing.definition];
-    out.add(missing.code, missing.definition, definition.name_range, missing.message,
-            definition.line);
+  if (const std::optional<MissingDocstring> missing =
+          missing_module_docstring(analysis.model, file)) {
+    FindingCollector docstrings(analysis, config, groups.missing);
+    docstrings.add(missing->code, -1, ByteRange{0, 0}, missing->message, 1);
   }
+  return groups;
+}
+
+void check_definitions(const FileAnalysis& analysis, const CheckConfig& config, size_t first,
+                       size_t last, FindingGroups& groups) {
+  const ModuleModel& model = analysis.model;
+  FindingCollector metrics(analysis, config, groups.metrics);
+  for (size_t i = first; i < last; ++i)
+    check_definition(metrics, analysis, config, static_cast<int>(i));
+  FindingCollector missing(analysis, config, groups.missing);
+  for (const MissingDocstring& found : missing_definition_docstrings(model, first, last)) {
+    const Definition& definition = model.definitions[found.definition];
+    missing.add(found.code, found.definition, definition.name_range, found.message,
+                definition.line);
+  }
+  FindingCollector mismatches(analysis, config, groups.mismatches);
   for (DocstringMismatch& mismatch :
-       docstring_mismatches(analysis.model, config.docstring_init_in_class)) {
-    const Definition& definition = analysis.model.definitions[mismatch.definition];
-    out.add(mismatch.code, mismatch.definition, definition.name_range, std::move(mismatch.message),
-            definition.line);
+       docstring_mismatches(model, config.docstring_init_in_class, first, last)) {
+    const Definition& definition = model.definitions[mismatch.definition];
+    mismatches.add(mismatch.code, mismatch.definition, definition.name_range,
+                   std::move(mismatch.message), definition.line);
   }
-  return out.take();
+}
+
+std::vector<Finding> joined(FindingGroups groups) {
+  std::vector<Finding> all = std::move(groups.module);
+  all.reserve(all.size() + groups.metrics.size() + groups.missing.size() +
+              groups.mismatches.size());
+  for (std::vector<Finding>* group : {&groups.metrics, &groups.missing, &groups.mismatches})
+    std::move(group->begin(), group->end(), std::back_inserter(all));
+  return all;
+}
+
+bool same_rule_settings(const CheckConfig& a, const CheckConfig& b) {
+  // Every setting that check_definitions() reads, through the collector or a rule.
+  return a.max_complexity == b.max_complexity &&
+         a.max_cognitive_complexity == b.max_cognitive_complexity &&
+         a.max_nesting_depth == b.max_nesting_depth &&
+         a.max_function_length == b.max_function_length && a.max_parameters == b.max_parameters &&
+         a.select == b.select && a.ignore == b.ignore && a.severity == b.severity &&
+         a.docstring_init_in_class == b.docstring_init_in_class;
 }
 
 } // namespace docent::analysis

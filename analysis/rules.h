@@ -40,6 +40,28 @@ std::vector<Finding> check_file(const FileAnalysis& analysis, const CheckConfig&
 std::vector<Finding> check_file(const FileAnalysis& analysis, const CheckConfig& config,
                                 const ModuleFile& file);
 
+// check_file's findings by kind, each group in document order; check_file() lists them group
+// after group, so a caller that keeps the findings of unchanged statements (incremental_check.h)
+// can put the same list together.
+struct FindingGroups {
+  std::vector<Finding> module;     // E999, DCT204.
+  std::vector<Finding> metrics;    // C901, CCR001, DCT201 to DCT203.
+  std::vector<Finding> missing;    // D100 to D107.
+  std::vector<Finding> mismatches; // DOC1xx to DOC5xx.
+};
+// The module's own findings (E999, DCT204; D100/D104 in `missing`).
+FindingGroups check_module(const FileAnalysis& analysis, const CheckConfig& config,
+                           const ModuleFile& file);
+// Those of definitions [first, last), a run of whole top-level statements: what check_file()
+// finds for them, which depends on their statements' text, the settings that
+// same_rule_settings() compares and the module's `__all__`.
+void check_definitions(const FileAnalysis& analysis, const CheckConfig& config, size_t first,
+                       size_t last, FindingGroups& out);
+// The groups one after the other, as check_file() returns them.
+std::vector<Finding> joined(FindingGroups groups);
+// True if check_definitions() finds the same under both settings.
+bool same_rule_settings(const CheckConfig& a, const CheckConfig& b);
+
 // True if a flake8-style `# noqa` comment in `line` suppresses `code`.
 bool noqa_suppresses(std::string_view line, std::string_view code);
 

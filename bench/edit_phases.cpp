@@ -1,6 +1,7 @@
 // Benchmark: what one keystroke costs the server, phase by phase, on one file (CPU time of the
 // thread): the incremental reparse (Document::apply without settling, bounded as the server
-// bounds it), taking the snapshot, IncrementalAnalyzer::analyze, check_file, and the signature
+// bounds it), taking the snapshot, IncrementalAnalyzer::analyze, the findings (check_file's, from
+// those of the unchanged statements, as the server finds them), and the signature
 // that decides whether the diagnostics changed; apart, building and serializing their JSON
 // (what a changed set costs on the push path, not counted in the total). Edits insert an 'x' inside
 // an identifier and delete it again, at positions drawn with a fixed seed; between edits the parse
@@ -9,6 +10,7 @@
 // Usage: edit_phases FILE [EDIT_PAIRS]   (default 300 pairs)
 #include "analysis/document.h"
 #include "analysis/incremental.h"
+#include "analysis/incremental_check.h"
 #include "analysis/rules.h"
 #include "analysis/source_file.h"
 #include "analysis/syntax_tree.h"
@@ -92,6 +94,7 @@ int main(int argc, char** argv) {
   Document document(source, kParseBudgetMicros);
   settle(document);
   IncrementalAnalyzer analyzer;
+  IncrementalChecker checker;
   const CheckConfig config;
   const ModuleFile module = module_file(argv[1]); // Read once per document, as the server does.
   std::shared_ptr<const FileAnalysis> analysis = analyzer.analyze(document.snapshot());
@@ -122,7 +125,8 @@ int main(int argc, char** argv) {
         analysis = analyzer.analyze(document.snapshot());
         continue;
       }
-      const std::vector<Finding> findings = check_file(*analysis, config, module);
+      const std::vector<Finding>& findings =
+          checker.check(*analysis, analyzer.statements_of(*analysis), config, module);
       const double checked = thread_cpu_micros();
       const std::string signature =
           docent::lsp::diagnostics_signature(*analysis, findings, PositionEncoding::Utf16);

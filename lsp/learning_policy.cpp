@@ -83,13 +83,32 @@ std::optional<SuggestionKind> rule_suggestion_kind(const std::string& code) {
   return std::nullopt;
 }
 
+namespace {
+// Whether adapt_findings() may change anything: the common case, and every keystroke's until
+// the user has given enough feedback, is no.
+bool may_adapt_findings(const LearningView& view) {
+  if (view.mode != LearningMode::Adapt || !view.active())
+    return false;
+  return view.snapshot->departs(SuggestionKind::Docstring) ||
+         view.snapshot->departs(SuggestionKind::Complexity);
+}
+} // namespace
+
+std::optional<std::vector<analysis::Finding>>
+adapted_findings(const LearningView& view, const analysis::FileAnalysis& analysis,
+                 const std::string& path, const std::vector<analysis::Finding>& findings) {
+  if (!may_adapt_findings(view))
+    return std::nullopt;
+  std::vector<analysis::Finding> adapted = findings;
+  adapt_findings(view, analysis, path, adapted);
+  return adapted;
+}
+
 void adapt_findings(const LearningView& view, const analysis::FileAnalysis& analysis,
                     const std::string& path, std::vector<analysis::Finding>& findings) {
-  if (view.mode != LearningMode::Adapt || !view.active())
+  if (!may_adapt_findings(view))
     return;
   const inference::LearningSnapshot& snapshot = *view.snapshot;
-  if (!snapshot.departs(SuggestionKind::Docstring) && !snapshot.departs(SuggestionKind::Complexity))
-    return; // The common case, and every keystroke's until then: nothing to compute.
   inference::FeatureSource features(analysis, path);
   Lookup lookup(view);
   std::map<int, const PredictionEntry*> entries; // By definition: one lookup for its findings.

@@ -43,6 +43,11 @@ std::optional<inference::SuggestionKind> rule_suggestion_kind(const std::string&
 // diagnostics go through this; `docent check` does not (it stays static).
 void adapt_findings(const LearningView& view, const analysis::FileAnalysis& analysis,
                     const std::string& path, std::vector<analysis::Finding>& findings);
+// The same without touching `findings`: nullopt when the policy changes nothing under `view`
+// (no head departs: every keystroke's case until then), so that nothing is copied.
+std::optional<std::vector<analysis::Finding>>
+adapted_findings(const LearningView& view, const analysis::FileAnalysis& analysis,
+                 const std::string& path, const std::vector<analysis::Finding>& findings);
 
 // Rank and adapt: `actions` (code_actions_json()'s, with their docent.feedback commands) ordered
 // by predicted acceptance, the first one preferred; unchanged unless a head of one of them

@@ -533,8 +533,8 @@ private:
     worker.push_diagnostics = !pull_diagnostics_;
     worker.parse_budget_micros = options_.parse_budget_micros;
     worker.adjust_findings = [this](const std::string& uri, const FileAnalysis& analysis,
-                                    const std::string& path, std::vector<Finding>& findings) {
-      adapt_findings(learning_view(uri), analysis, path, findings);
+                                    const std::string& path, const std::vector<Finding>& findings) {
+      return adapted_findings(learning_view(uri), analysis, path, findings);
     };
     worker_ = std::make_unique<DocumentWorker>(
         worker, [this](const std::string& message) { transport_.write(message); },
@@ -953,9 +953,10 @@ private:
     on_worker(id, uri, [=](const DocumentWorker::DocumentView* document) -> std::string {
       if (document == nullptr)
         return R"({"kind":"full","items":[]})";
-      std::vector<Finding> findings =
-          check_file(document->analysis, document->config, document->module);
-      adapt_findings(learning_view(uri), document->analysis, document->path, findings);
+      const std::vector<Finding>& checked = document->findings();
+      const std::optional<std::vector<Finding>> adapted =
+          adapted_findings(learning_view(uri), document->analysis, document->path, checked);
+      const std::vector<Finding>& findings = adapted ? *adapted : checked;
       DocumentWorker::PulledDiagnostics& pulled = document->pulled;
       if (pulled.text.update(document->analysis, findings, encoding))
         pulled.result_id = fmt::format("{:x}", std::hash<std::string>()(pulled.text.signature()));

@@ -4,6 +4,7 @@
 
 #include "analysis/document.h"
 #include "analysis/incremental.h"
+#include "analysis/incremental_check.h"
 #include "lsp/features.h"
 
 #include <fmt/format.h>
@@ -29,7 +30,8 @@ struct DocumentWorker::OpenDocument {
   std::string path;                   // Empty for URIs that are not local files.
   std::unique_ptr<Document> document; // Null while cold.
   IncrementalAnalyzer analyzer;
-  uint64_t last_used = 0;                       // When it was last opened or edited (a counter).
+  IncrementalChecker checker; // The findings of `analysis`, from those of unchanged statements.
+  uint64_t last_used = 0;     // When it was last opened or edited (a counter).
   std::shared_ptr<const FileAnalysis> analysis; // Of `analyzed_version`.
   CheckConfig config;
   ModuleFile module;   // Whether the file is a public module or package (read with `config`).
@@ -41,6 +43,11 @@ struct DocumentWorker::OpenDocument {
   PulledDiagnostics pulled;
   std::optional<Clock::time_point> publish_at;
   Clock::time_point config_checked;
+
+  // check_file() of `analysis` (which must be set), valid until the next call.
+  const std::vector<Finding>& findings() {
+    return checker.check(*analysis, analyzer.statements_of(*analysis), config, module);
+  }
 };
 
 namespace {
@@ -247,8 +254,14 @@ void DocumentWorker::run() {
       try {
         if (document != nullptr && document->analysis) {
           const DocumentView view{
-              *document->analysis,        document->config, document->path, document->module,
-              document->analyzed_version, document->pulled, capture_};
+              *document->analysis,
+              document->config,
+              document->path,
+              document->module,
+              document->analyzed_version,
+              document->pulled,
+              capture_,
+              [document]() -> const std::vector<Finding>& { return document->findings(); }};
           query.job(&view);
         } else {
           query.job(nullptr);
@@ -389,6 +402,7 @@ void DocumentWorker::make_cold(OpenDocument& document) {
   cold->snapshot = document.analysis->snapshot->without_tree();
   document.analysis = std::move(cold);
   document.analyzer = IncrementalAnalyzer();
+  document.checker = IncrementalChecker(); // It holds the statements' shares.
   document.document.reset();
 }
 
@@ -476,9 +490,12 @@ void DocumentWorker::publish(OpenDocument& document) {
   if (!document.analysis)
     return;
   const FileAnalysis& analysis = *document.analysis;
-  std::vector<Finding> findings = check_file(analysis, document.config, document.module);
-  if (options_.adjust_findings)
-    options_.adjust_findings(document.uri, analysis, document.path, findings);
+  const std::vector<Finding>& checked = document.findings();
+  const std::optional<std::vector<Finding>> adapted =
+      options_.adjust_findings
+          ? options_.adjust_findings(document.uri, analysis, document.path, checked)
+          : std::nullopt;
+  const std::vector<Finding>& findings = adapted ? *adapted : checked;
   if (!document.published.update(analysis, findings, options_.encoding))
     return; // Unchanged sets are not sent again.
   // Written around the serialized set: its items are serialized once each (DiagnosticsText).

@@ -19,6 +19,7 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <optional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -32,10 +33,11 @@ struct WorkerOptions {
   analysis::PositionEncoding encoding = analysis::PositionEncoding::Utf16;
   bool push_diagnostics = true;        // False when the client pulls them.
   uint64_t parse_budget_micros = 5000; // Bound of one parse step (see docs/benchmarks.md).
-  // Applied to the findings before they are published (the learning policy); may be empty.
-  // Runs on the worker thread and must not block.
-  std::function<void(const std::string& uri, const analysis::FileAnalysis& analysis,
-                     const std::string& path, std::vector<analysis::Finding>& findings)>
+  // The findings to publish instead of the checked ones (the learning policy), or nullopt to
+  // publish those; may be empty. Runs on the worker thread and must not block.
+  std::function<std::optional<std::vector<analysis::Finding>>(
+      const std::string& uri, const analysis::FileAnalysis& analysis, const std::string& path,
+      const std::vector<analysis::Finding>& findings)>
       adjust_findings;
 };
 
@@ -63,6 +65,9 @@ public:
     int64_t version;                    // The version of the text `analysis` is of (the newest).
     PulledDiagnostics& pulled;          // The worker's, for this document; only jobs touch it.
     FeedbackCapture& feedback;          // The worker's, for every document; only jobs touch it.
+    // check_file() of `analysis` with `config` and `module`, reusing what the last call found
+    // for the statements that did not change; valid until the next call.
+    std::function<const std::vector<analysis::Finding>&()> findings;
   };
   // Runs on the worker thread once the document is up to date; null if it is not open.
   using Job = std::function<void(const DocumentView* document)>;

@@ -1,8 +1,10 @@
-// Property: any sequence of random edits applied incrementally gives the same tree and the
-// same metrics as a fresh parse of the final text.
+// Property: any sequence of random edits applied incrementally gives the same tree, the same
+// metrics and the same findings as a fresh parse of the final text.
 #include "analysis/analyzer.h"
 #include "analysis/document.h"
 #include "analysis/incremental.h"
+#include "analysis/incremental_check.h"
+#include "analysis/rules.h"
 
 #include <catch2/catch.hpp>
 
@@ -29,7 +31,7 @@ class Config(object):
         self.path = path
         self.items = [x for x in os.listdir(path) if x and not x.startswith(".")]
 
-    async def load(self, name: str = "é😀") -> dict:
+    async def load(self, name: str = "é😀") -> dict:  # noqa: CCR001
         try:
             with open(name) as handle:
                 return {k: v for k, v in handle if k or v}
@@ -137,6 +139,34 @@ std::string describe(const FileAnalysis& analysis) {
   return out.str();
 }
 
+// Settings under which nearly every definition has findings, so that reusing them is tested.
+CheckConfig strict_config() {
+  CheckConfig config;
+  config.max_complexity = 1;
+  config.max_cognitive_complexity = 0;
+  config.max_nesting_depth = 0;
+  config.max_function_length = 1;
+  config.max_parameters = 0;
+  return config;
+}
+
+std::string describe(const std::vector<Finding>& findings) {
+  std::ostringstream out;
+  for (const Finding& finding : findings) {
+    out << finding.code << ' ' << finding.message << ' ' << to_string(finding.severity)
+        << " def=" << finding.definition;
+    describe_range(out, "", finding.range);
+    out << '\n';
+  }
+  return out.str();
+}
+
+// The findings of the incremental analyzer's last result, reusing unchanged statements'.
+std::string incremental_findings(IncrementalChecker& checker, const IncrementalAnalyzer& analyzer,
+                                 const FileAnalysis& analysis, const CheckConfig& config) {
+  return describe(checker.check(analysis, analyzer.statements_of(analysis), config, ModuleFile{}));
+}
+
 TextChange random_change(std::mt19937& rng, const Document& doc) {
   const LineIndex& lines = doc.lines();
   std::uniform_int_distribution<uint32_t> line(0, static_cast<uint32_t>(lines.line_count()));
@@ -166,6 +196,8 @@ TEST_CASE("random incremental edits equal a fresh parse", "[property]") {
     std::mt19937 rng(seed);
     Document doc(kSeedText);
     IncrementalAnalyzer incremental;
+    IncrementalChecker checker;
+    const CheckConfig config = seed % 4 == 0 ? CheckConfig{} : strict_config();
     // On even seeds the previous result stays alive, so the analyzer copies the definitions
     // it reuses instead of moving them out of the previous result.
     std::shared_ptr<const FileAnalysis> held;
@@ -179,9 +211,12 @@ TEST_CASE("random incremental edits equal a fresh parse", "[property]") {
       Document fresh(text);
       INFO("seed " << seed << " step " << step << "\n" << text);
       REQUIRE(doc.sexp() == fresh.sexp());
-      const std::string expected = describe(analyze(fresh.snapshot()));
+      const FileAnalysis fresh_analysis = analyze(fresh.snapshot());
+      const std::string expected = describe(fresh_analysis);
       const std::shared_ptr<const FileAnalysis> result = incremental.analyze(doc.snapshot());
       REQUIRE(describe(*result) == expected);
+      REQUIRE(incremental_findings(checker, incremental, *result, config) ==
+              describe(check_file(fresh_analysis, config, ModuleFile{})));
       if (seed % 2 == 0)
         held = result;
       if (step % 10 == 9)
@@ -274,6 +309,40 @@ TEST_CASE("an edit inside one function re-analyzes only its statement") {
   CHECK(incremental.last_computed() == 1); // The new comment line.
 }
 
+TEST_CASE("an edit inside one function re-checks only its statement") {
+  Document doc(kSeedText);
+  IncrementalAnalyzer incremental;
+  IncrementalChecker checker;
+  const CheckConfig config = strict_config();
+  std::shared_ptr<const FileAnalysis> analysis = incremental.analyze(doc.snapshot());
+  checker.check(*analysis, incremental.statements_of(*analysis), config, ModuleFile{});
+  const size_t statements = checker.last_computed();
+  REQUIRE(statements >= 3);
+  // Lines inserted inside `walk` move the findings of `walk` alone; those above stay.
+  const size_t at = std::string(kSeedText).find("    match depth:");
+  const Position position = doc.lines().position_of(doc.text(), at, PositionEncoding::Utf16);
+  doc.apply(TextChange{Range{position, position}, "    if depth:\n        pass\n"},
+            PositionEncoding::Utf16);
+  analysis = incremental.analyze(doc.snapshot());
+  const std::vector<Finding> findings =
+      checker.check(*analysis, incremental.statements_of(*analysis), config, ModuleFile{});
+  CHECK(checker.last_computed() == 1);
+  CHECK(checker.last_reused() == statements - 1);
+  CHECK(describe(findings) == describe(check_file(analyze(doc.snapshot()), config, ModuleFile{})));
+  // Lines inserted above every definition shift all of their findings; none is recomputed.
+  doc.apply(TextChange{Range{{0, 0}, {0, 0}}, "# header\n\n"}, PositionEncoding::Utf16);
+  analysis = incremental.analyze(doc.snapshot());
+  CHECK(incremental_findings(checker, incremental, *analysis, config) ==
+        describe(check_file(analyze(doc.snapshot()), config, ModuleFile{})));
+  CHECK(checker.last_computed() == 1); // The new comment line.
+  // Other settings find anew.
+  CheckConfig relaxed;
+  analysis = incremental.analyze(doc.snapshot());
+  CHECK(incremental_findings(checker, incremental, *analysis, relaxed) ==
+        describe(check_file(analyze(doc.snapshot()), relaxed, ModuleFile{})));
+  CHECK(checker.last_reused() == 0);
+}
+
 TEST_CASE("a class whose docstring names raise, return or yield is analyzed member by member") {
   // A docstring holds no statement, whatever its words, so it does not keep the class from
   // being analyzed member by member; a string with an interpolation is checked like any other
@@ -318,6 +387,8 @@ TEST_CASE("edits inside the long classes of real modules equal a fresh analysis"
     buffer << in.rdbuf();
     Document doc(buffer.str());
     IncrementalAnalyzer incremental;
+    IncrementalChecker checker;
+    const CheckConfig config;
     incremental.analyze(doc.snapshot());
     std::mt19937 rng(7);
     const char* const inserts[] = {"x", "\n", "        y = a if b else c\n", "#",
@@ -335,7 +406,11 @@ TEST_CASE("edits inside the long classes of real modules equal a fresh analysis"
                                     : TextChange{Range{at, at}, inserts[which]};
       doc.apply(change, PositionEncoding::Utf16);
       INFO(path << " step " << step);
-      REQUIRE(describe(*incremental.analyze(doc.snapshot())) == describe(analyze(doc.snapshot())));
+      const std::shared_ptr<const FileAnalysis> result = incremental.analyze(doc.snapshot());
+      const FileAnalysis fresh = analyze(doc.snapshot());
+      REQUIRE(describe(*result) == describe(fresh));
+      REQUIRE(incremental_findings(checker, incremental, *result, config) ==
+              describe(check_file(fresh, config, ModuleFile{})));
     }
   }
 }
