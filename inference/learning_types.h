@@ -16,7 +16,7 @@ namespace docent::inference {
 // What docent suggested. One model head predicts, per kind, whether the user takes it.
 enum class SuggestionKind : uint8_t {
   Docstring,       // A missing-docstring diagnostic (D1xx) or an insert-docstring action.
-  DocstringUpdate, // An update or convert action, or a DOCxxx mismatch diagnostic.
+  DocstringUpdate, // An update or convert action, or a DOC1xx-DOC5xx mismatch diagnostic.
   Complexity,      // C901, CCR001, DCT201-DCT204.
 };
 inline constexpr int kSuggestionKinds = 3;

@@ -316,7 +316,7 @@ json code_actions_json(const FileAnalysis& analysis, const CheckConfig& config,
   // Ignoring comes after fixing: the fixes are listed first.
   std::vector<json> ignores;
   // Quick fixes for the docstring diagnostics the client sends along: D1xx (missing) inserts
-  // one, DOCxxx (mismatch) updates it; and for every rule's diagnostic, Ignore.
+  // one, DOC1xx-DOC5xx (mismatch) updates it; and for every rule's diagnostic, Ignore.
   if (context.is_object() && context.contains("diagnostics") && context["diagnostics"].is_array())
     for (const json& diagnostic : context["diagnostics"]) {
       if (!diagnostic.is_object() || diagnostic.value("source", "") != "docent" ||

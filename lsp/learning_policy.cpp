@@ -84,8 +84,8 @@ std::optional<SuggestionKind> rule_suggestion_kind(const std::string& code) {
 }
 
 namespace {
-// Whether adapt_findings() may change anything: the common case, and every keystroke's until
-// the user has given enough feedback, is no.
+// Whether the policy may change any finding: the common case, and every keystroke's until the
+// user has given enough feedback, is no.
 bool may_adapt_findings(const LearningView& view) {
   if (view.mode != LearningMode::Adapt || !view.active())
     return false;
@@ -99,15 +99,6 @@ adapted_findings(const LearningView& view, const analysis::FileAnalysis& analysi
                  const std::string& path, const std::vector<analysis::Finding>& findings) {
   if (!may_adapt_findings(view))
     return std::nullopt;
-  std::vector<analysis::Finding> adapted = findings;
-  adapt_findings(view, analysis, path, adapted);
-  return adapted;
-}
-
-void adapt_findings(const LearningView& view, const analysis::FileAnalysis& analysis,
-                    const std::string& path, std::vector<analysis::Finding>& findings) {
-  if (!may_adapt_findings(view))
-    return;
   const inference::LearningSnapshot& snapshot = *view.snapshot;
   inference::FeatureSource features(analysis, path);
   Lookup lookup(view);
@@ -131,15 +122,15 @@ void adapt_findings(const LearningView& view, const analysis::FileAnalysis& anal
   };
   std::vector<analysis::Finding> shown;
   shown.reserve(findings.size());
-  for (analysis::Finding& finding : findings) {
+  for (const analysis::Finding& finding : findings) {
     const Visibility decided = visibility(finding);
     if (decided == Visibility::Hide)
       continue;
+    shown.push_back(finding);
     if (decided == Visibility::Downgrade)
-      finding.severity = analysis::Severity::Hint;
-    shown.push_back(std::move(finding));
+      shown.back().severity = analysis::Severity::Hint;
   }
-  findings = std::move(shown);
+  return shown;
 }
 
 void order_actions(const LearningView& view, json& actions) {

@@ -38,13 +38,11 @@ bool is_missing_docstring_code(const std::string& code);
 // The kind of suggestion a rule's diagnostics are (E999, a syntax error, is none).
 std::optional<inference::SuggestionKind> rule_suggestion_kind(const std::string& code);
 
-// Adapt: the missing-docstring and complexity findings the user is predicted to reject are
-// downgraded to Hint or removed (policy.h diagnostic_visibility). Both the pushed and the pulled
-// diagnostics go through this; `docent check` does not (it stays static).
-void adapt_findings(const LearningView& view, const analysis::FileAnalysis& analysis,
-                    const std::string& path, std::vector<analysis::Finding>& findings);
-// The same without touching `findings`: nullopt when the policy changes nothing under `view`
-// (no head departs: every keystroke's case until then), so that nothing is copied.
+// Adapt: the findings to show instead of `findings`, in which the missing-docstring and
+// complexity findings the user is predicted to reject are downgraded to Hint or removed
+// (policy.h diagnostic_visibility); nullopt when the policy changes nothing under `view` (no
+// head departs: every keystroke's case until then), so that nothing is copied. Both the pushed
+// and the pulled diagnostics go through this; `docent check` does not (it stays static).
 std::optional<std::vector<analysis::Finding>>
 adapted_findings(const LearningView& view, const analysis::FileAnalysis& analysis,
                  const std::string& path, const std::vector<analysis::Finding>& findings);

@@ -1,4 +1,4 @@
-// Data-driven: the docstring/signature mismatch findings (DOCxxx) of each fixture in
+// Data-driven: the docstring/signature mismatch findings (DOC1xx-DOC5xx) of each fixture in
 // tests/fixtures/docstring_mismatch, as `LINE:COLUMN: CODE message` in NAME.expected.
 //
 // A fixture's leading `# config: key = value` lines are settings applied before checking (by
