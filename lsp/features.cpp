@@ -145,89 +145,110 @@ json diagnostic_json(const FileAnalysis& analysis, const Finding& finding,
   return item;
 }
 
-// Appends one finding's line of diagnostics_signature() to `signature`.
-void append_signature(std::string& signature, const Snapshot& snapshot, const Finding& finding,
-                      PositionEncoding encoding) {
+// Where a finding's range stands as LSP positions.
+std::pair<Position, Position> shown_range(const Snapshot& snapshot, ByteRange range,
+                                          PositionEncoding encoding) {
   const LineIndex& lines = snapshot.lines();
   const std::string_view text = snapshot.text();
-  const Position start = lines.position_of(text, finding.range.start, encoding);
+  const Position start = lines.position_of(text, range.start, encoding);
   // Most ranges are a name: their end is counted from their start, not from the line's (when
   // the start is a character's first byte, counting on from it gives the same).
-  const bool one_line = finding.range.start <= finding.range.end &&
-                        finding.range.end <= lines.line_content_end(start.line) &&
-                        (finding.range.start >= text.size() ||
-                         (static_cast<unsigned char>(text[finding.range.start]) & 0xC0) != 0x80);
-  const Position end =
-      one_line ? Position{start.line, start.character +
-                                          static_cast<uint32_t>(count_code_units(
-                                              text.substr(finding.range.start,
-                                                          finding.range.end - finding.range.start),
-                                              encoding))}
-               : lines.position_of(text, finding.range.end, encoding);
-  fmt::format_to(std::back_inserter(signature), FMT_COMPILE("{}:{}:{}:{}:{}:{}:{}\n"), finding.code,
-                 lsp_severity(finding.severity), start.line, start.character, end.line,
-                 end.character, finding.message);
+  const bool one_line = range.start <= range.end &&
+                        range.end <= lines.line_content_end(start.line) &&
+                        (range.start >= text.size() ||
+                         (static_cast<unsigned char>(text[range.start]) & 0xC0) != 0x80);
+  if (!one_line)
+    return {start, lines.position_of(text, range.end, encoding)};
+  const size_t units =
+      count_code_units(text.substr(range.start, range.end - range.start), encoding);
+  return {start, Position{start.line, start.character + static_cast<uint32_t>(units)}};
+}
+
+size_t mix(size_t seed, size_t value) {
+  return seed ^ (value + 0x9e3779b97f4a7c15ULL + (seed << 6) + (seed >> 2));
 }
 
 } // namespace
 
-std::string diagnostics_signature(const FileAnalysis& analysis,
-                                  const std::vector<Finding>& findings, PositionEncoding encoding) {
-  std::string signature;
-  for (const Finding& finding : findings)
-    append_signature(signature, *analysis.snapshot, finding, encoding);
-  return signature;
-}
+struct DiagnosticsText::Shown {
+  std::string code;
+  std::string message;
+  Position start, end;
+  int severity = 0;
+  size_t hash = 0;
 
-namespace {
+  // Whether `finding`, standing at `range`, is this diagnostic.
+  bool is(const Finding& finding, const std::pair<Position, Position>& range) const {
+    return range.first == start && range.second == end &&
+           severity == lsp_severity(finding.severity) && code == finding.code &&
+           message == finding.message;
+  }
+};
 
-// The lines of a signature: [starts[i], starts[i + 1]) is finding i's.
-std::string_view signature_line(const std::string& signature, const std::vector<uint32_t>& starts,
-                                size_t i) {
-  return std::string_view(signature).substr(starts[i], starts[i + 1] - starts[i]);
-}
-
-} // namespace
+DiagnosticsText::DiagnosticsText() = default;
+DiagnosticsText::~DiagnosticsText() = default;
+DiagnosticsText::DiagnosticsText(DiagnosticsText&&) noexcept = default;
+DiagnosticsText& DiagnosticsText::operator=(DiagnosticsText&&) noexcept = default;
 
 bool DiagnosticsText::update(const FileAnalysis& analysis, const std::vector<Finding>& findings,
                              PositionEncoding encoding) {
-  std::string signature;
-  signature.reserve(signature_.size() + 64);
-  std::vector<uint32_t> starts;
-  starts.reserve(findings.size() + 1);
-  for (const Finding& finding : findings) {
-    starts.push_back(static_cast<uint32_t>(signature.size()));
-    append_signature(signature, *analysis.snapshot, finding, encoding);
-  }
-  starts.push_back(static_cast<uint32_t>(signature.size()));
-  if (known_ && signature == signature_)
-    return false;
-  // An edit changes a run of diagnostics (or shifts their lines): the ones before and after it
-  // are matched in place, and only the run in between is looked up by its signature line.
-  const size_t count = findings.size(), before_count = fragments_.size();
-  auto same = [&](size_t now, size_t before) {
-    return signature_line(signature, starts, now) == signature_line(signature_, starts_, before);
+  std::vector<std::pair<Position, Position>> ranges;
+  ranges.reserve(findings.size());
+  for (const Finding& finding : findings)
+    ranges.push_back(shown_range(*analysis.snapshot, finding.range, encoding));
+  const size_t count = findings.size(), before_count = shown_.size();
+  const auto same = [&](size_t now, size_t before) {
+    return shown_[before].is(findings[now], ranges[now]);
   };
+  // An edit changes a run of diagnostics (or shifts their lines): the ones before and after it
+  // are matched in place, and only the run in between is looked up.
   size_t front = 0;
   while (front < count && front < before_count && same(front, front))
     ++front;
+  if (known_ && front == count && count == before_count)
+    return false; // The commonest keystroke: nothing the client sees changed.
   size_t back_now = count, back_before = before_count;
   while (back_now > front && back_before > front && same(back_now - 1, back_before - 1)) {
     --back_now;
     --back_before;
   }
-  std::unordered_map<std::string_view, size_t> middle;
+  std::vector<Shown> shown(count);
+  for (size_t i = 0; i < count; ++i) {
+    const size_t from_back = i - back_now + back_before;
+    if (i < front || i >= back_now) {
+      shown[i] = std::move(shown_[i < front ? i : from_back]);
+      continue;
+    }
+    Shown& item = shown[i];
+    item.code = findings[i].code;
+    item.message = findings[i].message;
+    std::tie(item.start, item.end) = ranges[i];
+    item.severity = lsp_severity(findings[i].severity);
+    size_t hash = std::hash<std::string_view>()(item.code);
+    hash = mix(hash, std::hash<std::string_view>()(item.message));
+    for (const uint32_t number : {item.start.line, item.start.character, item.end.line,
+                                  item.end.character, static_cast<uint32_t>(item.severity)})
+      hash = mix(hash, number);
+    item.hash = hash;
+  }
+  std::unordered_multimap<size_t, size_t> middle; // By hash, the run the edit replaced.
   for (size_t before = front; before < back_before; ++before)
-    middle.emplace(signature_line(signature_, starts_, before), before);
+    middle.emplace(shown_[before].hash, before);
+  const auto reusable = [&](size_t i) -> const std::string* {
+    const auto [first, last] = middle.equal_range(shown[i].hash);
+    for (auto it = first; it != last; ++it)
+      if (shown_[it->second].is(findings[i], ranges[i]))
+        return &fragments_[it->second];
+    return nullptr;
+  };
   std::vector<std::string> fragments(count);
   for (size_t i = 0; i < count; ++i) {
     if (i < front) {
       fragments[i] = std::move(fragments_[i]);
     } else if (i >= back_now) {
       fragments[i] = std::move(fragments_[i - back_now + back_before]);
-    } else if (auto found = middle.find(signature_line(signature, starts, i));
-               found != middle.end()) {
-      fragments[i] = fragments_[found->second]; // May serve twice: copied, not moved.
+    } else if (const std::string* fragment = reusable(i)) {
+      fragments[i] = *fragment; // May serve twice: copied, not moved.
     } else {
       fragments[i] = diagnostic_json(analysis, findings[i], encoding)
                          .dump(-1, ' ', false, json::error_handler_t::replace);
@@ -245,9 +266,11 @@ bool DiagnosticsText::update(const FileAnalysis& analysis, const std::vector<Fin
     array_ += fragments[i];
   }
   array_.push_back(']');
+  content_hash_ = count;
+  for (const Shown& item : shown)
+    content_hash_ = mix(content_hash_, item.hash);
   fragments_ = std::move(fragments);
-  signature_ = std::move(signature);
-  starts_ = std::move(starts);
+  shown_ = std::move(shown);
   known_ = true;
   return true;
 }

@@ -13,39 +13,43 @@
 
 namespace docent::lsp {
 
-// The diagnostics as the client sees them (code, severity, positions, message) in a compact
-// text: equal exactly when their JSON would be, and much cheaper to build, so that a keystroke
-// that changes nothing visible costs no JSON.
-std::string diagnostics_signature(const analysis::FileAnalysis& analysis,
-                                  const std::vector<analysis::Finding>& findings,
-                                  analysis::PositionEncoding encoding);
-
 // A document's diagnostics (the findings of `docent check`, one implementation in
 // analysis/rules.h) serialized for the client, kept from one edit to the next: each
 // diagnostic is serialized once and its text reused while its code, severity, positions and
 // message stay the same, so that an edit that changes one diagnostic of hundreds serializes
-// that one. The diagnostics before and after the changed run are matched by place, so a
-// keystroke costs no lookup per diagnostic. Thread-safety: none; one per document, used by one
-// thread.
+// that one, and a keystroke that changes nothing visible costs the findings' positions and a
+// comparison, no JSON. The diagnostics before and after the changed run are matched by place,
+// so a keystroke costs no lookup per diagnostic. Thread-safety: none; one per document, used
+// by one thread.
 class DiagnosticsText {
 public:
+  DiagnosticsText();
+  ~DiagnosticsText();
+  DiagnosticsText(DiagnosticsText&&) noexcept;
+  DiagnosticsText& operator=(DiagnosticsText&&) noexcept;
+
   // Brings the text up to date with `findings`; false if the set did not change.
   bool update(const analysis::FileAnalysis& analysis,
               const std::vector<analysis::Finding>& findings, analysis::PositionEncoding encoding);
-  // diagnostics_signature() of the set, and the set as a JSON array of LSP diagnostics.
-  const std::string& signature() const { return signature_; }
+  // The set as a JSON array of LSP diagnostics.
   const std::string& array() const { return array_; }
+  // Whether the set is empty.
+  bool empty() const { return shown_.empty(); }
+  // A hash of the set as the client sees it: equal sets have equal hashes.
+  size_t content_hash() const { return content_hash_; }
   // Whether a set was made and not forgotten since.
   bool known() const { return known_; }
   // The next update() reports a change even if the set is the same.
   void forget() { known_ = false; }
 
 private:
+  struct Shown; // One diagnostic as the client sees it (features.cpp).
+
   bool known_ = false;
-  std::string signature_;
+  std::vector<Shown> shown_;
+  std::vector<std::string> fragments_; // Each diagnostic's JSON, in the same order.
   std::string array_;
-  std::vector<uint32_t> starts_;       // Where each diagnostic's line of `signature_` starts...
-  std::vector<std::string> fragments_; // ...and its JSON, in the same order.
+  size_t content_hash_ = 0;
 };
 
 // Hover at a byte offset: a definition's metrics when the offset is on its name or on its

@@ -959,7 +959,7 @@ private:
       const std::vector<Finding>& findings = adapted ? *adapted : checked;
       DocumentWorker::PulledDiagnostics& pulled = document->pulled;
       if (pulled.text.update(document->analysis, findings, encoding))
-        pulled.result_id = fmt::format("{:x}", std::hash<std::string>()(pulled.text.signature()));
+        pulled.result_id = fmt::format("{:x}", pulled.text.content_hash());
       if (pulled.result_id == previous)
         return fmt::format(R"({{"kind":"unchanged","resultId":"{}"}})", pulled.result_id);
       return fmt::format(R"({{"kind":"full","resultId":"{}","items":{}}})", pulled.result_id,

@@ -287,7 +287,7 @@ void DocumentWorker::apply_inbox(const std::string& uri, Inbox& inbox) {
   if (inbox.closed) {
     auto found = documents_.find(uri);
     if (found != documents_.end() && options_.push_diagnostics &&
-        found->second->published.known() && !found->second->published.signature().empty())
+        found->second->published.known() && !found->second->published.empty())
       send_json(notification("textDocument/publishDiagnostics",
                              json{{"uri", uri}, {"diagnostics", json::array()}}));
     if (found != documents_.end() && capture_.follows(uri)) {
