@@ -39,6 +39,11 @@ struct IncrementalAnalyzer::Statement {
   std::string class_name;
   std::vector<Member> members;
   size_t total_definitions = 0; // Its definitions and its members'.
+  // The class's own Halstead parts (its header's and its members'), merged: kept once the
+  // class has been edited, and handed on to its next version (see class_halstead()), so that
+  // an edit in one method of a long class does not merge all of them again. Mutable: the next
+  // version takes it over from the version it replaces, on the analyzer's thread.
+  mutable std::unique_ptr<HalsteadTally> class_tally;
 };
 
 // The top-level statements of a snapshot, each with the comments that share its lines; a
@@ -363,10 +368,10 @@ bool is_plain_string_statement(TSNode node) {
   if (kind_of(node) != NodeKind::ExpressionStatement || ts_node_named_child_count(node) != 1)
     return false;
   const auto plain = [](TSNode string) {
-    bool plain = kind_of(string) == NodeKind::String;
+    bool literal = kind_of(string) == NodeKind::String;
     for_each_named_child(string,
-                         [&](TSNode part) { plain &= kind_of(part) != NodeKind::Interpolation; });
-    return plain;
+                         [&](TSNode part) { literal &= kind_of(part) != NodeKind::Interpolation; });
+    return literal;
   };
   const TSNode value = ts_node_named_child(node, 0);
   if (kind_of(value) != NodeKind::ConcatenatedString)
@@ -431,6 +436,36 @@ bool is_blank(std::string_view line);
 std::optional<int> blank_lines_between(const Snapshot& snapshot, size_t begin, size_t end);
 void relocate(Definition& definition, int64_t byte_delta, int64_t line_delta, int index_delta);
 void add_raw(RawMetrics& total, const RawMetrics& part);
+
+// The Halstead tally of a member-wise class whose header part is `header`, whose members are
+// `shares` and whose parts are `parts` (the header's and every member's): the tally of the
+// version it replaces (`before`), brought up to date with the parts that changed, when that
+// version kept one; else all of `parts` merged.
+std::unique_ptr<HalsteadTally> class_halstead(const Statement* before,
+                                              const HalsteadPartial& header,
+                                              const std::vector<StatementPtr>& shares,
+                                              const std::vector<const HalsteadPartial*>& parts) {
+  if (before == nullptr || before->class_tally == nullptr || before->halstead.size() != 1) {
+    auto tally = std::make_unique<HalsteadTally>();
+    for (const HalsteadPartial* part : parts)
+      tally->add(*part, 1);
+    return tally;
+  }
+  std::unique_ptr<HalsteadTally> tally = std::move(before->class_tally);
+  tally->add(before->halstead.front(), -1);
+  tally->add(header, 1);
+  // Members standing in both versions cancel out; a member may stand more than once.
+  std::unordered_map<const Statement*, int> change;
+  for (const Statement::Member& member : before->members)
+    --change[member.statement.get()];
+  for (const StatementPtr& share : shares)
+    ++change[share.get()];
+  for (const auto& [member, times] : change)
+    if (times != 0)
+      for (const HalsteadPartial& part : member->halstead)
+        tally->add(part, times);
+  return tally;
+}
 
 // The share of a top-level class statement built from its members' shares: the members whose
 // text is among `donors` for this class's name are reused, the others analyzed (with
@@ -555,7 +590,12 @@ std::shared_ptr<Statement> analyze_class(const Snapshot& snapshot, const Span& s
     own.sloc += header_marks[line - span.first_line];
   for (const StatementPtr& share : shares)
     own.sloc += share->raw.sloc;
-  own.halstead = merge_halstead(parts);
+  const Statement* before = donor == donors.end() ? nullptr : donor->second.statement;
+  std::unique_ptr<HalsteadTally> tally =
+      class_halstead(before, header_halstead.module, shares, parts);
+  own.halstead = tally->report();
+  if (before != nullptr) // Kept only for classes being edited: it costs memory.
+    statement->class_tally = std::move(tally);
   // The module's tally takes the members' parts from the members (see tally_halstead()).
   statement->halstead.push_back(std::move(header_halstead.module));
 

@@ -8,7 +8,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <fstream>
+#include <optional>
 #include <random>
 #include <sstream>
 
@@ -411,6 +414,90 @@ TEST_CASE("edits inside the long classes of real modules equal a fresh analysis"
       REQUIRE(describe(*result) == describe(fresh));
       REQUIRE(incremental_findings(checker, incremental, *result, config) ==
               describe(check_file(fresh, config, ModuleFile{})));
+    }
+  }
+}
+
+namespace {
+
+bool is_letter(char c) {
+  return std::isalpha(static_cast<unsigned char>(c)) != 0;
+}
+// Between two letters of a word.
+bool inside_word(std::string_view text, size_t i) {
+  return is_letter(text[i - 1]) && is_letter(text[i]);
+}
+std::string_view word_at(std::string_view text, size_t i) {
+  size_t begin = i, end = i;
+  while (begin > 0 && is_letter(text[begin - 1]))
+    --begin;
+  while (end < text.size() && is_letter(text[end]))
+    ++end;
+  return text.substr(begin, end - begin);
+}
+// Typing inside these would make a syntax error (or an identifier of them).
+bool is_keyword(std::string_view word) {
+  static const char* const keywords[] = {
+      "False",   "None",     "True",     "and",    "as",   "assert", "async",  "await",
+      "break",   "class",    "continue", "def",    "del",  "elif",   "else",   "except",
+      "finally", "for",      "from",     "global", "if",   "import", "in",     "is",
+      "lambda",  "nonlocal", "not",      "or",     "pass", "raise",  "return", "try",
+      "while",   "with",     "yield",    "match",  "case", "type",   "print",  "self"};
+  return std::find(std::begin(keywords), std::end(keywords), word) != std::end(keywords);
+}
+
+} // namespace
+
+TEST_CASE("typing again and again inside one long class equals a fresh analysis", "[property]") {
+  // Each version of a long class analyzed member by member hands its merged Halstead parts on
+  // to the next one, which updates them with the members that changed: typing inside the
+  // names of one class, keystroke after keystroke, must give what a fresh analysis gives.
+  for (const char* path :
+       {"/usr/lib/python3.11/argparse.py", "/usr/lib/python3.11/_pydecimal.py"}) {
+    std::ifstream in(path);
+    if (!in)
+      continue;
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    Document doc(buffer.str());
+    IncrementalAnalyzer incremental;
+    const std::shared_ptr<const FileAnalysis> first = incremental.analyze(doc.snapshot());
+    // The longest top-level class.
+    const Definition* longest = nullptr;
+    for (const Definition& definition : first->model.definitions)
+      if (definition.kind == DefinitionKind::Class && definition.parent == -1 &&
+          (longest == nullptr ||
+           definition.end_line - definition.line > longest->end_line - longest->line))
+        longest = &definition;
+    REQUIRE(longest != nullptr);
+    const uint32_t first_line = longest->line, last_line = longest->end_line; // 1-based.
+    std::mt19937 rng(11);
+    std::vector<Position> typed; // Where an 'x' was typed and is still there.
+    for (int step = 0; step < 80; ++step) {
+      const std::string_view text = doc.text();
+      std::uniform_int_distribution<uint32_t> line(first_line, last_line - 1);
+      TextChange change;
+      if (!typed.empty() && step % 3 == 2) { // Delete the last 'x' typed.
+        const Position at = typed.back();
+        typed.pop_back();
+        change = TextChange{Range{at, Position{at.line, at.character + 1}}, ""};
+      } else {
+        // Inside an identifier of a line of the class: an operand changes.
+        std::optional<Position> at;
+        while (!at) {
+          const uint32_t row = line(rng);
+          const size_t begin = doc.lines().line_start(row), end = doc.lines().line_content_end(row);
+          for (size_t i = begin + 1; i < end && !at; ++i)
+            if (inside_word(text, i) && !is_keyword(word_at(text, i)) && rng() % 4 == 0)
+              at = Position{row, static_cast<uint32_t>(i - begin)};
+        }
+        typed.push_back(*at);
+        change = TextChange{Range{*at, *at}, "x"};
+      }
+      doc.apply(change, PositionEncoding::Utf8);
+      INFO(path << " step " << step);
+      const std::shared_ptr<const FileAnalysis> result = incremental.analyze(doc.snapshot());
+      REQUIRE(describe(*result) == describe(analyze(doc.snapshot())));
     }
   }
 }
