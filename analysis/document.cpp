@@ -10,11 +10,20 @@ namespace docent::analysis {
 namespace {
 
 // Rewrites lone CRs in parse[begin, end) to LF, looking at the byte after each CR in `text`.
+bool is_lone_cr(std::string_view text, size_t i) {
+  return text[i] == '\r' && (i + 1 >= text.size() || text[i + 1] != '\n');
+}
+
+size_t count_lone_crs(std::string_view text, size_t begin, size_t end) {
+  size_t count = 0;
+  for (size_t i = begin; i < end; ++i)
+    count += is_lone_cr(text, i);
+  return count;
+}
+
 void normalize_line_ends(std::string_view text, std::string& parse, size_t begin, size_t end) {
-  for (size_t i = begin; i < end; ++i) {
-    const bool lone_cr = text[i] == '\r' && (i + 1 >= text.size() || text[i + 1] != '\n');
-    parse[i] = lone_cr ? '\n' : text[i];
-  }
+  for (size_t i = begin; i < end; ++i)
+    parse[i] = is_lone_cr(text, i) ? '\n' : text[i];
 }
 
 TSPoint point_at(const LineIndex& lines, size_t offset) {
@@ -33,6 +42,11 @@ TSParser* new_python_parser(uint64_t budget_micros) {
 }
 
 Snapshot::Snapshot(std::string text, LineIndex lines, TSTree* tree, TreeState state)
+    : Snapshot(std::make_shared<const std::string>(std::move(text)), std::move(lines), tree,
+               state) {}
+
+Snapshot::Snapshot(std::shared_ptr<const std::string> text, LineIndex lines, TSTree* tree,
+                   TreeState state)
     : text_(std::move(text)), lines_(std::move(lines)), tree_(tree), state_(state) {}
 
 Snapshot::~Snapshot() {
@@ -45,15 +59,20 @@ std::shared_ptr<const Snapshot> Snapshot::without_tree() const {
 }
 
 Document::Document(std::string text, uint64_t parse_budget_micros)
-    : text_(std::move(text)), parse_text_(text_), lines_(text_),
+    : text_(std::make_shared<std::string>(std::move(text))),
+      lone_crs_(count_lone_crs(*text_, 0, text_->size())), lines_(*text_),
       parser_(new_python_parser(parse_budget_micros)) {
-  normalize_line_ends(text_, parse_text_, 0, text_.size());
+  if (lone_crs_ > 0) {
+    parse_text_ = *text_;
+    normalize_line_ends(*text_, parse_text_, 0, text_->size());
+  }
+  const size_t size = text_->size();
   // Start from the tree of an empty module, edited to span the text, so that there is always
   // a tree to read even if the first parse is interrupted.
   tree_ = ts_parser_parse_string(parser_, nullptr, "", 0);
   TSInputEdit everything{};
-  everything.new_end_byte = static_cast<uint32_t>(text_.size());
-  everything.new_end_point = point_at(lines_, text_.size());
+  everything.new_end_byte = static_cast<uint32_t>(size);
+  everything.new_end_point = point_at(lines_, size);
   ts_tree_edit(tree_, &everything);
   reparse();
 }
@@ -84,11 +103,30 @@ void Document::set_tree(TSTree* tree, bool keep_base) {
 }
 
 void Document::replace_bytes(size_t start, size_t end, std::string_view replacement) {
-  text_.replace(start, end - start, replacement);
-  parse_text_.replace(start, end - start, replacement);
+  // Whether a byte is a lone CR depends on it and the next: the bytes from the one before the
+  // edit to its last can change.
+  const size_t first = start > 0 ? start - 1 : 0;
   const size_t new_end = start + replacement.size();
-  // The byte after the replacement may turn a CR at its end into half of a CRLF, or back.
-  normalize_line_ends(text_, parse_text_, start, std::min(new_end + 1, text_.size()));
+  const size_t before = count_lone_crs(*text_, first, end);
+  if (text_.use_count() > 1) {
+    auto edited = std::make_shared<std::string>();
+    edited->reserve(text_->size() - (end - start) + replacement.size());
+    edited->append(*text_, 0, start).append(replacement).append(*text_, end);
+    text_ = std::move(edited);
+  } else {
+    text_->replace(start, end - start, replacement);
+  }
+  const size_t had = lone_crs_;
+  lone_crs_ = lone_crs_ - before + count_lone_crs(*text_, first, new_end);
+  if (lone_crs_ == 0) {
+    parse_text_ = std::string();
+  } else if (had == 0) {
+    parse_text_ = *text_;
+    normalize_line_ends(*text_, parse_text_, 0, text_->size());
+  } else {
+    parse_text_.replace(start, end - start, replacement);
+    normalize_line_ends(*text_, parse_text_, first, new_end);
+  }
 }
 
 void Document::edit(const TextChange& change, PositionEncoding encoding) {
@@ -103,14 +141,14 @@ void Document::edit(const TextChange& change, PositionEncoding encoding) {
     replace_all(change.text);
     return;
   }
-  size_t start = lines_.offset_of(text_, change.range->start, encoding);
-  size_t end = lines_.offset_of(text_, change.range->end, encoding);
+  size_t start = lines_.offset_of(*text_, change.range->start, encoding);
+  size_t end = lines_.offset_of(*text_, change.range->end, encoding);
   if (end < start)
     std::swap(start, end);
   std::string replacement = change.text;
   // A CR just before the edit may become (or stop being) half of a CRLF, which changes how the
   // parser sees it: include it in the edited range.
-  if (start > 0 && text_[start - 1] == '\r') {
+  if (start > 0 && (*text_)[start - 1] == '\r') {
     --start;
     replacement.insert(replacement.begin(), '\r');
   }
@@ -121,21 +159,19 @@ void Document::edit(const TextChange& change, PositionEncoding encoding) {
   ts_edit.start_point = point_at(lines_, start);
   ts_edit.old_end_point = point_at(lines_, end);
   replace_bytes(start, end, replacement);
-  lines_.update(text_, start, end, start + replacement.size());
+  lines_.update(*text_, start, end, start + replacement.size());
   ts_edit.new_end_point = point_at(lines_, ts_edit.new_end_byte);
   edit_trees(ts_edit);
 }
 
 void Document::replace_all(std::string_view text) {
   TSInputEdit ts_edit{};
-  ts_edit.old_end_byte = static_cast<uint32_t>(text_.size());
-  ts_edit.old_end_point = point_at(lines_, text_.size());
-  text_ = text;
-  parse_text_ = text_;
-  normalize_line_ends(text_, parse_text_, 0, text_.size());
-  lines_ = LineIndex(text_);
-  ts_edit.new_end_byte = static_cast<uint32_t>(text_.size());
-  ts_edit.new_end_point = point_at(lines_, text_.size());
+  ts_edit.old_end_byte = static_cast<uint32_t>(text_->size());
+  ts_edit.old_end_point = point_at(lines_, text_->size());
+  replace_bytes(0, text_->size(), text);
+  lines_ = LineIndex(*text_);
+  ts_edit.new_end_byte = static_cast<uint32_t>(text_->size());
+  ts_edit.new_end_point = point_at(lines_, text_->size());
   edit_trees(ts_edit);
 }
 
@@ -148,8 +184,9 @@ TSTree* Document::parse_stage(ParseStage stage) {
   TSTree* old_tree = nullptr;
   if (stage == ParseStage::Incremental)
     old_tree = base_tree_ != nullptr ? base_tree_ : tree_;
-  TSTree* tree = ts_parser_parse_string(parser_, old_tree, parse_text_.data(),
-                                        static_cast<uint32_t>(parse_text_.size()));
+  const std::string_view text = parse_text();
+  TSTree* tree =
+      ts_parser_parse_string(parser_, old_tree, text.data(), static_cast<uint32_t>(text.size()));
   // A null tree means the time bound hit; the next call with the same arguments resumes.
   parser_interrupted_ = tree == nullptr;
   if (tree != nullptr) {

@@ -1,9 +1,9 @@
 // A Python source buffer and its tree-sitter syntax tree, kept in sync under incremental edits.
 //
-// The text is UTF-8 as the editor sent it (it may be malformed; nothing here rejects it). The
-// parser sees a copy in which each lone "\r" is replaced by "\n" (same length, so byte offsets
-// agree): Python and LSP both end a line at a lone CR, tree-sitter does not. Tree rows therefore
-// equal LSP lines and every offset means the same in the text and in the tree.
+// The text is UTF-8 as the editor sent it (it may be malformed; nothing here rejects it). If it
+// has a lone "\r", the parser sees a copy in which each is replaced by "\n" (same length, so
+// byte offsets agree): Python and LSP both end a line at a lone CR, tree-sitter does not. Tree
+// rows therefore equal LSP lines and every offset means the same in the text and in the tree.
 #pragma once
 
 #include "analysis/text.h"
@@ -36,11 +36,13 @@ class Snapshot {
 public:
   // `tree` may be null: see without_tree().
   Snapshot(std::string text, LineIndex lines, TSTree* tree, TreeState state);
+  // The same sharing a text that nobody changes any more (Document hands out its own).
+  Snapshot(std::shared_ptr<const std::string> text, LineIndex lines, TSTree* tree, TreeState state);
   ~Snapshot();
   Snapshot(const Snapshot&) = delete;
   Snapshot& operator=(const Snapshot&) = delete;
 
-  std::string_view text() const { return text_; }
+  std::string_view text() const { return *text_; }
   const LineIndex& lines() const { return lines_; }
   // The tree's root; a null node for a snapshot without a tree.
   TSNode root() const { return tree_ != nullptr ? ts_tree_root_node(tree_) : TSNode{}; }
@@ -51,7 +53,7 @@ public:
   bool complete() const { return state_ == TreeState::Complete; }
 
 private:
-  std::string text_;
+  std::shared_ptr<const std::string> text_;
   LineIndex lines_;
   TSTree* tree_;
   TreeState state_;
@@ -91,7 +93,7 @@ public:
   // result needs to be canonical; a later reparse() does (e.g. when the editor is idle).
   ParseResult reparse(bool settle = true);
 
-  std::string_view text() const { return text_; }
+  std::string_view text() const { return *text_; }
   const LineIndex& lines() const { return lines_; }
   TSNode root() const { return ts_tree_root_node(tree_); }
   bool complete() const { return stage_ == ParseStage::Done; }
@@ -104,9 +106,15 @@ public:
 private:
   void replace_bytes(size_t start, size_t end, std::string_view replacement);
   void replace_all(std::string_view text);
+  // What tree-sitter reads: the text, or its copy with lone CRs as LF if it has any.
+  std::string_view parse_text() const { return lone_crs_ > 0 ? parse_text_ : *text_; }
 
-  std::string text_;
-  std::string parse_text_; // text_ with lone CRs as LF; what tree-sitter reads.
+  // Shared with the snapshots handed out: an edit changes it in place only while no snapshot
+  // holds it, and otherwise makes the edited copy (one copy per edit either way, none per
+  // snapshot).
+  std::shared_ptr<std::string> text_;
+  size_t lone_crs_ = 0;    // CRs not followed by LF in text_...
+  std::string parse_text_; // ...and, while there are any, text_ with them as LF.
   LineIndex lines_;
   TSParser* parser_;
   TSTree* tree_ = nullptr; // Never null after construction; what snapshots show.
