@@ -2,6 +2,7 @@
 #include "analysis/document.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <utility>
 
@@ -55,7 +56,10 @@ Snapshot::~Snapshot() {
 }
 
 std::shared_ptr<const Snapshot> Snapshot::without_tree() const {
-  return std::make_shared<const Snapshot>(text_, lines_, nullptr, state_);
+  auto copy = std::make_shared<Snapshot>(text_, lines_, nullptr, state_);
+  copy->id_ = id_; // The same text.
+  copy->edited_ = edited_;
+  return copy;
 }
 
 Document::Document(std::string text, uint64_t parse_budget_micros)
@@ -108,6 +112,8 @@ void Document::replace_bytes(size_t start, size_t end, std::string_view replacem
   const size_t first = start > 0 ? start - 1 : 0;
   const size_t new_end = start + replacement.size();
   const size_t before = count_lone_crs(*text_, first, end);
+  untouched_prefix_ = std::min(untouched_prefix_, start);
+  untouched_suffix_ = std::min(untouched_suffix_, text_->size() - end);
   if (text_.use_count() > 1) {
     auto edited = std::make_shared<std::string>();
     edited->reserve(text_->size() - (end - start) + replacement.size());
@@ -226,7 +232,19 @@ TreeState Document::tree_state() const {
 }
 
 std::shared_ptr<const Snapshot> Document::snapshot() const {
-  return std::make_shared<const Snapshot>(text_, lines_, ts_tree_copy(tree_), tree_state());
+  static std::atomic<uint64_t> last_id{0};
+  auto snapshot = std::make_shared<Snapshot>(text_, lines_, ts_tree_copy(tree_), tree_state());
+  snapshot->id_ = ++last_id;
+  const size_t size = text_->size();
+  if (last_snapshot_id_ != 0) {
+    const size_t prefix = std::min({untouched_prefix_, size, last_snapshot_size_});
+    const size_t suffix = std::min(untouched_suffix_, std::min(size, last_snapshot_size_) - prefix);
+    snapshot->edited_ = Snapshot::EditedSpan{last_snapshot_id_, prefix, suffix};
+  }
+  last_snapshot_id_ = snapshot->id_;
+  last_snapshot_size_ = size;
+  untouched_prefix_ = untouched_suffix_ = size;
+  return snapshot;
 }
 
 std::string Document::sexp() const {

@@ -52,11 +52,27 @@ public:
   TreeState tree_state() const { return state_; }
   bool complete() const { return state_ == TreeState::Complete; }
 
+  // Where a snapshot's text may differ from the one before: the bytes [prefix, size - suffix)
+  // of each (the rest are equal; bytes inside may be equal too).
+  struct EditedSpan {
+    uint64_t from = 0; // The id of the snapshot before.
+    size_t prefix = 0, suffix = 0;
+  };
+  // Unique among the snapshots a Document hands out (0 for other snapshots), and the span its
+  // edits touched since the snapshot the same document handed out before it, if any. Tells an
+  // analyzer holding that snapshot what changed without comparing the texts.
+  uint64_t id() const { return id_; }
+  const std::optional<EditedSpan>& edited() const { return edited_; }
+
 private:
+  friend class Document;
+
   std::shared_ptr<const std::string> text_;
   LineIndex lines_;
   TSTree* tree_;
   TreeState state_;
+  uint64_t id_ = 0;
+  std::optional<Snapshot::EditedSpan> edited_;
 };
 
 // One LSP content change: a range in the current text replaced by new text, or (no range) the
@@ -115,6 +131,11 @@ private:
   std::shared_ptr<std::string> text_;
   size_t lone_crs_ = 0;    // CRs not followed by LF in text_...
   std::string parse_text_; // ...and, while there are any, text_ with them as LF.
+  // The last snapshot handed out, and the bytes at both ends of the text that no edit has
+  // touched since (Snapshot::edited()). Bookkeeping of snapshot(), hence mutable.
+  mutable uint64_t last_snapshot_id_ = 0;
+  mutable size_t last_snapshot_size_ = 0;
+  mutable size_t untouched_prefix_ = 0, untouched_suffix_ = 0;
   LineIndex lines_;
   TSParser* parser_;
   TSTree* tree_ = nullptr; // Never null after construction; what snapshots show.

@@ -127,6 +127,15 @@ TextDifference difference(std::string_view before, std::string_view now) {
   return diff;
 }
 
+// Where `now` differs from `before`: what the document that handed out both says, when
+// `before` is the snapshot it handed out just before `now`; else found by comparing the texts.
+TextDifference difference(const Snapshot& before, const Snapshot& now) {
+  const std::optional<Snapshot::EditedSpan>& edited = now.edited();
+  if (edited && before.id() != 0 && edited->from == before.id())
+    return TextDifference{edited->prefix, edited->suffix};
+  return difference(before.text(), now.text());
+}
+
 // has_only_newline_breaks(now), given its difference from an earlier text known to have only
 // newline breaks (or null): then only the bytes around the difference can hold another
 // break, since one is at most three bytes long.
@@ -916,7 +925,7 @@ IncrementalAnalyzer::analyze(std::shared_ptr<const Snapshot> snapshot) {
   // differ also tells which statements are unchanged without comparing them again.
   std::optional<TextDifference> diff;
   if (placed_snapshot_)
-    diff = difference(placed_snapshot_->text(), snapshot->text());
+    diff = difference(*placed_snapshot_, *snapshot);
   const std::optional<StatementList> list =
       decomposable_statements(*snapshot, diff ? &*diff : nullptr);
   if (!list && snapshot->tree_state() == TreeState::Provisional) {
@@ -1076,7 +1085,7 @@ IncrementalAnalyzer::analyze_changed_statements(std::shared_ptr<const Snapshot> 
     return nullptr;
   const Snapshot& before = *placed_snapshot_;
   const std::string_view now = snapshot->text();
-  const TextDifference diff = difference(before.text(), now);
+  const TextDifference diff = difference(before, *snapshot);
   const int64_t byte_delta =
       static_cast<int64_t>(now.size()) - static_cast<int64_t>(before.text().size());
   const int64_t line_delta = static_cast<int64_t>(snapshot->lines().line_count()) -

@@ -105,3 +105,37 @@ TEST_CASE("a provisional tree settles to the fresh parse") {
   CHECK(doc.complete());
   CHECK(doc.sexp() == fresh_sexp(doc.text()));
 }
+
+TEST_CASE("a snapshot tells where its text may differ from the one handed out before it") {
+  std::mt19937 rng(5);
+  const char* const pieces[] = {"a", "\n", "\r", "", "xy\nz", "é"};
+  Document doc("def f(x):\n    return x\r\n\nclass A:\n    pass\n");
+  std::shared_ptr<const Snapshot> before = doc.snapshot();
+  CHECK(before->id() != 0);
+  for (int step = 0; step < 300; ++step) {
+    const int edits = static_cast<int>(rng() % 3); // None, one or two before the snapshot.
+    for (int e = 0; e < edits; ++e) {
+      const uint32_t line = rng() % static_cast<uint32_t>(doc.lines().line_count());
+      const Position at{line, static_cast<uint32_t>(rng() % 6)};
+      doc.edit(
+          TextChange{Range{at, Position{at.line, static_cast<uint32_t>(at.character + rng() % 3)}},
+                     pieces[rng() % std::size(pieces)]},
+          PositionEncoding::Utf8);
+    }
+    if (rng() % 5 == 0)
+      doc.edit(TextChange{std::nullopt, std::string(doc.text()) + "x"}, PositionEncoding::Utf8);
+    const std::shared_ptr<const Snapshot> now = doc.snapshot();
+    INFO("step " << step);
+    REQUIRE(now->id() != before->id());
+    REQUIRE(now->edited().has_value());
+    const Snapshot::EditedSpan& span = *now->edited();
+    REQUIRE(span.from == before->id());
+    const std::string_view a = before->text(), b = now->text();
+    REQUIRE(span.prefix + span.suffix <= std::min(a.size(), b.size()));
+    CHECK(a.substr(0, span.prefix) == b.substr(0, span.prefix));
+    CHECK(a.substr(a.size() - span.suffix) == b.substr(b.size() - span.suffix));
+    if (edits == 0 && span.prefix + span.suffix < a.size())
+      CHECK(a != b); // Without an edit (or only a whole new text), nothing is marked needlessly.
+    before = now;
+  }
+}
