@@ -1042,7 +1042,6 @@ void IncrementalAnalyzer::tally_halstead(const std::vector<Entry>& entries) {
   // Statements of the last version that are gone, and new ones; a statement can stand more
   // than once (equal texts share one analysis), hence counts.
   std::unordered_map<const Statement*, int> change;
-  change.reserve(placed_.size() + entries.size());
   auto count = [&](const Statement& statement, int times) {
     change[&statement] += times;
     for (const Statement::Member& member : statement.members)
