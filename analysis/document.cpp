@@ -120,6 +120,9 @@ void Document::replace_bytes(size_t start, size_t end, std::string_view replacem
     edited->append(*text_, 0, start).append(replacement).append(*text_, end);
     text_ = std::move(edited);
   } else {
+    // The last snapshot that held the text was released, perhaps on another thread: its
+    // reads happen before the writes below (the count fell with release order).
+    std::atomic_thread_fence(std::memory_order_acquire);
     text_->replace(start, end - start, replacement);
   }
   const size_t had = lone_crs_;
