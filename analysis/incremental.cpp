@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <functional>
 #include <unordered_map>
 
 namespace docent::analysis {
@@ -719,6 +720,95 @@ void place_class(const Statement& statement, const Span& span, std::vector<Defin
   }
 }
 
+// The entries an edit replaced, when everything around them stands as it stood: entries
+// [0, front) keep the first `front` statements of the last version at their places, the last
+// `back` entries keep its last `back` statements (moved, perhaps), and the entries between keep
+// none of those. Then the last result's lists of definitions and metrics are changed in place
+// (replace_changed_run()), which costs in proportion to the run and to what follows it.
+struct ChangedRun {
+  size_t front = 0, back = 0;
+};
+
+std::optional<ChangedRun> changed_run(const std::vector<Placed>& placed,
+                                      const std::vector<Entry>& entries, size_t definitions) {
+  const size_t n = entries.size(), m = placed.size();
+  if (m == 0 ||
+      placed.back().first_definition + placed.back().statement->total_definitions != definitions)
+    return std::nullopt;
+  ChangedRun run;
+  while (run.front < n && run.front < m && entries[run.front].kept == static_cast<int>(run.front) &&
+         entries[run.front].span.begin == placed[run.front].begin &&
+         entries[run.front].span.first_line == placed[run.front].first_line)
+    ++run.front;
+  while (run.back < n - run.front && run.back < m - run.front &&
+         entries[n - 1 - run.back].kept == static_cast<int>(m - 1 - run.back))
+    ++run.back;
+  for (size_t k = run.front; k < n - run.back; ++k) {
+    const int kept = entries[k].kept;
+    if (kept >= 0 && (kept < static_cast<int>(run.front) || kept >= static_cast<int>(m - run.back)))
+      return std::nullopt; // A statement of the unchanged ends stands again in the run.
+  }
+  return run;
+}
+
+// `into`'s elements [begin, end) replaced by `run`'s.
+template <typename T>
+void splice(std::vector<T>& into, size_t begin, size_t end, std::vector<T>& run) {
+  const size_t common = std::min(end - begin, run.size());
+  std::move(run.begin(), run.begin() + static_cast<std::ptrdiff_t>(common),
+            into.begin() + static_cast<std::ptrdiff_t>(begin));
+  const auto after = into.begin() + static_cast<std::ptrdiff_t>(begin + common);
+  if (run.size() > common)
+    into.insert(after, std::make_move_iterator(run.begin() + static_cast<std::ptrdiff_t>(common)),
+                std::make_move_iterator(run.end()));
+  else
+    into.erase(after, into.begin() + static_cast<std::ptrdiff_t>(end));
+}
+
+using PlaceEntry = std::function<void(const Entry&, ModuleModel&, std::vector<DefinitionMetrics>&)>;
+
+// Changes the last result's definitions and metrics (`definitions`, `metrics`, placed as
+// `placed` says) into the new version's: the run's entries are placed anew with `place`, the
+// definitions after the run are moved by as many bytes, lines and places as their statements
+// moved, and those before it stay as they are. Fills each entry's first definition; returns the
+// run's syntax errors (kept statements have none).
+std::vector<SyntaxProblem>
+replace_changed_run(const ChangedRun& run, const std::vector<Placed>& placed,
+                    const std::vector<Entry>& entries, std::vector<Definition>& definitions,
+                    std::vector<DefinitionMetrics>& metrics,
+                    std::vector<uint32_t>& first_definitions, const PlaceEntry& place) {
+  const size_t n = entries.size(), m = placed.size();
+  const size_t old_begin = run.front < m ? placed[run.front].first_definition : definitions.size();
+  const size_t old_end = run.back > 0 ? placed[m - run.back].first_definition : definitions.size();
+  for (size_t k = 0; k < run.front; ++k)
+    first_definitions[k] = placed[k].first_definition;
+  // The run's definitions, numbered from 0 while they are placed, then from old_begin.
+  ModuleModel middle;
+  std::vector<DefinitionMetrics> middle_metrics;
+  for (size_t k = run.front; k < n - run.back; ++k) {
+    first_definitions[k] = static_cast<uint32_t>(old_begin + middle.definitions.size());
+    place(entries[k], middle, middle_metrics);
+  }
+  for (Definition& definition : middle.definitions)
+    relocate(definition, 0, 0, static_cast<int>(old_begin));
+  const int index_delta =
+      static_cast<int>(old_begin + middle.definitions.size()) - static_cast<int>(old_end);
+  for (size_t j = 0; j < run.back; ++j) {
+    const Entry& entry = entries[n - run.back + j];
+    const Placed& was = placed[m - run.back + j];
+    const int64_t byte_delta = static_cast<int64_t>(entry.span.begin) - was.begin;
+    const int64_t line_delta = static_cast<int64_t>(entry.span.first_line) - was.first_line;
+    first_definitions[n - run.back + j] =
+        static_cast<uint32_t>(static_cast<int64_t>(was.first_definition) + index_delta);
+    for (size_t i = was.first_definition;
+         i < was.first_definition + was.statement->total_definitions; ++i)
+      relocate(definitions[i], byte_delta, line_delta, index_delta);
+  }
+  splice(definitions, old_begin, old_end, middle.definitions);
+  splice(metrics, old_begin, old_end, middle_metrics);
+  return std::move(middle.errors);
+}
+
 void add_raw(RawMetrics& total, const RawMetrics& part) {
   total.lloc += part.lloc;
   total.sloc += part.sloc;
@@ -987,42 +1077,65 @@ IncrementalAnalyzer::assemble(std::shared_ptr<const Snapshot> snapshot,
   auto analysis = std::make_shared<FileAnalysis>();
   provisional |= !module_all(*snapshot, entries, analysis->model.all);
 
-  std::vector<Definition> previous; // The last result's definitions, if they can be moved.
+  std::vector<Definition> previous; // The last result's definitions, if they can be moved...
+  std::vector<DefinitionMetrics> previous_metrics; // ...and their metrics.
   if (std::shared_ptr<FileAnalysis> unshared = take_unshared_result()) {
     previous = std::move(unshared->model.definitions);
+    previous_metrics = std::move(unshared->definitions);
     retired_result_ = std::move(unshared);
   }
   analysis->snapshot = snapshot;
   analysis->provisional = provisional;
   analysis->model.docstring = head.docstring;
   analysis->model.leading_string = head.leading_string;
-  analysis->model.definitions.reserve(previous.size());
-  analysis->definitions.reserve(previous.size());
   MemberPlaces member_places;
   if (!previous.empty())
     member_places = replaced_member_places(entries);
+  // Where each entry's definitions start in the new list.
+  std::vector<uint32_t> first_definitions(entries.size());
+  const auto place = [&](const Entry& entry, ModuleModel& model,
+                         std::vector<DefinitionMetrics>& metrics) {
+    const Statement& statement = *entry.statement;
+    if (entry.kept >= 0 && !previous.empty())
+      move_definitions(previous, placed_[entry.kept], statement.total_definitions, entry.span,
+                       model);
+    else if (!statement.members.empty() && !previous.empty())
+      place_class(statement, entry.span, previous, member_places, model);
+    else
+      copy_definitions(statement, entry.span, model);
+    append_metrics(statement, metrics);
+  };
+  const std::optional<ChangedRun> run =
+      previous.empty() || previous_metrics.size() != previous.size()
+          ? std::nullopt
+          : changed_run(placed_, entries, previous.size());
+  if (run) {
+    analysis->model.errors = replace_changed_run(*run, placed_, entries, previous, previous_metrics,
+                                                 first_definitions, place);
+    analysis->model.definitions = std::move(previous);
+    analysis->definitions = std::move(previous_metrics);
+  } else {
+    analysis->model.definitions.reserve(previous.size());
+    analysis->definitions.reserve(previous.size());
+    for (size_t k = 0; k < entries.size(); ++k) {
+      first_definitions[k] = static_cast<uint32_t>(analysis->model.definitions.size());
+      place(entries[k], analysis->model, analysis->definitions);
+    }
+  }
   std::vector<Placed> placed;
   placed.reserve(entries.size());
   int cyclomatic = 1;
   bool raw_known = true;
-  for (const Entry& entry : entries) {
+  for (size_t k = 0; k < entries.size(); ++k) {
+    const Entry& entry = entries[k];
     const Span& span = entry.span;
     const Statement& statement = *entry.statement;
-    const uint32_t first_definition = static_cast<uint32_t>(analysis->model.definitions.size());
-    if (entry.kept >= 0 && !previous.empty())
-      move_definitions(previous, placed_[entry.kept], statement.total_definitions, span,
-                       analysis->model);
-    else if (!statement.members.empty() && !previous.empty())
-      place_class(statement, span, previous, member_places, analysis->model);
-    else
-      copy_definitions(statement, span, analysis->model);
     (entry.kept >= 0 ? last_reused_ : last_computed_)++;
-    append_metrics(statement, analysis->definitions);
     add_raw(raw, statement.raw);
     raw_known &= statement.raw_known;
     cyclomatic += statement.cyclomatic;
     placed.push_back(Placed{entry.statement, span.begin, span.end, span.first_line, span.last_line,
-                            first_definition});
+                            first_definitions[k]});
   }
   raw.loc = raw.sloc + raw.blank + raw.multi + raw.single_comments;
   tally_halstead(entries);
