@@ -45,6 +45,9 @@ struct IncrementalAnalyzer::Statement {
   // an edit in one method of a long class does not merge all of them again. Mutable: the next
   // version takes it over from the version it replaces, on the analyzer's thread.
   mutable std::unique_ptr<HalsteadTally> class_tally;
+  // A class member that is an `__init__`: the attributes it assigns (alone, in order, without
+  // repeats), relative to the member's first byte. Found once per share (see analyze_class()).
+  mutable std::optional<std::vector<ClassAttribute>> init_attributes;
 };
 
 // The top-level statements of a snapshot, each with the comments that share its lines; a
@@ -447,6 +450,41 @@ std::optional<int> blank_lines_between(const Snapshot& snapshot, size_t begin, s
 void relocate(Definition& definition, int64_t byte_delta, int64_t line_delta, int index_delta);
 void add_raw(RawMetrics& total, const RawMetrics& part);
 
+// What `method`, an `__init__` standing alone in its member `share` at `member`, assigns to
+// its class (add_init_attributes() against a class without attributes), relative to the
+// member's first byte: found in the tree the first time, then kept with the share.
+const std::vector<ClassAttribute>& init_attributes(const Snapshot& snapshot, const Statement& share,
+                                                   const Definition& method, const Span& member) {
+  if (!share.init_attributes) {
+    Definition placed = method; // Where it stands, to find its node.
+    relocate(placed, member.begin, member.first_line, 0);
+    Definition alone;
+    add_init_attributes(snapshot, alone, placed, definition_node(snapshot, placed));
+    for (ClassAttribute& attribute : alone.attributes) {
+      attribute.range.start -= member.begin;
+      attribute.range.end -= member.begin;
+    }
+    share.init_attributes = std::move(alone.attributes);
+  }
+  return *share.init_attributes;
+}
+
+// Adds to `cls` the attributes it does not have yet, as collect_init_attributes() does, from
+// a list relative to byte `begin`.
+void add_attributes(Definition& cls, const std::vector<ClassAttribute>& attributes,
+                    uint32_t begin) {
+  for (const ClassAttribute& attribute : attributes) {
+    const bool known = std::any_of(
+        cls.attributes.begin(), cls.attributes.end(),
+        [&](const ClassAttribute& existing) { return existing.name == attribute.name; });
+    if (known)
+      continue;
+    ClassAttribute& added = cls.attributes.emplace_back(attribute);
+    added.range.start += begin;
+    added.range.end += begin;
+  }
+}
+
 // The Halstead tally of a member-wise class whose header part is `header`, whose members are
 // `shares` and whose parts are `parts` (the header's and every member's): the tally of the
 // version it replaces (`before`), brought up to date with the parts that changed, when that
@@ -557,6 +595,7 @@ std::shared_ptr<Statement> analyze_class(const Snapshot& snapshot, const Span& s
   std::vector<const HalsteadPartial*> parts{&header_halstead.module};
   std::vector<std::pair<const Definition*, const DefinitionMetrics*>> children;
   std::vector<const Span*> children_members;
+  std::vector<const Statement*> children_shares;
   int outside_decisions = 0;
   size_t next_index = 1;
   for (size_t m = 0; m < shares.size(); ++m) {
@@ -566,6 +605,7 @@ std::shared_ptr<Statement> analyze_class(const Snapshot& snapshot, const Span& s
         klass.children.push_back(static_cast<int>(next_index + i));
         children.emplace_back(&share.definitions[i], &share.metrics[i]);
         children_members.push_back(&members->spans[m]);
+        children_shares.push_back(&share);
       }
     next_index += share.total_definitions;
     for (const HalsteadPartial& part : share.halstead)
@@ -581,11 +621,10 @@ std::shared_ptr<Statement> analyze_class(const Snapshot& snapshot, const Span& s
   int methods = 0, real = 1 + outside_decisions;
   for (size_t c = 0; c < children.size(); ++c) {
     const auto [method, measured] = children[c];
-    if (method->name == "__init__") {
-      Definition placed = *method; // Where it stands, to find its node.
-      relocate(placed, children_members[c]->begin, children_members[c]->first_line, 0);
-      add_init_attributes(snapshot, klass, placed, definition_node(snapshot, placed));
-    }
+    if (method->name == "__init__")
+      add_attributes(klass,
+                     init_attributes(snapshot, *children_shares[c], *method, *children_members[c]),
+                     children_members[c]->begin);
     if (method->kind != DefinitionKind::Method)
       continue;
     ++methods;
