@@ -378,17 +378,29 @@ TEST_CASE("a class whose docstring names raise, return or yield is analyzed memb
   }
 }
 
+namespace {
+
+// A module of the standard library, if this machine has it.
+std::optional<std::string> read_file(const char* path) {
+  std::ifstream in(path);
+  if (!in)
+    return std::nullopt;
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+} // namespace
+
 TEST_CASE("edits inside the long classes of real modules equal a fresh analysis", "[property]") {
   // Long classes are analyzed member by member; typing inside names, new lines, pasted and
   // deleted lines inside their methods must give what a fresh analysis gives.
   for (const char* path :
        {"/usr/lib/python3.11/_pydecimal.py", "/usr/lib/python3.11/argparse.py"}) {
-    std::ifstream in(path);
-    if (!in)
+    const std::optional<std::string> text = read_file(path);
+    if (!text)
       continue;
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    Document doc(buffer.str());
+    Document doc(*text);
     IncrementalAnalyzer incremental;
     IncrementalChecker checker;
     const CheckConfig config;
@@ -454,12 +466,10 @@ TEST_CASE("typing again and again inside one long class equals a fresh analysis"
   // names of one class, keystroke after keystroke, must give what a fresh analysis gives.
   for (const char* path :
        {"/usr/lib/python3.11/argparse.py", "/usr/lib/python3.11/_pydecimal.py"}) {
-    std::ifstream in(path);
-    if (!in)
+    const std::optional<std::string> source = read_file(path);
+    if (!source)
       continue;
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    Document doc(buffer.str());
+    Document doc(*source);
     IncrementalAnalyzer incremental;
     const std::shared_ptr<const FileAnalysis> first = incremental.analyze(doc.snapshot());
     // The longest top-level class.
