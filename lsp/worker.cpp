@@ -5,6 +5,7 @@
 #include "analysis/document.h"
 #include "analysis/incremental.h"
 #include "analysis/incremental_check.h"
+#include "lsp/adapted_findings.h"
 #include "lsp/features.h"
 
 #include <fmt/format.h>
@@ -48,6 +49,13 @@ struct DocumentWorker::OpenDocument {
   const std::vector<Finding>& findings() {
     return checker.check(*analysis, analyzer.statements_of(*analysis), config, module);
   }
+  // findings() as the diagnostics show them under `learning` (WorkerOptions::learning).
+  const std::vector<Finding>&
+  shown(const std::function<LearningView(const std::string&)>& learning) {
+    const std::vector<Finding>& checked = findings();
+    return learning ? adapted.adapt(learning(uri), *analysis, path, analyzer, checked) : checked;
+  }
+  AdaptedFindingsCache adapted; // What the learning policy decided for `checker`'s findings.
 };
 
 namespace {
@@ -261,7 +269,10 @@ void DocumentWorker::run() {
               document->analyzed_version,
               document->pulled,
               capture_,
-              [document]() -> const std::vector<Finding>& { return document->findings(); }};
+              [document]() -> const std::vector<Finding>& { return document->findings(); },
+              [this, document]() -> const std::vector<Finding>& {
+                return document->shown(options_.learning);
+              }};
           query.job(&view);
         } else {
           query.job(nullptr);
@@ -402,7 +413,8 @@ void DocumentWorker::make_cold(OpenDocument& document) {
   cold->snapshot = document.analysis->snapshot->without_tree();
   document.analysis = std::move(cold);
   document.analyzer = IncrementalAnalyzer();
-  document.checker = IncrementalChecker(); // It holds the statements' shares.
+  document.checker = IncrementalChecker(); // They hold the statements' shares.
+  document.adapted = AdaptedFindingsCache();
   document.document.reset();
 }
 
@@ -490,12 +502,7 @@ void DocumentWorker::publish(OpenDocument& document) {
   if (!document.analysis)
     return;
   const FileAnalysis& analysis = *document.analysis;
-  const std::vector<Finding>& checked = document.findings();
-  const std::optional<std::vector<Finding>> adapted =
-      options_.adjust_findings
-          ? options_.adjust_findings(document.uri, analysis, document.path, checked)
-          : std::nullopt;
-  const std::vector<Finding>& findings = adapted ? *adapted : checked;
+  const std::vector<Finding>& findings = document.shown(options_.learning);
   if (!document.published.update(analysis, findings, options_.encoding))
     return; // Unchanged sets are not sent again.
   // Written around the serialized set: its items are serialized once each (DiagnosticsText).
