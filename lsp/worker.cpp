@@ -324,7 +324,7 @@ void DocumentWorker::apply_inbox(const std::string& uri, Inbox& inbox) {
       return;
     document = found->second.get();
   }
-  document->version = inbox.version;
+  document->version = inbox.version.value_or(document->version);
   document->last_used = ++use_counter_;
   if (!inbox.changes.empty())
     make_hot(*document);

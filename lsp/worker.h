@@ -102,7 +102,7 @@ private:
     std::vector<analysis::TextChange> changes;
     std::string opened_text;
     bool opened = false, closed = false, reconfigure = false, saved = false;
-    int64_t version = 0;
+    std::optional<int64_t> version; // Of an open or a change; a re-check keeps the document's.
   };
   struct Query {
     std::string uri;
