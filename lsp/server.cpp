@@ -688,7 +688,7 @@ private:
     if (all)
       worker_->reconfigure_all(configuration_.editor());
     for (const std::string& uri : documents)
-      worker_->reconfigure(uri);
+      worker_->republish(uri);
     if (refresh_diagnostics_)
       send(request("docent-refresh-" + std::to_string(++refresh_requests_),
                    "workspace/diagnostic/refresh", nullptr));

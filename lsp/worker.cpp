@@ -163,6 +163,17 @@ void DocumentWorker::reconfigure(const std::string& uri) {
   wake_.notify_one();
 }
 
+void DocumentWorker::republish(const std::string& uri) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (open_.count(uri) == 0)
+      return;
+    inboxes_[uri].republish = true;
+    note_queued();
+  }
+  wake_.notify_one();
+}
+
 void DocumentWorker::saved(const std::string& uri) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -350,7 +361,7 @@ void DocumentWorker::apply_inbox(const std::string& uri, Inbox& inbox) {
       analyze(*document);
     else
       analyze_before_parse(*document);
-  } else if (inbox.reconfigure) {
+  } else if (inbox.reconfigure || inbox.republish) {
     publish_soon(*document); // A cold document's analysis is of its current text.
   }
   if (inbox.saved && capture_.follows(uri)) {
