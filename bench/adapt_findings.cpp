@@ -14,6 +14,7 @@
 #include "analysis/rules.h"
 #include "analysis/source_file.h"
 #include "analysis/syntax_tree.h"
+#include "bench/keystrokes.h"
 #include "inference/feature_source.h"
 #include "lsp/adapted_findings.h"
 
@@ -28,30 +29,10 @@
 namespace {
 
 using namespace docent::analysis;
+using namespace docent::bench;
 using docent::inference::LearningSnapshot;
 using docent::inference::PredictionEntry;
 using docent::inference::SuggestionKind;
-
-double thread_cpu_micros() {
-  timespec now;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
-  return static_cast<double>(now.tv_sec) * 1e6 + static_cast<double>(now.tv_nsec) / 1e3;
-}
-
-std::vector<size_t> inside_identifiers(const Snapshot& snapshot) {
-  std::vector<size_t> offsets;
-  const FlatTree tree(snapshot.root());
-  for (uint32_t i = 0; i < tree.size(); ++i)
-    if (tree[i].kind == NodeKind::Identifier)
-      for (uint32_t at = tree[i].start_byte + 1; at < tree[i].end_byte; ++at)
-        offsets.push_back(at);
-  return offsets;
-}
-
-double percentile(std::vector<double> values, double fraction) {
-  std::sort(values.begin(), values.end());
-  return values[std::min(values.size() - 1, static_cast<size_t>(fraction * values.size()))];
-}
 
 // A spread of predictions: about a third of the definitions downgraded, a tenth hidden.
 PredictionEntry entry_for(uint64_t key) {
@@ -89,11 +70,6 @@ std::shared_ptr<const LearningSnapshot> departing_snapshot() {
     snapshot->kind_departs[static_cast<size_t>(kind)] = true;
   }
   return snapshot;
-}
-
-void settle(Document& document) {
-  while (!document.complete())
-    document.reparse();
 }
 
 struct Samples {
