@@ -111,13 +111,9 @@ AdaptedFindingsCache::adapt(const LearningView& view, const analysis::FileAnalys
     clear();
     return findings;
   }
-  places_ = analyzer.statements_of(analysis);
-  if (places_.empty()) { // Not put together from statements: nothing to key on.
-    clear();
-    std::optional<std::vector<Finding>> adapted = adapted_findings(view, analysis, path, findings);
-    shown_ = std::move(*adapted);
-    return shown_;
-  }
+  const std::vector<StatementPlace> places = analyzer.statements_of(analysis);
+  if (places.empty()) // Not put together from statements: nothing to key on.
+    return from_scratch(view, analysis, path, findings);
   ++calls_;
   if (!refresh_context(analysis, path))
     statements_.clear();
@@ -126,6 +122,7 @@ AdaptedFindingsCache::adapt(const LearningView& view, const analysis::FileAnalys
     ++epoch_;
   }
   PredictionLookup lookup(view);
+  std::optional<const PredictionEntry*> module; // Looked up at its first finding.
   decided_.assign(findings.size(), Visibility::Show);
   for (size_t i = 0; i < findings.size(); ++i) {
     const Finding& finding = findings[i];
@@ -134,27 +131,40 @@ AdaptedFindingsCache::adapt(const LearningView& view, const analysis::FileAnalys
       continue;
     const PredictionEntry* entry = nullptr;
     if (finding.definition < 0) {
-      entry = module_entry(analysis, lookup);
+      if (!module)
+        module = lookup.find(inference::extract_features(analysis, -1, context_));
+      entry = *module;
     } else {
       // The statement holding the definition: the last one starting at or before it.
-      const auto after = std::upper_bound(places_.begin(), places_.end(),
-                                          static_cast<uint32_t>(finding.definition),
-                                          [](uint32_t definition, const StatementPlace& place) {
-                                            return definition < place.first_definition;
-                                          });
-      if (after == places_.begin())
-        continue; // Not in any statement: the analyzer's statements say otherwise.
-      entry = entry_of(analysis, *(after - 1), finding.definition, lookup);
+      const auto after =
+          std::upper_bound(places.begin(), places.end(), static_cast<uint32_t>(finding.definition),
+                           [](uint32_t definition, const StatementPlace& place) {
+                             return definition < place.first_definition;
+                           });
+      const StatementPlace* place = after == places.begin() ? nullptr : &*(after - 1);
+      if (place == nullptr || static_cast<uint32_t>(finding.definition) >=
+                                  place->first_definition + place->definition_count) {
+        // The analyzer's statements do not hold it: nothing to key on.
+        return from_scratch(view, analysis, path, findings);
+      }
+      entry = entry_of(analysis, *place, finding.definition, lookup);
     }
     decided_[i] = visibility_of(view, *kind, entry);
   }
   // Statements the edit replaced, or that lost their last adapted finding, go.
   for (auto it = statements_.begin(); it != statements_.end();)
     it = it->second.used == calls_ ? std::next(it) : statements_.erase(it);
-  places_.clear();
   if (all_shown(decided_))
     return findings;
   show(findings, decided_, shown_);
+  return shown_;
+}
+
+const std::vector<Finding>&
+AdaptedFindingsCache::from_scratch(const LearningView& view, const analysis::FileAnalysis& analysis,
+                                   const std::string& path, const std::vector<Finding>& findings) {
+  clear();
+  shown_ = std::move(*adapted_findings(view, analysis, path, findings));
   return shown_;
 }
 
@@ -214,8 +224,6 @@ const PredictionEntry* AdaptedFindingsCache::entry_of(const analysis::FileAnalys
     statement.slots.resize(place.definition_count);
   }
   statement.used = calls_;
-  if (local >= statement.slots.size())
-    return nullptr; // Not one of the statement's definitions: the analyzer says otherwise.
   Slot& slot = statement.slots[local];
   if (slot.call == calls_)
     return slot.entry; // Another finding of the same definition.
@@ -251,13 +259,6 @@ const PredictionEntry* AdaptedFindingsCache::entry_of(const analysis::FileAnalys
   if (slot.entry == nullptr)
     lookup.want(std::move(features));
   return slot.entry;
-}
-
-const PredictionEntry* AdaptedFindingsCache::module_entry(const analysis::FileAnalysis& analysis,
-                                                          PredictionLookup& lookup) {
-  // The module's features read the file's counts and path (up to date in context_) and its own
-  // size and docstring: one extraction, whatever the edit.
-  return lookup.find(inference::extract_features(analysis, -1, context_));
 }
 
 } // namespace docent::lsp

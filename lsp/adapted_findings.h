@@ -87,8 +87,10 @@ private:
   const inference::PredictionEntry* entry_of(const analysis::FileAnalysis& analysis,
                                              const StatementPlace& place, int index,
                                              PredictionLookup& lookup);
-  const inference::PredictionEntry* module_entry(const analysis::FileAnalysis& analysis,
-                                                 PredictionLookup& lookup);
+  // adapted_findings(), kept for the next call, which starts over.
+  const std::vector<analysis::Finding>&
+  from_scratch(const LearningView& view, const analysis::FileAnalysis& analysis,
+               const std::string& path, const std::vector<analysis::Finding>& findings);
 
   // The file as file_context() sees it: the path's part once per path, documented and
   // top_level at every call (a pass over the definitions' flags), is_public only for the
@@ -102,7 +104,6 @@ private:
   std::shared_ptr<const inference::LearningSnapshot> snapshot_;
   uint64_t epoch_ = 0; // Counts the snapshots seen: a slot of another epoch is looked up again.
   std::unordered_map<const void*, Statement> statements_;
-  std::vector<StatementPlace> places_; // Of the current call.
   uint64_t calls_ = 0;
 
   std::vector<inference::Visibility> decided_; // Parallel to the findings of the current call.
