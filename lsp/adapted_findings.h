@@ -8,8 +8,9 @@
 // ones, module-level ones and documented module-level ones), so the prediction looked up for
 // each definition is kept with its statement's share (IncrementalAnalyzer::StatementPlace) and
 // reused while those are the same. An edit that adds or removes a definition or a docstring
-// changes the counts and with them every definition's features: then everything is looked up
-// again (as rare as such edits are).
+// changes the counts and with them every definition's features: then every feature is
+// computed again, once. A new snapshot (a prediction arrived, the model trained) is searched
+// by the kept features keys, computing none; nothing kept depends on the learning mode.
 #pragma once
 
 #include "analysis/analyzer.h"
@@ -92,9 +93,10 @@ private:
   from_scratch(const LearningView& view, const analysis::FileAnalysis& analysis,
                const std::string& path, const std::vector<analysis::Finding>& findings);
 
-  // The file as file_context() sees it: the path's part once per path, documented and
-  // top_level at every call (a pass over the definitions' flags), is_public only for the
-  // definitions whose features are computed (extract_features() reads a definition's own).
+  // The file as file_context() sees it: the path's part (with the module's publicity, which
+  // reads the folders' `__init__.py`) once per path and after clear(); documented and top_level
+  // at every call (a pass over the definitions' flags); is_public only for the definitions
+  // whose features are computed (extract_features() reads a definition's own).
   inference::FileContext context_;
   std::string path_;
   bool path_known_ = false;
