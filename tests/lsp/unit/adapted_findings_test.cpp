@@ -9,6 +9,8 @@
 #include "inference/feature_source.h"
 #include "lsp/adapted_findings.h"
 
+#include "../../common/random_edits.h"
+
 #include <catch2/catch.hpp>
 
 #include <random>
@@ -94,23 +96,7 @@ const char* const kFragments[] = {"(",
                                   "é"};
 
 TextChange random_change(std::mt19937& rng, const Document& doc) {
-  const LineIndex& lines = doc.lines();
-  std::uniform_int_distribution<uint32_t> line(0, static_cast<uint32_t>(lines.line_count()));
-  std::uniform_int_distribution<uint32_t> column(0, 30);
-  std::uniform_int_distribution<int> kind(0, 9);
-  Position start{line(rng), column(rng)};
-  Position end = start;
-  const int k = kind(rng);
-  if (k < 3) { // Delete a span (possibly across lines).
-    end.line = start.line + (k == 0 ? 1 : 0);
-    end.character = start.character + 1 + static_cast<uint32_t>(k);
-  }
-  std::string text;
-  if (k >= 2) {
-    std::uniform_int_distribution<size_t> pick(0, std::size(kFragments) - 1);
-    text = kFragments[pick(rng)];
-  }
-  return TextChange{Range{start, end}, text};
+  return test_support::random_change(rng, doc, {kFragments, std::size(kFragments), 30, 3});
 }
 
 // Settings under which nearly every definition has a complexity finding too.
