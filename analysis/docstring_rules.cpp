@@ -135,9 +135,13 @@ ModuleFile module_file(const std::string& path) {
 }
 
 std::vector<bool> public_definitions(const ModuleModel& model) {
-  const Publicity publicity(model);
+  return public_definitions(model, 0, model.definitions.size());
+}
+
+std::vector<bool> public_definitions(const ModuleModel& model, size_t first, size_t last) {
+  const Publicity publicity(model, first, last);
   std::vector<bool> result(model.definitions.size());
-  for (size_t i = 0; i < result.size(); ++i)
+  for (size_t i = first; i < last; ++i)
     result[i] = publicity.is_public(i);
   return result;
 }

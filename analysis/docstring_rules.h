@@ -36,6 +36,9 @@ struct MissingDocstring {
 // Whether each of the model's definitions is public as pydocstyle decides it (above); parallel
 // to model.definitions.
 std::vector<bool> public_definitions(const ModuleModel& model);
+// The same decided for definitions [first, last) only, a run of whole top-level statements
+// (each definition's parent is among them, or the module); false for the others.
+std::vector<bool> public_definitions(const ModuleModel& model, size_t first, size_t last);
 
 // Every public definition (and the module, if public) without a docstring, in document order.
 std::vector<MissingDocstring> missing_docstrings(const FileAnalysis& analysis,

@@ -15,6 +15,7 @@
 #include "analysis/rules.h"
 #include "analysis/source_file.h"
 #include "analysis/syntax_tree.h"
+#include "bench/keystrokes.h"
 #include "lsp/features.h"
 
 #include <algorithm>
@@ -29,26 +30,9 @@
 namespace {
 
 using namespace docent::analysis;
+using namespace docent::bench;
 
 constexpr uint64_t kParseBudgetMicros = 5000; // The server's default --parse-budget-us.
-
-double thread_cpu_micros() {
-  timespec now;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
-  return static_cast<double>(now.tv_sec) * 1e6 + static_cast<double>(now.tv_nsec) / 1e3;
-}
-
-// Byte offsets strictly inside identifiers of two or more characters (as the server benchmark
-// picks them: no keywords, nothing inside strings or comments).
-std::vector<size_t> inside_identifiers(const Snapshot& snapshot) {
-  std::vector<size_t> offsets;
-  const FlatTree tree(snapshot.root());
-  for (uint32_t i = 0; i < tree.size(); ++i)
-    if (tree[i].kind == NodeKind::Identifier)
-      for (uint32_t at = tree[i].start_byte + 1; at < tree[i].end_byte; ++at)
-        offsets.push_back(at);
-  return offsets;
-}
 
 // For each line, the number of lines of the top-level statement it belongs to.
 std::vector<uint32_t> statement_sizes(const Snapshot& snapshot) {
@@ -67,16 +51,6 @@ struct Phases {
   std::vector<double> apply_small, apply_large, analyze_small, analyze_large;
   std::vector<double> total_small, total_large;
 };
-
-double percentile(std::vector<double> values, double fraction) {
-  std::sort(values.begin(), values.end());
-  return values[std::min(values.size() - 1, static_cast<size_t>(fraction * values.size()))];
-}
-
-void settle(Document& document) {
-  while (!document.complete())
-    document.reparse();
-}
 
 } // namespace
 

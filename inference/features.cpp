@@ -318,8 +318,17 @@ std::vector<std::string> name_parts(std::string_view name) {
   return parts;
 }
 
-FileContext file_context(const FileAnalysis& analysis, std::string_view path) {
+FileContext path_context(std::string_view path) {
   FileContext context;
+  context.test_file = is_test_path(path);
+  context.module_public = analysis::module_file(std::string(path)).is_public;
+  for (const std::string& component : path_components(path, 3))
+    add_name_tokens(context.path_tokens, "path:", component);
+  return context;
+}
+
+FileContext file_context(const FileAnalysis& analysis, std::string_view path) {
+  FileContext context = path_context(path);
   const analysis::ModuleModel& model = analysis.model;
   context.is_public = analysis::public_definitions(model);
   context.documented.resize(model.definitions.size());
@@ -329,10 +338,6 @@ FileContext file_context(const FileAnalysis& analysis, std::string_view path) {
     if (model.definitions[i].parent < 0)
       context.top_level.push_back(static_cast<int>(i));
   }
-  context.test_file = is_test_path(path);
-  context.module_public = analysis::module_file(std::string(path)).is_public;
-  for (const std::string& component : path_components(path, 3))
-    add_name_tokens(context.path_tokens, "path:", component);
   return context;
 }
 

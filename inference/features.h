@@ -92,6 +92,8 @@ struct FileContext {
   std::vector<uint32_t> path_tokens;
 };
 FileContext file_context(const analysis::FileAnalysis& analysis, std::string_view path);
+// Its part that the path alone decides (test_file, module_public, path_tokens); the rest empty.
+FileContext path_context(std::string_view path);
 
 // The features of analysis.model.definitions[definition_index], or with -1 of the module (for
 // D100/D104: no kind flag set, the module's SLOC and complexity total, public as pydocstyle

@@ -5,7 +5,6 @@
 #include "lsp/feedback_json.h"
 
 #include <algorithm>
-#include <map>
 
 namespace docent::lsp {
 
@@ -25,29 +24,6 @@ size_t at(SuggestionKind kind) {
 size_t at(Section section) {
   return static_cast<size_t>(section);
 }
-
-// Looks predictions up in the snapshot; those it lacks are asked for when it goes.
-class Lookup {
-public:
-  explicit Lookup(const LearningView& view) : view_(view) {}
-  ~Lookup() {
-    if (view_.service != nullptr && !missing_.empty())
-      view_.service->want(std::move(missing_), view_.document);
-  }
-  Lookup(const Lookup&) = delete;
-  Lookup& operator=(const Lookup&) = delete;
-
-  const PredictionEntry* find(Features features) {
-    const PredictionEntry* entry = view_.snapshot->find(features);
-    if (entry == nullptr)
-      missing_.push_back(std::move(features));
-    return entry;
-  }
-
-private:
-  const LearningView& view_;
-  std::vector<Features> missing_;
-};
 
 // The noun for similar definitions in hover's sentence.
 const char* noun_of(const analysis::FileAnalysis& analysis, int index) {
@@ -83,54 +59,16 @@ std::optional<SuggestionKind> rule_suggestion_kind(const std::string& code) {
   return std::nullopt;
 }
 
-namespace {
-// Whether the policy may change any finding: the common case, and every keystroke's until the
-// user has given enough feedback, is no.
-bool may_adapt_findings(const LearningView& view) {
-  if (view.mode != LearningMode::Adapt || !view.active())
-    return false;
-  return view.snapshot->departs(SuggestionKind::Docstring) ||
-         view.snapshot->departs(SuggestionKind::Complexity);
+PredictionLookup::~PredictionLookup() {
+  if (view_.service != nullptr && !missing_.empty())
+    view_.service->want(std::move(missing_), view_.document);
 }
-} // namespace
 
-std::optional<std::vector<analysis::Finding>>
-adapted_findings(const LearningView& view, const analysis::FileAnalysis& analysis,
-                 const std::string& path, const std::vector<analysis::Finding>& findings) {
-  if (!may_adapt_findings(view))
-    return std::nullopt;
-  const inference::LearningSnapshot& snapshot = *view.snapshot;
-  inference::FeatureSource features(analysis, path);
-  Lookup lookup(view);
-  std::map<int, const PredictionEntry*> entries; // By definition: one lookup for its findings.
-  const auto entry_of = [&](int definition) {
-    const auto found = entries.find(definition);
-    if (found != entries.end())
-      return found->second;
-    return entries[definition] = lookup.find(features.of(definition));
-  };
-  const auto visibility = [&](const analysis::Finding& finding) {
-    const std::optional<SuggestionKind> kind = rule_suggestion_kind(finding.code);
-    if (!kind || *kind == SuggestionKind::DocstringUpdate || !snapshot.departs(*kind))
-      return Visibility::Show;
-    const PredictionEntry* entry = entry_of(finding.definition);
-    if (entry == nullptr)
-      return Visibility::Show; // Until the prediction is there.
-    return inference::diagnostic_visibility(view.mode, entry->prediction.accept[at(*kind)],
-                                            snapshot.evidence.of(*kind),
-                                            entry->similar_kinds[at(*kind)]);
-  };
-  std::vector<analysis::Finding> shown;
-  shown.reserve(findings.size());
-  for (const analysis::Finding& finding : findings) {
-    const Visibility decided = visibility(finding);
-    if (decided == Visibility::Hide)
-      continue;
-    shown.push_back(finding);
-    if (decided == Visibility::Downgrade)
-      shown.back().severity = analysis::Severity::Hint;
-  }
-  return shown;
+const PredictionEntry* PredictionLookup::find(Features features) {
+  const PredictionEntry* entry = view_.snapshot->find(features);
+  if (entry == nullptr)
+    want(std::move(features));
+  return entry;
 }
 
 void order_actions(const LearningView& view, json& actions) {
@@ -139,7 +77,7 @@ void order_actions(const LearningView& view, json& actions) {
   const inference::LearningSnapshot& snapshot = *view.snapshot;
   std::vector<float> probabilities;
   bool departs = false;
-  Lookup lookup(view);
+  PredictionLookup lookup(view);
   for (const json& action : actions) {
     const json* arguments = find_path(action, {"command", "arguments"});
     std::string error;
@@ -181,7 +119,7 @@ analysis::DocstringSections docstring_sections(const LearningView& view,
   if (view.mode != LearningMode::Adapt || !view.active() || !view.snapshot->departs_anywhere())
     return sections;
   const inference::LearningSnapshot& snapshot = *view.snapshot;
-  Lookup lookup(view);
+  PredictionLookup lookup(view);
   const PredictionEntry* entry = lookup.find(features.of(index));
   if (entry == nullptr)
     return sections;
@@ -206,7 +144,7 @@ std::string hover_explanation(const LearningView& view, inference::FeatureSource
   if (!view.active())
     return "";
   const inference::LearningSnapshot& snapshot = *view.snapshot;
-  Lookup lookup(view);
+  PredictionLookup lookup(view);
   const PredictionEntry* entry = lookup.find(features.of(index));
   if (entry == nullptr)
     return "";

@@ -2,7 +2,8 @@
 // downgraded or hidden, code actions ordered, sections left out of generated docstrings, and
 // hover's explanation. Each function reads a published snapshot of the model service and never
 // waits for the model: a prediction the snapshot lacks is asked for (ModelService::want) and
-// the static behaviour stands until a later snapshot has it. Without a loaded model, or without
+// the static behaviour stands until a later snapshot has it. What diagnostics show is in
+// adapted_findings.h. Without a loaded model, or without
 // enough evidence on a head (policy.h), every function leaves the static behaviour as it is.
 #pragma once
 
@@ -33,19 +34,29 @@ struct LearningView {
   bool active() const;
 };
 
+// Looks predictions up in a view's snapshot; those it lacks are asked for (ModelService::want)
+// all at once when it goes. Thread-safety: one thread; lives no longer than its view.
+class PredictionLookup {
+public:
+  explicit PredictionLookup(const LearningView& view) : view_(view) {}
+  ~PredictionLookup();
+  PredictionLookup(const PredictionLookup&) = delete;
+  PredictionLookup& operator=(const PredictionLookup&) = delete;
+
+  // The entry for `features`, or null (then it is asked for).
+  const inference::PredictionEntry* find(inference::Features features);
+  // Asks for the prediction of `features`, which the snapshot lacks.
+  void want(inference::Features features) { missing_.push_back(std::move(features)); }
+
+private:
+  const LearningView& view_;
+  std::vector<inference::Features> missing_;
+};
+
 // D100-D107: a missing docstring.
 bool is_missing_docstring_code(const std::string& code);
 // The kind of suggestion a rule's diagnostics are (E999, a syntax error, is none).
 std::optional<inference::SuggestionKind> rule_suggestion_kind(const std::string& code);
-
-// Adapt: the findings to show instead of `findings`, in which the missing-docstring and
-// complexity findings the user is predicted to reject are downgraded to Hint or removed
-// (policy.h diagnostic_visibility); nullopt when the policy changes nothing under `view` (no
-// head departs: every keystroke's case until then), so that nothing is copied. Both the pushed
-// and the pulled diagnostics go through this; `docent check` does not (it stays static).
-std::optional<std::vector<analysis::Finding>>
-adapted_findings(const LearningView& view, const analysis::FileAnalysis& analysis,
-                 const std::string& path, const std::vector<analysis::Finding>& findings);
 
 // Rank and adapt: `actions` (code_actions_json()'s, with their docent.feedback commands) ordered
 // by predicted acceptance, the first one preferred; unchanged unless a head of one of them

@@ -532,10 +532,7 @@ private:
     worker.encoding = encoding_;
     worker.push_diagnostics = !pull_diagnostics_;
     worker.parse_budget_micros = options_.parse_budget_micros;
-    worker.adjust_findings = [this](const std::string& uri, const FileAnalysis& analysis,
-                                    const std::string& path, const std::vector<Finding>& findings) {
-      return adapted_findings(learning_view(uri), analysis, path, findings);
-    };
+    worker.learning = [this](const std::string& uri) { return learning_view(uri); };
     worker_ = std::make_unique<DocumentWorker>(
         worker, [this](const std::string& message) { transport_.write(message); },
         [this](const std::string& path, bool fresh) {
@@ -691,7 +688,7 @@ private:
     if (all)
       worker_->reconfigure_all(configuration_.editor());
     for (const std::string& uri : documents)
-      worker_->reconfigure(uri);
+      worker_->republish(uri);
     if (refresh_diagnostics_)
       send(request("docent-refresh-" + std::to_string(++refresh_requests_),
                    "workspace/diagnostic/refresh", nullptr));
@@ -953,10 +950,7 @@ private:
     on_worker(id, uri, [=](const DocumentWorker::DocumentView* document) -> std::string {
       if (document == nullptr)
         return R"({"kind":"full","items":[]})";
-      const std::vector<Finding>& checked = document->findings();
-      const std::optional<std::vector<Finding>> adapted =
-          adapted_findings(learning_view(uri), document->analysis, document->path, checked);
-      const std::vector<Finding>& findings = adapted ? *adapted : checked;
+      const std::vector<Finding>& findings = document->shown();
       DocumentWorker::PulledDiagnostics& pulled = document->pulled;
       if (pulled.text.update(document->analysis, findings, encoding))
         pulled.result_id = fmt::format("{:x}", pulled.text.content_hash());

@@ -5,6 +5,7 @@
 #include "analysis/document.h"
 #include "analysis/incremental.h"
 #include "analysis/incremental_check.h"
+#include "lsp/adapted_findings.h"
 #include "lsp/features.h"
 
 #include <fmt/format.h>
@@ -48,6 +49,13 @@ struct DocumentWorker::OpenDocument {
   const std::vector<Finding>& findings() {
     return checker.check(*analysis, analyzer.statements_of(*analysis), config, module);
   }
+  // findings() as the diagnostics show them under `learning` (WorkerOptions::learning).
+  const std::vector<Finding>&
+  shown(const std::function<LearningView(const std::string&)>& learning) {
+    const std::vector<Finding>& checked = findings();
+    return learning ? adapted.adapt(learning(uri), *analysis, path, analyzer, checked) : checked;
+  }
+  AdaptedFindingsCache adapted; // What the learning policy decided for `checker`'s findings.
 };
 
 namespace {
@@ -150,6 +158,17 @@ void DocumentWorker::reconfigure(const std::string& uri) {
     if (open_.count(uri) == 0)
       return;
     inboxes_[uri].reconfigure = true;
+    note_queued();
+  }
+  wake_.notify_one();
+}
+
+void DocumentWorker::republish(const std::string& uri) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (open_.count(uri) == 0)
+      return;
+    inboxes_[uri].republish = true;
     note_queued();
   }
   wake_.notify_one();
@@ -261,7 +280,10 @@ void DocumentWorker::run() {
               document->analyzed_version,
               document->pulled,
               capture_,
-              [document]() -> const std::vector<Finding>& { return document->findings(); }};
+              [document]() -> const std::vector<Finding>& { return document->findings(); },
+              [this, document]() -> const std::vector<Finding>& {
+                return document->shown(options_.learning);
+              }};
           query.job(&view);
         } else {
           query.job(nullptr);
@@ -313,7 +335,7 @@ void DocumentWorker::apply_inbox(const std::string& uri, Inbox& inbox) {
       return;
     document = found->second.get();
   }
-  document->version = inbox.version;
+  document->version = inbox.version.value_or(document->version);
   document->last_used = ++use_counter_;
   if (!inbox.changes.empty())
     make_hot(*document);
@@ -329,7 +351,10 @@ void DocumentWorker::apply_inbox(const std::string& uri, Inbox& inbox) {
       document->pulled = PulledDiagnostics{};
     }
   }
-  if (document->hot()) {
+  // Only what the learning policy shows changed: the analysis is of the current text already.
+  const bool republish_only = inbox.republish && !inbox.opened && !inbox.reconfigure &&
+                              inbox.changes.empty() && !inbox.version;
+  if (document->hot() && !republish_only) {
     // One bounded parse step now; if it is cut short, later steps finish it between other
     // work, and meanwhile the changed statements are analyzed from their text.
     const ParseResult result = document->document->reparse(/*settle=*/false);
@@ -339,8 +364,8 @@ void DocumentWorker::apply_inbox(const std::string& uri, Inbox& inbox) {
       analyze(*document);
     else
       analyze_before_parse(*document);
-  } else if (inbox.reconfigure) {
-    publish_soon(*document); // A cold document's analysis is of its current text.
+  } else if (inbox.reconfigure || inbox.republish) {
+    publish_soon(*document); // Its analysis (a cold one's too) is of its current text.
   }
   if (inbox.saved && capture_.follows(uri)) {
     bring_up_to_date(*document); // The sections kept are judged on the saved text.
@@ -402,7 +427,8 @@ void DocumentWorker::make_cold(OpenDocument& document) {
   cold->snapshot = document.analysis->snapshot->without_tree();
   document.analysis = std::move(cold);
   document.analyzer = IncrementalAnalyzer();
-  document.checker = IncrementalChecker(); // It holds the statements' shares.
+  document.checker = IncrementalChecker(); // They hold the statements' shares.
+  document.adapted = AdaptedFindingsCache();
   document.document.reset();
 }
 
@@ -490,12 +516,7 @@ void DocumentWorker::publish(OpenDocument& document) {
   if (!document.analysis)
     return;
   const FileAnalysis& analysis = *document.analysis;
-  const std::vector<Finding>& checked = document.findings();
-  const std::optional<std::vector<Finding>> adapted =
-      options_.adjust_findings
-          ? options_.adjust_findings(document.uri, analysis, document.path, checked)
-          : std::nullopt;
-  const std::vector<Finding>& findings = adapted ? *adapted : checked;
+  const std::vector<Finding>& findings = document.shown(options_.learning);
   if (!document.published.update(analysis, findings, options_.encoding))
     return; // Unchanged sets are not sent again.
   // Written around the serialized set: its items are serialized once each (DiagnosticsText).

@@ -11,6 +11,7 @@
 #include "analysis/config.h"
 #include "lsp/features.h"
 #include "lsp/feedback_capture.h"
+#include "lsp/learning_policy.h"
 #include "lsp/protocol.h"
 #include "lsp/settings.h"
 
@@ -33,12 +34,9 @@ struct WorkerOptions {
   analysis::PositionEncoding encoding = analysis::PositionEncoding::Utf16;
   bool push_diagnostics = true;        // False when the client pulls them.
   uint64_t parse_budget_micros = 5000; // Bound of one parse step (see docs/benchmarks.md).
-  // The findings to publish instead of the checked ones (the learning policy), or nullopt to
-  // publish those; may be empty. Runs on the worker thread and must not block.
-  std::function<std::optional<std::vector<analysis::Finding>>(
-      const std::string& uri, const analysis::FileAnalysis& analysis, const std::string& path,
-      const std::vector<analysis::Finding>& findings)>
-      adjust_findings;
+  // The learning policy for a document's diagnostics (adapted_findings.h), or null for the
+  // static rules. Runs on the worker thread and must not block.
+  std::function<LearningView(const std::string& uri)> learning;
 };
 
 // Thread-safety: every public member may be called from any thread; the callbacks it is given
@@ -68,6 +66,9 @@ public:
     // check_file() of `analysis` with `config` and `module`, reusing what the last call found
     // for the statements that did not change; valid until the next call.
     std::function<const std::vector<analysis::Finding>&()> findings;
+    // The same as the diagnostics show them (WorkerOptions::learning applied), reusing what the
+    // last call decided for the statements that did not change; valid until the next call.
+    std::function<const std::vector<analysis::Finding>&()> shown;
   };
   // Runs on the worker thread once the document is up to date; null if it is not open.
   using Job = std::function<void(const DocumentView* document)>;
@@ -82,6 +83,9 @@ public:
   void close(const std::string& uri);
   // A file was saved, or settings changed: look at the configuration again and re-check.
   void reconfigure(const std::string& uri);
+  // What the learning policy shows may have changed (a new snapshot): publish the diagnostics
+  // again if they changed, without reading the configuration again.
+  void republish(const std::string& uri);
   // A file was saved: reconfigure, and settle the feedback on docstrings docent inserted.
   void saved(const std::string& uri);
   void reconfigure_all(EditorSettings editor);
@@ -100,8 +104,8 @@ private:
   struct Inbox {
     std::vector<analysis::TextChange> changes;
     std::string opened_text;
-    bool opened = false, closed = false, reconfigure = false, saved = false;
-    int64_t version = 0;
+    bool opened = false, closed = false, reconfigure = false, saved = false, republish = false;
+    std::optional<int64_t> version; // Of an open or a change; a re-check keeps the document's.
   };
   struct Query {
     std::string uri;

@@ -6,6 +6,8 @@
 #include "analysis/incremental_check.h"
 #include "analysis/rules.h"
 
+#include "../common/random_edits.h"
+
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -171,23 +173,7 @@ std::string incremental_findings(IncrementalChecker& checker, const IncrementalA
 }
 
 TextChange random_change(std::mt19937& rng, const Document& doc) {
-  const LineIndex& lines = doc.lines();
-  std::uniform_int_distribution<uint32_t> line(0, static_cast<uint32_t>(lines.line_count()));
-  std::uniform_int_distribution<uint32_t> column(0, 90);
-  std::uniform_int_distribution<int> kind(0, 9);
-  Position start{line(rng), column(rng)};
-  Position end = start;
-  const int k = kind(rng);
-  if (k < 4) { // Delete a span (possibly across lines).
-    end.line = start.line + (k == 0 ? 1 : 0);
-    end.character = start.character + 1 + static_cast<uint32_t>(k);
-  }
-  std::string text;
-  if (k >= 2) {
-    std::uniform_int_distribution<size_t> pick(0, std::size(kFragments) - 1);
-    text = kFragments[pick(rng)];
-  }
-  return TextChange{Range{start, end}, text};
+  return test_support::random_change(rng, doc, {kFragments, std::size(kFragments), 90, 4});
 }
 
 } // namespace
