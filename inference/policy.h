@@ -10,8 +10,8 @@
 // the model's decayed count must exceed the static rules' by more than a margin. Enough
 // rejections: for a suggestion kind, at least kMinRejectionsToAdapt, with at least
 // kMinAcceptancesToContrast acceptances or rejections that dominate the acceptances
-// (kRejectionsPerAcceptance), margin kRecordMargin; for a section, kMinSectionRejections,
-// margin kSectionRecordMargin. Then:
+// (kRejectionsPerAcceptance, kMinDominantRejections), margin kRecordMargin; for a section,
+// kMinSectionRejections, margin kSectionRecordMargin. Then:
 //   - Downgrade (to a Hint) when p(accept) < kDowngradeBelow;
 //   - Hide when moreover p(accept) < kHideBelow, the user rejected at least
 //     kMinRejectionsToHide suggestions of that kind, and at least kMinSimilarRejectionsToHide
