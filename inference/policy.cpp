@@ -12,14 +12,27 @@ namespace {
 constexpr std::array<std::string_view, 3> kModeNames = {"off", "rank", "adapt"};
 constexpr std::array<std::string_view, 3> kVisibilityNames = {"show", "downgrade", "hide"};
 
+// The model has called the user's recent decisions on the head better than the static rules
+// did, by more than `margin`.
+bool beats_static_rules(const Evidence& evidence, float margin) {
+  return evidence.model_record > evidence.static_record + margin;
+}
+
 // Rejections enough to learn from, with acceptances to tell them from (a few rejections alone
-// cannot tell "rejects these" from "rejects everything") or else `alone` rejections; and a model
-// that has called the user's recent decisions clearly better than the static rules did.
-bool enough_to_adapt(const Evidence& evidence, int alone) {
+// cannot tell "rejects these" from "rejects everything"), or rejections that outnumber the
+// acceptances so clearly that the user turns down most suggestions of the kind either way.
+bool kind_may_adapt(const Evidence& evidence) {
   const bool contrast =
-      evidence.accepted >= kMinAcceptancesToContrast || evidence.rejected >= alone;
+      evidence.accepted >= kMinAcceptancesToContrast ||
+      evidence.rejected >= kRejectionsPerAcceptance * evidence.accepted + kMinDominantRejections;
   return evidence.rejected >= kMinRejectionsToAdapt && contrast &&
-         evidence.model_record > evidence.static_record + kRecordMargin;
+         beats_static_rules(evidence, kRecordMargin);
+}
+
+// A section left out is cheap to add back: fewer deletions and a smaller lead (policy.h).
+bool section_may_adapt(const Evidence& evidence) {
+  return evidence.rejected >= kMinSectionRejections &&
+         beats_static_rules(evidence, kSectionRecordMargin);
 }
 
 bool similar_were_all_rejected(const Evidence& similar) {
@@ -83,7 +96,7 @@ Evidence similar_evidence(const std::vector<FeedbackEvent>& events, const Featur
 
 Visibility diagnostic_visibility(LearningMode mode, float accept_probability,
                                  const Evidence& evidence, const Evidence& similar) {
-  if (mode != LearningMode::Adapt || !enough_to_adapt(evidence, kMinRejectionsAlone))
+  if (mode != LearningMode::Adapt || !kind_may_adapt(evidence))
     return Visibility::Show;
   if (accept_probability < kHideBelow && similar_were_all_rejected(similar) &&
       evidence.rejected >= kMinRejectionsToHide)
@@ -95,8 +108,7 @@ Visibility diagnostic_visibility(LearningMode mode, float accept_probability,
 
 bool writes_section(LearningMode mode, float keep_probability, const Evidence& evidence,
                     const Evidence& similar) {
-  if (mode != LearningMode::Adapt || !enough_to_adapt(evidence, kMinSectionRejectionsAlone) ||
-      similar.accepted > 0)
+  if (mode != LearningMode::Adapt || !section_may_adapt(evidence) || similar.accepted > 0)
     return true;
   return keep_probability >= kDowngradeBelow;
 }

@@ -25,9 +25,11 @@ namespace {
 constexpr int64_t kHeads = kSuggestionKinds + kSections;
 constexpr int64_t kEmbeddingWidth = 8;
 constexpr int64_t kHiddenWidth = 32;
-constexpr int64_t kLayoutVersion = 2; // Bumped when the network's shape changes.
-// Learning rate factor and weight decay of the token embeddings and the hidden layer.
-constexpr double kSlowLearningRate = 0.02;
+// Bumped when the network's shape or what serialize() writes changes (3: the linear layer's
+// optimizer became plain gradient descent, saved apart from the others' AdamW state).
+constexpr int64_t kLayoutVersion = 3;
+// Learning rate and weight decay of the token embeddings and the hidden layer (AdamW).
+constexpr double kSlowLearningRate = 0.001;
 constexpr double kSlowDecay = 0.1;
 
 float prior_logit() {
@@ -110,7 +112,7 @@ struct NetworkImpl : torch::nn::Module {
            prior_logit();
   }
 
-  // The fast group (see make_optimizer) is `linear`; the slow one the rest.
+  // `linear` learns by gradient descent, the rest slowly by AdamW (see make_optimizers).
   torch::Tensor linear, tokens, hidden, out;
 };
 TORCH_MODULE(Network);
@@ -169,6 +171,31 @@ void use_one_thread() {
   (void)once;
 }
 
+// The two optimizers of one model: plain gradient descent for the linear layer, AdamW for the
+// token embeddings and the hidden layer (see make_optimizers). Saved and restored together.
+struct Optimizers {
+  std::unique_ptr<torch::optim::SGD> linear;
+  std::unique_ptr<torch::optim::AdamW> rest;
+  void zero_grad() {
+    linear->zero_grad();
+    rest->zero_grad();
+  }
+  void step() {
+    linear->step();
+    rest->step();
+  }
+  void save(torch::serialize::OutputArchive& linear_state,
+            torch::serialize::OutputArchive& rest_state) const {
+    linear->save(linear_state);
+    rest->save(rest_state);
+  }
+  void load(torch::serialize::InputArchive& linear_state,
+            torch::serialize::InputArchive& rest_state) {
+    linear->load(linear_state);
+    rest->load(rest_state);
+  }
+};
+
 class TorchModel final : public LearningModel {
 public:
   explicit TorchModel(const ModelOptions& options) : options_(options) { reset(); }
@@ -204,12 +231,12 @@ public:
     // The weighted mean loss, as a sum with weights that add up to 1.
     const torch::Tensor weights = batch.weights / batch.weights.sum();
     for (int step = 0; step < wanted; ++step) {
-      optimizer_->zero_grad();
+      optimizers_->zero_grad();
       const torch::Tensor logits = network_->forward(batch.inputs).gather(1, batch.heads);
       const torch::Tensor loss = torch::binary_cross_entropy_with_logits(
           logits.squeeze(1), batch.targets, weights, {}, at::Reduction::Sum);
       loss.backward();
-      optimizer_->step();
+      optimizers_->step();
       ++report.steps;
       if (report.steps == wanted)
         report.loss = loss.item<float>();
@@ -223,10 +250,11 @@ public:
     torch::serialize::OutputArchive archive;
     archive.write("layout", torch::tensor({kLayoutVersion, int64_t{kFeatureVersion},
                                            int64_t{kTokenBuckets}}));
-    torch::serialize::OutputArchive weights, optimizer;
+    torch::serialize::OutputArchive weights, linear_optimizer, optimizer;
     network_->save(weights);
-    optimizer_->save(optimizer);
+    optimizers_->save(linear_optimizer, optimizer);
     archive.write("weights", weights);
+    archive.write("linear_optimizer", linear_optimizer);
     archive.write("optimizer", optimizer);
     std::ostringstream bytes;
     archive.save_to(bytes);
@@ -245,14 +273,15 @@ public:
         return "saved model has another layout or feature version";
       // Load into fresh objects first, so that a failure leaves this model as it was.
       Network network;
-      auto optimizer = make_optimizer(network);
-      torch::serialize::InputArchive weights, optimizer_state;
+      auto optimizers = make_optimizers(network);
+      torch::serialize::InputArchive weights, linear_state, optimizer_state;
       archive.read("weights", weights);
+      archive.read("linear_optimizer", linear_state);
       archive.read("optimizer", optimizer_state);
       network->load(weights);
-      optimizer->load(optimizer_state);
+      optimizers->load(linear_state, optimizer_state);
       network_ = network;
-      optimizer_ = std::move(optimizer);
+      optimizers_ = std::move(optimizers);
       return "";
     } catch (const c10::Error& error) {
       return std::string("cannot read saved model: ") + error.what_without_backtrace();
@@ -265,7 +294,7 @@ public:
     use_one_thread();
     torch::manual_seed(options_.seed);
     network_ = Network();
-    optimizer_ = make_optimizer(network_);
+    optimizers_ = make_optimizers(network_);
   }
 
   int64_t parameter_count() const override {
@@ -276,26 +305,26 @@ public:
   }
 
 private:
-  std::unique_ptr<torch::optim::AdamW> make_optimizer(Network& network) const {
-    // Two groups: the linear layer over the numeric features learns at the full rate, since
-    // with a few dozen events it is what generalizes; the token embeddings and the hidden
-    // layer learn fifty times slower and decay ten times harder, as with the full rate they
-    // memorize the few examples (each has its own tokens) instead of the rule, and held-out
-    // accuracy suffers (docs/learning.md). Decoupled weight decay shrinks weights in
-    // proportion to their size, pulling the model back towards the prior without the
-    // sign-like steps plain Adam makes on a tiny L2 term.
+  // The linear layer over the numeric features learns by plain gradient descent: each weight
+  // moves in proportion to how much its feature explains the user's decisions, so that a rule
+  // over a few flags gets its weight on those flags. AdamW, which moves every weight with a
+  // consistent gradient by about the same step, spread the weight over every feature that
+  // happened to differ between the few accepted and rejected events, and generalized worse
+  // (docs/learning.md). The token embeddings and the hidden layer learn by AdamW, slowly and
+  // with strong decay, as with more they memorize the few examples (each has its own tokens)
+  // instead of the rule. Decoupled weight decay shrinks them in proportion to their size,
+  // pulling the model back towards the prior without the sign-like steps plain Adam makes on a
+  // tiny L2 term.
+  std::unique_ptr<Optimizers> make_optimizers(Network& network) const {
     using torch::optim::AdamWOptions;
-    std::vector<torch::optim::OptimizerParamGroup> groups;
-    groups.emplace_back(
+    auto optimizers = std::make_unique<Optimizers>();
+    optimizers->linear = std::make_unique<torch::optim::SGD>(
         std::vector<torch::Tensor>{network->linear},
-        std::make_unique<AdamWOptions>(
-            AdamWOptions(options_.learning_rate).weight_decay(options_.weight_decay)));
-    groups.emplace_back(
+        torch::optim::SGDOptions(options_.learning_rate).weight_decay(options_.weight_decay));
+    optimizers->rest = std::make_unique<torch::optim::AdamW>(
         std::vector<torch::Tensor>{network->tokens, network->hidden, network->out},
-        std::make_unique<AdamWOptions>(
-            AdamWOptions(options_.learning_rate * kSlowLearningRate).weight_decay(kSlowDecay)));
-    return std::make_unique<torch::optim::AdamW>(std::move(groups),
-                                                 AdamWOptions(options_.learning_rate));
+        AdamWOptions(kSlowLearningRate).weight_decay(kSlowDecay));
+    return optimizers;
   }
 
   static Prediction prior_prediction() {
@@ -316,7 +345,7 @@ private:
 
   ModelOptions options_;
   Network network_{nullptr};
-  std::unique_ptr<torch::optim::AdamW> optimizer_;
+  std::unique_ptr<Optimizers> optimizers_;
 };
 
 } // namespace

@@ -8,7 +8,8 @@
 // the static rules (accept everything: what docent does without learning), and a frequency
 // baseline (per head, the user's majority outcome so far). Also measured: the false-suppression
 // rate (hiding a diagnostic, or leaving out a section, that the user would have taken), the
-// training-step time, the model's size, and the module's load time and memory.
+// model's accuracy per group of units (docstring suggestions, sections, complexity warnings),
+// the training-step time, the model's size, and the module's load time and memory.
 //
 // The model module is loaded the way the server loads it (find_and_load_model_module()).
 //
@@ -24,6 +25,7 @@
 #include "inference/policy.h"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -282,10 +284,22 @@ bool frequency_offers(const Unit& unit, const inf::EvidenceTable& evidence) {
   return seen.accepted >= seen.rejected;
 }
 
+// The groups of units reported apart: where a profile's accuracy comes from.
+enum Group { kDocstringGroup, kSectionGroup, kComplexityGroup, kGroups };
+constexpr std::array<const char*, kGroups> kGroupNames = {"docstring", "sections", "complexity"};
+
+Group group_of(const Unit& unit) {
+  if (unit.section)
+    return kSectionGroup;
+  return unit.kind == inf::SuggestionKind::Complexity ? kComplexityGroup : kDocstringGroup;
+}
+
 struct Score {
   double model = 0, static_rules = 0, frequency = 0;
-  double false_suppression = 0; // Of the wanted units, the share the model hid.
-  double hidden = 0;            // Of all units, the share the model hid.
+  double false_suppression = 0;              // Of the wanted units, the share the model hid.
+  double hidden = 0;                         // Of all units, the share the model hid.
+  std::array<double, kGroups> group_model{}; // Accuracy within each group (0 without units).
+  std::array<int, kGroups> group_units{};
 };
 
 Score score(const std::vector<Unit>& units, const std::vector<inf::Prediction>& predictions,
@@ -296,6 +310,8 @@ Score score(const std::vector<Unit>& units, const std::vector<inf::Prediction>& 
     const Unit& unit = units[i];
     const Decision decision = model_decision(unit, predictions[i], evidence, events);
     s.model += decision.offered == unit.wanted;
+    s.group_model[group_of(unit)] += decision.offered == unit.wanted;
+    s.group_units[group_of(unit)] += 1;
     s.static_rules += unit.wanted;
     s.frequency += frequency_offers(unit, evidence) == unit.wanted;
     wanted += unit.wanted;
@@ -308,6 +324,8 @@ Score score(const std::vector<Unit>& units, const std::vector<inf::Prediction>& 
   s.frequency /= n;
   s.false_suppression = wanted ? static_cast<double>(suppressed) / wanted : 0.0;
   s.hidden = hidden / n;
+  for (int g = 0; g < kGroups; ++g)
+    s.group_model[g] /= std::max(s.group_units[g], 1);
   return s;
 }
 
@@ -363,10 +381,13 @@ struct Curve {
 
 struct ProfileCurves {
   Curve model, model_min, static_rules, frequency, suppression, suppression_max, hidden;
+  std::vector<Curve> groups; // Model accuracy per group (kGroups).
+  std::array<int, kGroups> group_units{};
   int below_static = 0; // (seed, decision) points where the model scored below the static rules.
   explicit ProfileCurves(int points)
       : model(points, 0), model_min(points, 1.0), static_rules(points, 0), frequency(points, 0),
-        suppression(points, 0), suppression_max(points, 0.0), hidden(points, 0) {}
+        suppression(points, 0), suppression_max(points, 0.0), hidden(points, 0),
+        groups(kGroups, Curve(points, 0)) {}
 };
 
 struct Timing {
@@ -382,6 +403,10 @@ void add_score(ProfileCurves& curves, int decisions, const Score& s) {
   curves.suppression_max.worst[decisions] =
       std::max(curves.suppression_max.worst[decisions], s.false_suppression);
   curves.hidden.sum[decisions] += s.hidden;
+  for (int g = 0; g < kGroups; ++g) {
+    curves.groups[g].sum[decisions] += s.group_model[g];
+    curves.group_units[g] = s.group_units[g];
+  }
   curves.below_static += s.model + 1e-12 < s.static_rules;
 }
 
@@ -487,6 +512,7 @@ double thread_cpu_seconds() {
 
 struct StepTimes {
   std::vector<double> wall, cpu;
+  size_t trained_bytes = 0; // serialize() of the model after the steps.
 };
 
 // Optimizer-step time with a full replay window, measured apart from the simulation: wall time
@@ -504,6 +530,7 @@ StepTimes step_times(const inf::ModelModule& module, const std::vector<Item>& it
     times.wall.push_back(model->train(events, 1).seconds);
     times.cpu.push_back(thread_cpu_seconds() - cpu_start);
   }
+  times.trained_bytes = model->serialize().size();
   return times;
 }
 
@@ -619,6 +646,16 @@ int main(int argc, char** argv) {
                 c.model_min.worst[at], c.static_rules.sum[at] / n, c.frequency.sum[at] / n,
                 settings.decisions, c.model.sum[settings.decisions] / n, worst_suppression,
                 c.below_static);
+    std::printf("%-20s per group at 10/20/30/50/%d:", "", settings.decisions);
+    for (int g = 0; g < kGroups; ++g) {
+      if (c.group_units[g] == 0)
+        continue;
+      std::printf(" %s (%d units)", kGroupNames[g], c.group_units[g]);
+      for (int d : {10, 20, 30, 50, settings.decisions})
+        if (d <= settings.decisions)
+          std::printf(" %.3f", c.groups[g].sum[d] / n);
+    }
+    std::printf("\n");
     std::fflush(stdout);
   }
   write_csv(settings.out, all, curves, settings);
@@ -631,7 +668,8 @@ int main(int argc, char** argv) {
               median(steps.cpu) * 1e3, settings.replay, median(timing.step_seconds) * 1e3,
               timing.step_seconds.size());
   std::unique_ptr<inf::LearningModel> model = load.module->create();
-  std::printf("model: %lld parameters, %zu bytes serialized\n",
-              static_cast<long long>(model->parameter_count()), model->serialize().size());
+  std::printf("model: %lld parameters, %zu bytes serialized untrained, %zu after training\n",
+              static_cast<long long>(model->parameter_count()), model->serialize().size(),
+              steps.trained_bytes);
   return 0;
 }

@@ -18,8 +18,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Rejections enough for the confidence rule to depart on a head by themselves
-// (inference/policy.h kMinRejectionsAlone).
+// Rejections enough for the confidence rule to depart on a head by themselves, with room to
+// spare (inference/policy.h: kMinRejectionsToAdapt without an acceptance).
 constexpr int kRejections = 10;
 
 // A module of small undocumented public functions: `helper_0` ... `helper_{n-1}` and then

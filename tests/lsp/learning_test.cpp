@@ -453,7 +453,7 @@ TEST_CASE("learning: a damaged database is moved aside with one warning, and lea
 
 TEST_CASE("learning: a section the user keeps deleting is left out of generated docstrings") {
   // Five functions that raise; the user deletes Raises from the first four docstrings docent
-  // inserts (kMinSectionRejectionsAlone is 3), and the model learns it in the background.
+  // inserts (kMinSectionRejections is 2), and the model learns it in the background.
   constexpr int kDeleted = 4;
   std::string text = "\"\"\"Checks.\"\"\"\n";
   for (int i = 0; i <= kDeleted; ++i)

@@ -1,6 +1,8 @@
 // The decision rule: static behaviour without evidence, the confidence rule, the modes.
 #include "inference/policy.h"
 
+#include <algorithm>
+
 #include <catch2/catch.hpp>
 
 using namespace docent::inference;
@@ -21,7 +23,8 @@ const Evidence kAllRejected{0, kMinSimilarRejectionsToHide};
 
 TEST_CASE("Without rejections every mode keeps the static behaviour", "[policy]") {
   const Evidence accepted_only = evidence(50, 0);
-  const Evidence few_rejections = evidence(10, kMinRejectionsToAdapt - 1);
+  const Evidence few_rejections =
+      evidence(10, std::min(kMinRejectionsToAdapt, kMinSectionRejections) - 1);
   for (LearningMode mode : {LearningMode::Off, LearningMode::Rank, LearningMode::Adapt}) {
     for (float p : {0.0f, 0.05f, 0.4f, 0.75f, 1.0f}) {
       for (const Evidence& head : {Evidence{}, accepted_only, few_rejections}) {
@@ -49,11 +52,35 @@ TEST_CASE("Adapt needs a model that beats the static rules on the user's decisio
                               kAllRejected) == Visibility::Show);
   CHECK(diagnostic_visibility(LearningMode::Adapt, 0.01f, evidence(5, 5), kAllRejected) ==
         Visibility::Downgrade);
-  // Rejections alone, without an acceptance, count only when there are many.
-  CHECK(diagnostic_visibility(LearningMode::Adapt, 0.01f, evidence(0, kMinRejectionsToAdapt),
-                              kAllRejected) == Visibility::Show);
-  CHECK(diagnostic_visibility(LearningMode::Adapt, 0.01f, evidence(0, kMinRejectionsAlone),
-                              kAllRejected) == Visibility::Downgrade);
+}
+
+TEST_CASE("Rejections count with acceptances to contrast them, or when they dominate", "[policy]") {
+  const auto visibility = [](int accepted, int rejected) {
+    return diagnostic_visibility(LearningMode::Adapt, 0.01f, evidence(accepted, rejected),
+                                 kAllRejected);
+  };
+  // Without enough acceptances: 5 of 5, 7 of 8, 9 of 11, 11 of 14 rejected, not one fewer.
+  CHECK(visibility(0, kMinRejectionsToAdapt) == Visibility::Show);
+  for (int accepted = 0; accepted < kMinAcceptancesToContrast; ++accepted) {
+    const int dominant = kRejectionsPerAcceptance * accepted + kMinDominantRejections;
+    CHECK(visibility(accepted, dominant - 1) == Visibility::Show);
+    CHECK(visibility(accepted, dominant) == Visibility::Downgrade);
+  }
+  // With them, a few rejections suffice.
+  CHECK(visibility(kMinAcceptancesToContrast, kMinRejectionsToAdapt) == Visibility::Downgrade);
+  CHECK(visibility(50, kMinRejectionsToAdapt - 1) == Visibility::Show);
+}
+
+TEST_CASE("A section is left out after fewer deletions and a smaller lead", "[policy]") {
+  const Evidence one = evidence(0, kMinSectionRejections - 1);
+  CHECK(writes_section(LearningMode::Adapt, 0.01f, one, kAllRejected));
+  const Evidence enough = evidence(0, kMinSectionRejections, kSectionRecordMargin + 0.1f);
+  CHECK_FALSE(writes_section(LearningMode::Adapt, 0.01f, enough, kAllRejected));
+  const Evidence no_lead = evidence(0, kMinSectionRejections, kSectionRecordMargin);
+  CHECK(writes_section(LearningMode::Adapt, 0.01f, no_lead, kAllRejected));
+  // A kind needs more than a section does.
+  CHECK(diagnostic_visibility(LearningMode::Adapt, 0.01f, enough, kAllRejected) ==
+        Visibility::Show);
 }
 
 TEST_CASE("Adapt downgrades on a clear prediction and hides only with more evidence", "[policy]") {
