@@ -145,23 +145,55 @@ json diagnostic_json(const FileAnalysis& analysis, const Finding& finding,
   return item;
 }
 
-// Where a finding's range stands as LSP positions.
-std::pair<Position, Position> shown_range(const Snapshot& snapshot, ByteRange range,
-                                          PositionEncoding encoding) {
+// Where a finding stands: its bytes, as LSP positions, and where its first line begins.
+struct Placement {
+  ByteRange bytes;
+  Position start, end;
+  uint32_t line_begin = 0;
+};
+
+Placement placement(const Snapshot& snapshot, ByteRange range, PositionEncoding encoding) {
   const LineIndex& lines = snapshot.lines();
   const std::string_view text = snapshot.text();
-  const Position start = lines.position_of(text, range.start, encoding);
+  Placement placed;
+  placed.bytes = range;
+  placed.start = lines.position_of(text, range.start, encoding);
+  placed.line_begin = static_cast<uint32_t>(lines.line_start(placed.start.line));
   // Most ranges are a name: their end is counted from their start, not from the line's (when
   // the start is a character's first byte, counting on from it gives the same).
   const bool one_line = range.start <= range.end &&
-                        range.end <= lines.line_content_end(start.line) &&
+                        range.end <= lines.line_content_end(placed.start.line) &&
                         (range.start >= text.size() ||
                          (static_cast<unsigned char>(text[range.start]) & 0xC0) != 0x80);
-  if (!one_line)
-    return {start, lines.position_of(text, range.end, encoding)};
+  if (!one_line) {
+    placed.end = lines.position_of(text, range.end, encoding);
+    return placed;
+  }
   const size_t units =
       count_code_units(text.substr(range.start, range.end - range.start), encoding);
-  return {start, Position{start.line, start.character + static_cast<uint32_t>(units)}};
+  placed.end = Position{placed.start.line, placed.start.character + static_cast<uint32_t>(units)};
+  return placed;
+}
+
+// `was`, a placement in the text the document had at `span.from`, moved to its text now
+// (`now`, `line_delta` lines more than then, `size` bytes long), if the edits between left
+// untouched every byte from the line break before its first line to the byte after its end
+// (what decides a line break and a position); else nullopt.
+std::optional<Placement> moved_placement(const Placement& was, ByteRange now,
+                                         const Snapshot::EditedSpan& span, size_t size_before,
+                                         size_t size, int64_t line_delta) {
+  if (now.end < span.prefix && was.bytes.start == now.start && was.bytes.end == now.end)
+    return was; // Before every edit.
+  const int64_t byte_delta = static_cast<int64_t>(size) - static_cast<int64_t>(size_before);
+  if (now.start < size - span.suffix || was.line_begin <= size_before - span.suffix ||
+      was.bytes.start + byte_delta != now.start || was.bytes.end + byte_delta != now.end)
+    return std::nullopt;
+  Placement moved = was; // After every edit, on lines that only moved.
+  moved.bytes = now;
+  moved.line_begin = static_cast<uint32_t>(was.line_begin + byte_delta);
+  moved.start.line = static_cast<uint32_t>(was.start.line + line_delta);
+  moved.end.line = static_cast<uint32_t>(was.end.line + line_delta);
+  return moved;
 }
 
 size_t mix(size_t seed, size_t value) {
@@ -173,13 +205,13 @@ size_t mix(size_t seed, size_t value) {
 struct DiagnosticsText::Shown {
   std::string code;
   std::string message;
-  Position start, end;
+  Placement place;
   int severity = 0;
   size_t hash = 0;
 
-  // Whether `finding`, standing at `range`, is this diagnostic.
-  bool is(const Finding& finding, const std::pair<Position, Position>& range) const {
-    return range.first == start && range.second == end &&
+  // Whether `finding`, standing at `at`, is this diagnostic.
+  bool is(const Finding& finding, const Placement& at) const {
+    return at.start == place.start && at.end == place.end &&
            severity == lsp_severity(finding.severity) && code == finding.code &&
            message == finding.message;
   }
@@ -192,11 +224,29 @@ DiagnosticsText& DiagnosticsText::operator=(DiagnosticsText&&) noexcept = defaul
 
 bool DiagnosticsText::update(const FileAnalysis& analysis, const std::vector<Finding>& findings,
                              PositionEncoding encoding) {
-  std::vector<std::pair<Position, Position>> ranges;
-  ranges.reserve(findings.size());
-  for (const Finding& finding : findings)
-    ranges.push_back(shown_range(*analysis.snapshot, finding.range, encoding));
+  const Snapshot& snapshot = *analysis.snapshot;
   const size_t count = findings.size(), before_count = shown_.size();
+  // Where each finding stands. The diagnostics last sent were placed in the text the document
+  // had at snapshot_id_: where the edits since then left a diagnostic's lines untouched, its
+  // place is known without counting (the commonest keystroke changes one statement).
+  const std::optional<Snapshot::EditedSpan>& span = snapshot.edited();
+  const bool follows =
+      known_ && span && snapshot_id_ != 0 && span->from == snapshot_id_ && encoding == encoding_;
+  const int64_t line_delta =
+      static_cast<int64_t>(snapshot.lines().line_count()) - static_cast<int64_t>(line_count_);
+  std::vector<Placement> ranges;
+  ranges.reserve(count);
+  for (size_t i = 0; i < count; ++i) {
+    std::optional<Placement> moved;
+    if (follows && i < before_count)
+      moved = moved_placement(shown_[i].place, findings[i].range, *span, text_size_,
+                              snapshot.text().size(), line_delta);
+    ranges.push_back(moved ? *moved : placement(snapshot, findings[i].range, encoding));
+  }
+  snapshot_id_ = snapshot.id();
+  text_size_ = snapshot.text().size();
+  line_count_ = snapshot.lines().line_count();
+  encoding_ = encoding;
   const auto same = [&](size_t now, size_t before) {
     return shown_[before].is(findings[now], ranges[now]);
   };
@@ -205,8 +255,11 @@ bool DiagnosticsText::update(const FileAnalysis& analysis, const std::vector<Fin
   size_t front = 0;
   while (front < count && front < before_count && same(front, front))
     ++front;
-  if (known_ && front == count && count == before_count)
-    return false; // The commonest keystroke: nothing the client sees changed.
+  if (known_ && front == count && count == before_count) {
+    for (size_t i = 0; i < count; ++i)
+      shown_[i].place = ranges[i]; // The same positions; the bytes may have moved.
+    return false;                  // The commonest keystroke: nothing the client sees changed.
+  }
   size_t back_now = count, back_before = before_count;
   while (back_now > front && back_before > front && same(back_now - 1, back_before - 1)) {
     --back_now;
@@ -217,17 +270,19 @@ bool DiagnosticsText::update(const FileAnalysis& analysis, const std::vector<Fin
     const size_t from_back = i - back_now + back_before;
     if (i < front || i >= back_now) {
       shown[i] = std::move(shown_[i < front ? i : from_back]);
+      shown[i].place = ranges[i];
       continue;
     }
     Shown& item = shown[i];
     item.code = findings[i].code;
     item.message = findings[i].message;
-    std::tie(item.start, item.end) = ranges[i];
+    item.place = ranges[i];
     item.severity = lsp_severity(findings[i].severity);
     size_t hash = std::hash<std::string_view>()(item.code);
     hash = mix(hash, std::hash<std::string_view>()(item.message));
-    for (const uint32_t number : {item.start.line, item.start.character, item.end.line,
-                                  item.end.character, static_cast<uint32_t>(item.severity)})
+    for (const uint32_t number :
+         {item.place.start.line, item.place.start.character, item.place.end.line,
+          item.place.end.character, static_cast<uint32_t>(item.severity)})
       hash = mix(hash, number);
     item.hash = hash;
   }

@@ -46,6 +46,11 @@ private:
   struct Shown; // One diagnostic as the client sees it (features.cpp).
 
   bool known_ = false;
+  // The snapshot the diagnostics were last placed in (Snapshot::id()), its size and lines, and
+  // the encoding of their positions.
+  uint64_t snapshot_id_ = 0;
+  size_t text_size_ = 0, line_count_ = 0;
+  analysis::PositionEncoding encoding_ = analysis::PositionEncoding::Utf16;
   std::vector<Shown> shown_;
   std::vector<std::string> fragments_; // Each diagnostic's JSON, in the same order.
   std::string array_;
