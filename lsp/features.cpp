@@ -134,17 +134,6 @@ json markup(const std::string& text, bool markdown) {
 
 namespace {
 
-json diagnostic_json(const FileAnalysis& analysis, const Finding& finding,
-                     PositionEncoding encoding) {
-  json item(json::value_t::object);
-  item.emplace("range", range_json(analysis, finding.range, encoding));
-  item.emplace("severity", lsp_severity(finding.severity));
-  item.emplace("code", finding.code);
-  item.emplace("source", "docent");
-  item.emplace("message", finding.message);
-  return item;
-}
-
 // Where a finding stands: its bytes, as LSP positions, and where its first line begins.
 struct Placement {
   ByteRange bytes;
@@ -207,7 +196,28 @@ struct DiagnosticsText::Shown {
   std::string message;
   Placement place;
   int severity = 0;
-  size_t hash = 0;
+  size_t hash = 0;  // Of what the client sees: code, message, positions, severity.
+  std::string text; // The LSP diagnostic, serialized.
+
+  Shown() = default;
+  Shown(const Finding& finding, const Placement& at)
+      : code(finding.code), message(finding.message), place(at),
+        severity(lsp_severity(finding.severity)) {
+    hash = mix(std::hash<std::string_view>()(code), std::hash<std::string_view>()(message));
+    for (const uint32_t number : {place.start.line, place.start.character, place.end.line,
+                                  place.end.character, static_cast<uint32_t>(severity)})
+      hash = mix(hash, number);
+  }
+
+  std::string serialize() const {
+    json item(json::value_t::object);
+    item.emplace("range", to_json(Range{place.start, place.end}));
+    item.emplace("severity", severity);
+    item.emplace("code", code);
+    item.emplace("source", "docent");
+    item.emplace("message", message);
+    return item.dump(-1, ' ', false, json::error_handler_t::replace);
+  }
 
   // Whether `finding`, standing at `at`, is this diagnostic.
   bool is(const Finding& finding, const Placement& at) const {
@@ -265,66 +275,42 @@ bool DiagnosticsText::update(const FileAnalysis& analysis, const std::vector<Fin
     --back_now;
     --back_before;
   }
-  std::vector<Shown> shown(count);
-  for (size_t i = 0; i < count; ++i) {
-    const size_t from_back = i - back_now + back_before;
-    if (i < front || i >= back_now) {
-      shown[i] = std::move(shown_[i < front ? i : from_back]);
-      shown[i].place = ranges[i];
-      continue;
-    }
-    Shown& item = shown[i];
-    item.code = findings[i].code;
-    item.message = findings[i].message;
-    item.place = ranges[i];
-    item.severity = lsp_severity(findings[i].severity);
-    size_t hash = std::hash<std::string_view>()(item.code);
-    hash = mix(hash, std::hash<std::string_view>()(item.message));
-    for (const uint32_t number :
-         {item.place.start.line, item.place.start.character, item.place.end.line,
-          item.place.end.character, static_cast<uint32_t>(item.severity)})
-      hash = mix(hash, number);
-    item.hash = hash;
-  }
   std::unordered_multimap<size_t, size_t> middle; // By hash, the run the edit replaced.
   for (size_t before = front; before < back_before; ++before)
     middle.emplace(shown_[before].hash, before);
-  const auto reusable = [&](size_t i) -> const std::string* {
-    const auto [first, last] = middle.equal_range(shown[i].hash);
+  // The JSON of a diagnostic of that run that the client saw before, if any.
+  const auto reusable = [&](size_t i, const Shown& item) -> const std::string* {
+    const auto [first, last] = middle.equal_range(item.hash);
     for (auto it = first; it != last; ++it)
       if (shown_[it->second].is(findings[i], ranges[i]))
-        return &fragments_[it->second];
+        return &shown_[it->second].text;
     return nullptr;
   };
-  std::vector<std::string> fragments(count);
+  std::vector<Shown> shown(count);
   for (size_t i = 0; i < count; ++i) {
-    if (i < front) {
-      fragments[i] = std::move(fragments_[i]);
-    } else if (i >= back_now) {
-      fragments[i] = std::move(fragments_[i - back_now + back_before]);
-    } else if (const std::string* fragment = reusable(i)) {
-      fragments[i] = *fragment; // May serve twice: copied, not moved.
-    } else {
-      fragments[i] = diagnostic_json(analysis, findings[i], encoding)
-                         .dump(-1, ' ', false, json::error_handler_t::replace);
+    if (i < front || i >= back_now) {
+      shown[i] = std::move(shown_[i < front ? i : i - back_now + back_before]);
+      shown[i].place = ranges[i];
+      continue;
     }
+    shown[i] = Shown(findings[i], ranges[i]);
+    const std::string* seen = reusable(i, shown[i]);
+    shown[i].text = seen != nullptr ? *seen : shown[i].serialize(); // Seen may serve twice.
   }
   size_t size = 2 + count;
-  for (const std::string& fragment : fragments)
-    size += fragment.size();
+  for (const Shown& item : shown)
+    size += item.text.size();
   array_.clear();
   array_.reserve(size);
   array_.push_back('[');
+  content_hash_ = count;
   for (size_t i = 0; i < count; ++i) {
     if (i > 0)
       array_.push_back(',');
-    array_ += fragments[i];
+    array_ += shown[i].text;
+    content_hash_ = mix(content_hash_, shown[i].hash);
   }
   array_.push_back(']');
-  content_hash_ = count;
-  for (const Shown& item : shown)
-    content_hash_ = mix(content_hash_, item.hash);
-  fragments_ = std::move(fragments);
   shown_ = std::move(shown);
   known_ = true;
   return true;

@@ -52,7 +52,6 @@ private:
   size_t text_size_ = 0, line_count_ = 0;
   analysis::PositionEncoding encoding_ = analysis::PositionEncoding::Utf16;
   std::vector<Shown> shown_;
-  std::vector<std::string> fragments_; // Each diagnostic's JSON, in the same order.
   std::string array_;
   size_t content_hash_ = 0;
 };
