@@ -188,9 +188,10 @@ bool AdaptedFindingsCache::refresh_context(const analysis::FileAnalysis& analysi
     path_known_ = true;
   }
   const analysis::ModuleModel& model = analysis.model;
-  same = same && model.all == all_;
-  if (model.all != all_)
+  if (model.all != all_) {
     all_ = model.all;
+    same = false;
+  }
   const size_t count = model.definitions.size();
   const size_t old_count = context_.documented.size();
   const int old_documented = context_.documented_count;

@@ -152,38 +152,29 @@ void DocumentWorker::close(const std::string& uri) {
   wake_.notify_one();
 }
 
-void DocumentWorker::reconfigure(const std::string& uri) {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (open_.count(uri) == 0)
-      return;
-    inboxes_[uri].reconfigure = true;
-    note_queued();
-  }
-  wake_.notify_one();
-}
-
-void DocumentWorker::republish(const std::string& uri) {
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (open_.count(uri) == 0)
-      return;
-    inboxes_[uri].republish = true;
-    note_queued();
-  }
-  wake_.notify_one();
-}
-
-void DocumentWorker::saved(const std::string& uri) {
+void DocumentWorker::flag(const std::string& uri, std::initializer_list<bool Inbox::*> flags) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (open_.count(uri) == 0)
       return;
     Inbox& inbox = inboxes_[uri];
-    inbox.reconfigure = inbox.saved = true;
+    for (bool Inbox::*flag : flags)
+      inbox.*flag = true;
     note_queued();
   }
   wake_.notify_one();
+}
+
+void DocumentWorker::reconfigure(const std::string& uri) {
+  flag(uri, {&Inbox::reconfigure});
+}
+
+void DocumentWorker::republish(const std::string& uri) {
+  flag(uri, {&Inbox::republish});
+}
+
+void DocumentWorker::saved(const std::string& uri) {
+  flag(uri, {&Inbox::reconfigure, &Inbox::saved});
 }
 
 void DocumentWorker::reconfigure_all(EditorSettings editor) {
@@ -272,18 +263,15 @@ void DocumentWorker::run() {
         bring_up_to_date(*document);
       try {
         if (document != nullptr && document->analysis) {
-          const DocumentView view{
-              *document->analysis,
-              document->config,
-              document->path,
-              document->module,
-              document->analyzed_version,
-              document->pulled,
-              capture_,
-              [document]() -> const std::vector<Finding>& { return document->findings(); },
-              [this, document]() -> const std::vector<Finding>& {
-                return document->shown(options_.learning);
-              }};
+          const DocumentView view{*document->analysis,
+                                  document->config,
+                                  document->path,
+                                  document->analyzed_version,
+                                  document->pulled,
+                                  capture_,
+                                  [this, document]() -> const std::vector<Finding>& {
+                                    return document->shown(options_.learning);
+                                  }};
           query.job(&view);
         } else {
           query.job(nullptr);

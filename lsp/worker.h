@@ -20,6 +20,7 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -58,16 +59,13 @@ public:
   struct DocumentView {
     const analysis::FileAnalysis& analysis;
     const analysis::CheckConfig& config;
-    const std::string& path;            // Empty for URIs that are not local files.
-    const analysis::ModuleFile& module; // module_file(path), read with `config`.
-    int64_t version;                    // The version of the text `analysis` is of (the newest).
-    PulledDiagnostics& pulled;          // The worker's, for this document; only jobs touch it.
-    FeedbackCapture& feedback;          // The worker's, for every document; only jobs touch it.
-    // check_file() of `analysis` with `config` and `module`, reusing what the last call found
-    // for the statements that did not change; valid until the next call.
-    std::function<const std::vector<analysis::Finding>&()> findings;
-    // The same as the diagnostics show them (WorkerOptions::learning applied), reusing what the
-    // last call decided for the statements that did not change; valid until the next call.
+    const std::string& path;   // Empty for URIs that are not local files.
+    int64_t version;           // The version of the text `analysis` is of (the newest).
+    PulledDiagnostics& pulled; // The worker's, for this document; only jobs touch it.
+    FeedbackCapture& feedback; // The worker's, for every document; only jobs touch it.
+    // check_file() of `analysis` as the diagnostics show it (WorkerOptions::learning applied),
+    // reusing what the last call found and decided for the statements that did not change;
+    // valid until the next call.
     std::function<const std::vector<analysis::Finding>&()> shown;
   };
   // Runs on the worker thread once the document is up to date; null if it is not open.
@@ -114,6 +112,8 @@ private:
 
   void run();
   void note_queued(); // With mutex_ held, for each call that queues work.
+  // Sets `flags` in the inbox of `uri` if it is open, and wakes the thread.
+  void flag(const std::string& uri, std::initializer_list<bool Inbox::*> flags);
   bool take_work(std::map<std::string, Inbox>& inboxes, std::deque<Query>& queries,
                  bool& reconfigure_all, EditorSettings& editor, int& taken);
   void apply_inbox(const std::string& uri, Inbox& inbox);
