@@ -102,6 +102,8 @@ constexpr uint64_t kRegionParseBudgetMicros = 3000;
 // The top-level statements with their lines, or nothing if the file is not one this analysis
 // decomposes exactly. Syntax errors inside statements are fine; an error in the module's own
 // list of statements is not (the statements themselves are then in doubt).
+// statements_of()'s `column` for a block whose statements start where its first one does.
+constexpr uint32_t kFirstStatementColumn = UINT32_MAX;
 std::optional<StatementList> statements_of(const Snapshot& snapshot, TSNode parent,
                                            uint32_t column);
 
@@ -161,7 +163,8 @@ std::optional<StatementList> decomposable_statements(const Snapshot& snapshot,
 }
 
 // The statements of a module or block `parent` whose lines they own, grouped as
-// decomposable_statements() says; every statement starts at `column`.
+// decomposable_statements() says; every statement starts at `column` (or, with
+// kFirstStatementColumn, where the first one that is not a comment does).
 std::optional<StatementList> statements_of(const Snapshot& snapshot, TSNode parent,
                                            uint32_t column) {
   StatementList list;
@@ -169,7 +172,10 @@ std::optional<StatementList> statements_of(const Snapshot& snapshot, TSNode pare
   for_each_child(parent, [&](TSNode node) {
     if (!ts_node_is_named(node))
       return;
-    ok &= kind_of(node) != NodeKind::Error && !ts_node_is_missing(node);
+    const NodeKind kind = kind_of(node);
+    ok &= kind != NodeKind::Error && !ts_node_is_missing(node);
+    if (column == kFirstStatementColumn && kind != NodeKind::Comment)
+      column = ts_node_start_point(node).column;
     const uint32_t first = ts_node_start_point(node).row;
     const uint32_t last = last_line(node) - 1;
     list.nodes.push_back(node);
@@ -181,7 +187,7 @@ std::optional<StatementList> statements_of(const Snapshot& snapshot, TSNode pare
       return;
     }
     // A statement's tree depends on its indentation; a comment's share does not.
-    ok &= ts_node_start_point(node).column == column || kind_of(node) == NodeKind::Comment;
+    ok &= ts_node_start_point(node).column == column || kind == NodeKind::Comment;
     Span span;
     span.first_node = static_cast<uint32_t>(list.nodes.size() - 1);
     span.node_count = 1;
@@ -515,6 +521,15 @@ std::unique_ptr<HalsteadTally> class_halstead(const Statement* before,
   return tally;
 }
 
+// Whether the first statement of a class body that is not a comment is indented, as the
+// members of a class analyzed member by member must be.
+bool indented_statement(const StatementList& members) {
+  for (const TSNode node : members.nodes)
+    if (kind_of(node) != NodeKind::Comment)
+      return ts_node_start_point(node).column != 0;
+  return false;
+}
+
 // The share of a top-level class statement built from its members' shares: the members whose
 // text is among `donors` for this class's name are reused, the others analyzed (with
 // analyze_statement(), as statements of the class). The class's own facts come from its header
@@ -525,15 +540,8 @@ std::unique_ptr<HalsteadTally> class_halstead(const Statement* before,
 // members sharing lines, statements of the class's own that may raise, return or yield).
 std::shared_ptr<Statement> analyze_class(const Snapshot& snapshot, const Span& span,
                                          const ClassNodes& nodes, const MemberDonors& donors) {
-  uint32_t column = 0;
-  for_each_named_child(nodes.body, [&](TSNode member) {
-    if (column == 0 && kind_of(member) != NodeKind::Comment)
-      column = ts_node_start_point(member).column;
-  });
-  if (column == 0)
-    return nullptr;
-  std::optional<StatementList> members = statements_of(snapshot, nodes.body, column);
-  if (!members || members->spans.empty())
+  std::optional<StatementList> members = statements_of(snapshot, nodes.body, kFirstStatementColumn);
+  if (!members || !indented_statement(*members))
     return nullptr;
   const Span& first = members->spans.front();
   const uint32_t class_line = ts_node_start_point(nodes.node).row;
@@ -569,11 +577,15 @@ std::shared_ptr<Statement> analyze_class(const Snapshot& snapshot, const Span& s
   for (size_t m = 0; m < members->spans.size(); ++m) {
     const Span& member = members->spans[m];
     const std::optional<int> blank = blank_lines_between(snapshot, next_line, member.first_line);
-    if (!blank || may_hold_class_flow(snapshot, *members, member))
+    if (!blank)
       return nullptr;
     raw.blank += *blank;
     next_line = member.last_line + 1;
+    // A reused share passed the check of class flow in the class it came from: its text and
+    // its class are the same.
     StatementPtr share = reused[m];
+    if (!share && may_hold_class_flow(snapshot, *members, member))
+      return nullptr;
     if (!share)
       share = analyze_statement(snapshot, *members, member, false, &cls.name);
     if (!share || share->has_error)
@@ -982,7 +994,11 @@ IncrementalAnalyzer::replaced_member_places(const std::vector<Entry>& entries) c
   for (const Entry& entry : entries)
     if (entry.kept >= 0)
       kept[entry.kept] = true;
+  size_t members = 0;
+  for (size_t k = 0; k < placed_.size(); ++k)
+    members += kept[k] ? 0 : placed_[k].statement->members.size();
   MemberPlaces places;
+  places.reserve(members);
   for (size_t k = 0; k < placed_.size(); ++k) {
     const Placed& at = placed_[k];
     const Statement& statement = *at.statement;
@@ -1193,11 +1209,13 @@ IncrementalAnalyzer::assemble(std::shared_ptr<const Snapshot> snapshot,
 void IncrementalAnalyzer::tally_halstead(const std::vector<Entry>& entries) {
   // Statements of the last version that are gone, and new ones; a statement can stand more
   // than once (equal texts share one analysis), hence counts.
-  std::unordered_map<const Statement*, int> change;
+  // Gathered, then sorted so that equal statements are adjacent: an edited class adds every
+  // member once for its new version and once for the old, and most cancel out.
+  std::vector<std::pair<const Statement*, int>> change;
   auto count = [&](const Statement& statement, int times) {
-    change[&statement] += times;
+    change.emplace_back(&statement, times);
     for (const Statement::Member& member : statement.members)
-      change[member.statement.get()] += times;
+      change.emplace_back(member.statement.get(), times);
   };
   // A kept statement stands as often as entries keep it (usually once, as before): only the
   // statements of the changed run are looked at one by one.
@@ -1211,10 +1229,16 @@ void IncrementalAnalyzer::tally_halstead(const std::vector<Entry>& entries) {
   for (size_t k = 0; k < placed_.size(); ++k)
     if (uses[k] != 1)
       count(*placed_[k].statement, uses[k] - 1);
-  for (const auto& [statement, times] : change)
+  std::sort(change.begin(), change.end());
+  for (size_t k = 0; k < change.size();) {
+    const Statement* statement = change[k].first;
+    int times = 0;
+    for (; k < change.size() && change[k].first == statement; ++k)
+      times += change[k].second;
     if (times != 0)
       for (const HalsteadPartial& part : statement->halstead)
         halstead_.add(part, times);
+  }
 }
 
 namespace {

@@ -379,9 +379,10 @@ private:
   // `name: type = value` at class level.
   void collect_annotated_attributes(Definition& cls, TSNode body) {
     for_each_named_child(body, [&](TSNode statement) {
+      if (kind_of(statement) != NodeKind::ExpressionStatement)
+        return;
       TSNode assignment = ts_node_named_child(statement, 0);
-      if (kind_of(statement) != NodeKind::ExpressionStatement ||
-          kind_of(assignment) != NodeKind::Assignment)
+      if (kind_of(assignment) != NodeKind::Assignment)
         return;
       TSNode type = field(assignment, "type");
       TSNode left = field(assignment, "left");
