@@ -282,11 +282,14 @@ void DocumentWorker::run() {
     }
     busy_ -= taken;
     publish_due();
+    // What came in meanwhile (a pull request right behind its edit) is answered first.
+    if (busy())
+      continue;
     // Freeing the previous versions' trees and definitions waits until the answers are out.
     for (auto& [uri, document] : documents_)
       document->analyzer.release_retired();
     prepare_for_typing();
-    idle_work_left_ = !busy() && idle_step();
+    idle_work_left_ = idle_step();
     // glibc keeps freed memory in the worker thread's arena; give the trees back.
     if (trees_released_)
       malloc_trim(0);
@@ -521,7 +524,7 @@ void DocumentWorker::prepare_for_typing() {
   for (auto& [uri, document] : documents_)
     if (document->hot() && (last == nullptr || document->last_used > last->last_used))
       last = document.get();
-  if (last != nullptr && !busy())
+  if (last != nullptr)
     last->document->prepare_for_edit();
 }
 
