@@ -106,20 +106,6 @@ void Document::set_tree(TSTree* tree, bool keep_base) {
   tree_ = tree;
 }
 
-namespace {
-// Room prepare_for_edit() leaves for typing, so that edits in place do not reallocate.
-constexpr size_t kTypingRoom = 4096;
-} // namespace
-
-void Document::prepare_for_edit() {
-  if (text_.use_count() == 1)
-    return;
-  auto copy = std::make_shared<std::string>();
-  copy->reserve(text_->size() + kTypingRoom);
-  copy->append(*text_);
-  text_ = std::move(copy);
-}
-
 void Document::replace_bytes(size_t start, size_t end, std::string_view replacement) {
   // Whether a byte is a lone CR depends on it and the next: the bytes from the one before the
   // edit to its last can change.

@@ -108,10 +108,6 @@ public:
   // `settle` false it does not take the second, fresh parse that an error-laden incremental
   // result needs to be canonical; a later reparse() does (e.g. when the editor is idle).
   ParseResult reparse(bool settle = true);
-  // Gives the document a copy of its text of its own, with room to grow, if a snapshot
-  // shares it: the copy that the next edit would make (which then changes the text in place),
-  // made ahead, when the caller has time for it.
-  void prepare_for_edit();
 
   std::string_view text() const { return *text_; }
   const LineIndex& lines() const { return lines_; }

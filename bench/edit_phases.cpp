@@ -122,9 +122,8 @@ int main(int argc, char** argv) {
       (small ? phases.apply_small : phases.apply_large).push_back(applied - start);
       (small ? phases.analyze_small : phases.analyze_large).push_back(analyzed - taken);
       (small ? phases.total_small : phases.total_large).push_back(signed_at - start);
-      analyzer.release_retired(); // As the server does, once the diagnostics are out...
+      analyzer.release_retired(); // As the server does, once the diagnostics are out.
       settle(document);
-      document.prepare_for_edit(); // ...and when it is idle.
     }
   }
   if (phases.total.empty())

@@ -288,7 +288,6 @@ void DocumentWorker::run() {
     // Freeing the previous versions' trees and definitions waits until the answers are out.
     for (auto& [uri, document] : documents_)
       document->analyzer.release_retired();
-    prepare_for_typing();
     idle_work_left_ = idle_step();
     // glibc keeps freed memory in the worker thread's arena; give the trees back.
     if (trees_released_)
@@ -516,16 +515,6 @@ void DocumentWorker::publish(OpenDocument& document) {
                     R"("params":{{"uri":{},"version":{},"diagnostics":{}}}}})",
                     json(document.uri).dump(-1, ' ', false, json::error_handler_t::replace),
                     document.analyzed_version, document.published.array()));
-}
-
-void DocumentWorker::prepare_for_typing() {
-  // Only the document edited last: the user types in one, and each copy costs its text's size.
-  OpenDocument* last = nullptr;
-  for (auto& [uri, document] : documents_)
-    if (document->hot() && (last == nullptr || document->last_used > last->last_used))
-      last = document.get();
-  if (last != nullptr)
-    last->document->prepare_for_edit();
 }
 
 bool DocumentWorker::idle_step() {

@@ -124,9 +124,6 @@ private:
   void refresh_config(OpenDocument& document);
   void note_analysis(OpenDocument& document);
   void make_hot(OpenDocument& document);
-  // Document::prepare_for_edit() for the document edited last: the copy of its text that its
-  // next edit would make, made while no work is waiting.
-  void prepare_for_typing();
   void make_cold(OpenDocument& document);
   bool cool_down();
   // The analysis of the current text while its parse is unfinished (see

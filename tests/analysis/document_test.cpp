@@ -139,33 +139,3 @@ TEST_CASE("a snapshot tells where its text may differ from the one handed out be
     before = now;
   }
 }
-
-TEST_CASE("copying the text ahead of an edit changes neither the text nor earlier snapshots") {
-  std::mt19937 rng(11);
-  const char* const pieces[] = {"a", "\n", "\r", "", "xy\nz", "é", "def g():\n  pass\n"};
-  const std::string start = "def f(x):\n    return x\r\n\nclass A:\n    pass\n";
-  Document prepared(start), plain(start);
-  std::vector<std::pair<std::shared_ptr<const Snapshot>, std::string>> kept;
-  for (int step = 0; step < 300; ++step) {
-    const uint32_t line = rng() % static_cast<uint32_t>(plain.lines().line_count());
-    const Position at{line, static_cast<uint32_t>(rng() % 6)};
-    const TextChange change{
-        Range{at, Position{at.line, static_cast<uint32_t>(at.character + rng() % 3)}},
-        pieces[rng() % std::size(pieces)]};
-    if (rng() % 2 == 0)
-      prepared.prepare_for_edit();
-    prepared.apply(change, PositionEncoding::Utf16);
-    plain.apply(change, PositionEncoding::Utf16);
-    INFO("step " << step);
-    REQUIRE(prepared.text() == plain.text());
-    if (rng() % 3 == 0) {
-      std::shared_ptr<const Snapshot> snapshot = prepared.snapshot();
-      kept.emplace_back(snapshot, std::string(snapshot->text()));
-    }
-    if (rng() % 7 == 0 && !kept.empty())
-      kept.erase(kept.begin() + static_cast<long>(rng() % kept.size()));
-  }
-  CHECK(prepared.sexp() == plain.sexp());
-  for (const auto& [snapshot, text] : kept)
-    CHECK(snapshot->text() == text);
-}
