@@ -816,6 +816,97 @@ void splice(std::vector<T>& into, size_t begin, size_t end, std::vector<T>& run)
     into.erase(after, into.begin() + static_cast<std::ptrdiff_t>(end));
 }
 
+// An edit inside a class analyzed member by member that keeps its first `front` members (same
+// shares at the same places) and its last `back` (same shares, moved perhaps).
+struct ClassEdit {
+  size_t front = 0, back = 0;
+};
+
+// How `now`, at `span`, replaces `was`, if it is the same class edited among its members and
+// both are placed as place_class() places them: the class's own definition, then each member's.
+std::optional<ClassEdit> class_edit(const Placed& was, const Entry& now) {
+  const Statement& before = *was.statement;
+  const Statement& after = *now.statement;
+  if (before.members.empty() || after.members.empty() || before.class_name != after.class_name ||
+      before.definitions.size() != 1 || after.definitions.size() != 1 ||
+      before.metrics.size() != 1 || after.metrics.size() != 1 || !after.errors.empty() ||
+      now.span.begin != was.begin || now.span.first_line != was.first_line)
+    return std::nullopt;
+  const std::vector<Statement::Member>& a = before.members;
+  const std::vector<Statement::Member>& b = after.members;
+  ClassEdit edit;
+  while (edit.front < a.size() && edit.front < b.size() &&
+         a[edit.front].statement == b[edit.front].statement &&
+         a[edit.front].begin == b[edit.front].begin &&
+         a[edit.front].first_line == b[edit.front].first_line)
+    ++edit.front;
+  while (edit.back < a.size() - edit.front && edit.back < b.size() - edit.front &&
+         a[a.size() - 1 - edit.back].statement == b[b.size() - 1 - edit.back].statement)
+    ++edit.back;
+  return edit;
+}
+
+size_t member_definitions(const Statement& statement, size_t begin, size_t end) {
+  size_t count = 0;
+  for (size_t k = begin; k < end; ++k)
+    count += statement.members[k].statement->total_definitions;
+  return count;
+}
+
+// Changes the definitions and metrics of class `was` (in `definitions` and `metrics`, the
+// previous result's lists) into those of `now` in place, as `edit` says: the class's own are
+// replaced, the changed members' replaced by copies of the new ones', the last members' moved;
+// the first members' stay as they are. What place_class() gives, without moving every member.
+void edit_class_in_place(const Placed& was, const Entry& now, const ClassEdit& edit,
+                         std::vector<Definition>& definitions,
+                         std::vector<DefinitionMetrics>& metrics) {
+  const Statement& before = *was.statement;
+  const Statement& after = *now.statement;
+  const size_t at = was.first_definition;
+  const int class_index = static_cast<int>(at);
+  definitions[at] = after.definitions.front();
+  relocate(definitions[at], now.span.begin, now.span.first_line, class_index);
+  metrics[at] = after.metrics.front();
+  const size_t old_begin = at + 1 + member_definitions(before, 0, edit.front);
+  const size_t old_end =
+      old_begin + member_definitions(before, edit.front, before.members.size() - edit.back);
+  // The changed members' definitions, numbered from old_begin; their top ones are the class's.
+  ModuleModel middle;
+  std::vector<DefinitionMetrics> middle_metrics;
+  for (size_t k = edit.front; k < after.members.size() - edit.back; ++k) {
+    const Statement::Member& member = after.members[k];
+    append_definitions(*member.statement, int64_t{now.span.begin} + member.begin,
+                       int64_t{now.span.first_line} + member.first_line, -1, middle);
+    append_metrics(*member.statement, middle_metrics);
+  }
+  for (Definition& definition : middle.definitions) {
+    relocate(definition, 0, 0, static_cast<int>(old_begin));
+    if (definition.parent == -1)
+      definition.parent = class_index;
+  }
+  const int index_delta =
+      static_cast<int>(old_begin + middle.definitions.size()) - static_cast<int>(old_end);
+  size_t next = at + before.total_definitions; // One past the member being moved.
+  for (size_t j = 0; j < edit.back; ++j) {
+    const Statement::Member& from = before.members[before.members.size() - 1 - j];
+    const Statement::Member& to = after.members[after.members.size() - 1 - j];
+    const int64_t byte_delta =
+        (int64_t{now.span.begin} + to.begin) - (int64_t{was.begin} + from.begin);
+    const int64_t line_delta = (int64_t{now.span.first_line} + to.first_line) -
+                               (int64_t{was.first_line} + from.first_line);
+    const size_t first = next - from.statement->total_definitions;
+    for (size_t i = first; i < next; ++i) {
+      const bool top = definitions[i].parent == class_index;
+      relocate(definitions[i], byte_delta, line_delta, index_delta);
+      if (top)
+        definitions[i].parent = class_index;
+    }
+    next = first;
+  }
+  splice(definitions, old_begin, old_end, middle.definitions);
+  splice(metrics, old_begin, old_end, middle_metrics);
+}
+
 using PlaceEntry = std::function<void(const Entry&, ModuleModel&, std::vector<DefinitionMetrics>&)>;
 
 // Changes the last result's definitions and metrics (`definitions`, `metrics`, placed as
@@ -833,17 +924,27 @@ replace_changed_run(const ChangedRun& run, const std::vector<Placed>& placed,
   const size_t old_end = run.back > 0 ? placed[m - run.back].first_definition : definitions.size();
   for (size_t k = 0; k < run.front; ++k)
     first_definitions[k] = placed[k].first_definition;
-  // The run's definitions, numbered from 0 while they are placed, then from old_begin.
+  // One class edited among its members is changed in place (see edit_class_in_place()).
+  std::optional<ClassEdit> class_in_place;
+  if (n - run.back - run.front == 1 && m - run.back - run.front == 1)
+    class_in_place = class_edit(placed[run.front], entries[run.front]);
+  // Else the run's definitions, numbered from 0 while they are placed, then from old_begin.
   ModuleModel middle;
   std::vector<DefinitionMetrics> middle_metrics;
-  for (size_t k = run.front; k < n - run.back; ++k) {
-    first_definitions[k] = static_cast<uint32_t>(old_begin + middle.definitions.size());
-    place(entries[k], middle, middle_metrics);
+  size_t run_definitions = 0;
+  if (class_in_place) {
+    first_definitions[run.front] = static_cast<uint32_t>(old_begin);
+    run_definitions = entries[run.front].statement->total_definitions;
+  } else {
+    for (size_t k = run.front; k < n - run.back; ++k) {
+      first_definitions[k] = static_cast<uint32_t>(old_begin + middle.definitions.size());
+      place(entries[k], middle, middle_metrics);
+    }
+    for (Definition& definition : middle.definitions)
+      relocate(definition, 0, 0, static_cast<int>(old_begin));
+    run_definitions = middle.definitions.size();
   }
-  for (Definition& definition : middle.definitions)
-    relocate(definition, 0, 0, static_cast<int>(old_begin));
-  const int index_delta =
-      static_cast<int>(old_begin + middle.definitions.size()) - static_cast<int>(old_end);
+  const int index_delta = static_cast<int>(old_begin + run_definitions) - static_cast<int>(old_end);
   for (size_t j = 0; j < run.back; ++j) {
     const Entry& entry = entries[n - run.back + j];
     const Placed& was = placed[m - run.back + j];
@@ -854,6 +955,11 @@ replace_changed_run(const ChangedRun& run, const std::vector<Placed>& placed,
     for (size_t i = was.first_definition;
          i < was.first_definition + was.statement->total_definitions; ++i)
       relocate(definitions[i], byte_delta, line_delta, index_delta);
+  }
+  if (class_in_place) {
+    edit_class_in_place(placed[run.front], entries[run.front], *class_in_place, definitions,
+                        metrics);
+    return {};
   }
   splice(definitions, old_begin, old_end, middle.definitions);
   splice(metrics, old_begin, old_end, middle_metrics);
@@ -1143,9 +1249,7 @@ IncrementalAnalyzer::assemble(std::shared_ptr<const Snapshot> snapshot,
   analysis->provisional = provisional;
   analysis->model.docstring = head.docstring;
   analysis->model.leading_string = head.leading_string;
-  MemberPlaces member_places;
-  if (!previous.empty())
-    member_places = replaced_member_places(entries);
+  std::optional<MemberPlaces> member_places; // Found when a class is first placed anew.
   // Where each entry's definitions start in the new list.
   std::vector<uint32_t> first_definitions(entries.size());
   const auto place = [&](const Entry& entry, ModuleModel& model,
@@ -1154,9 +1258,11 @@ IncrementalAnalyzer::assemble(std::shared_ptr<const Snapshot> snapshot,
     if (entry.kept >= 0 && !previous.empty())
       move_definitions(previous, placed_[entry.kept], statement.total_definitions, entry.span,
                        model);
-    else if (!statement.members.empty() && !previous.empty())
-      place_class(statement, entry.span, previous, member_places, model);
-    else
+    else if (!statement.members.empty() && !previous.empty()) {
+      if (!member_places)
+        member_places = replaced_member_places(entries);
+      place_class(statement, entry.span, previous, *member_places, model);
+    } else
       copy_definitions(statement, entry.span, model);
     append_metrics(statement, metrics);
   };

@@ -499,3 +499,55 @@ TEST_CASE("typing again and again inside one long class equals a fresh analysis"
     }
   }
 }
+
+TEST_CASE("adding and removing a function inside one long class equals a fresh analysis",
+          "[property]") {
+  // A function added inside one method changes how many definitions that member has, so
+  // every later member's definitions move to other places in the list.
+  for (const char* path :
+       {"/usr/lib/python3.11/argparse.py", "/usr/lib/python3.11/_pydecimal.py"}) {
+    const std::optional<std::string> source = read_file(path);
+    if (!source)
+      continue;
+    Document doc(*source);
+    IncrementalAnalyzer incremental;
+    const std::shared_ptr<const FileAnalysis> first = incremental.analyze(doc.snapshot());
+    const Definition* longest = nullptr;
+    for (const Definition& definition : first->model.definitions)
+      if (definition.kind == DefinitionKind::Class && definition.parent == -1 &&
+          (longest == nullptr ||
+           definition.end_line - definition.line > longest->end_line - longest->line))
+        longest = &definition;
+    REQUIRE(longest != nullptr);
+    // Lines of the class (0-based) that start a return statement: a statement may stand there.
+    std::vector<uint32_t> returns;
+    for (uint32_t row = longest->line; row < longest->end_line; ++row) {
+      const std::string_view line =
+          doc.text().substr(doc.lines().line_start(row),
+                            doc.lines().line_content_end(row) - doc.lines().line_start(row));
+      const size_t indent = line.find_first_not_of(' ');
+      if (indent != std::string_view::npos && line.substr(indent).rfind("return ", 0) == 0)
+        returns.push_back(row);
+    }
+    REQUIRE(returns.size() > 10);
+    std::mt19937 rng(3);
+    for (int step = 0; step < 20; ++step) {
+      const uint32_t row = returns[rng() % returns.size()];
+      const std::string_view line = doc.text().substr(doc.lines().line_start(row), 64);
+      const std::string indent(line.substr(0, line.find_first_not_of(' ')));
+      const std::string added =
+          indent + (step % 2 == 0 ? "def added(a, b):\n" + indent + "    return a\n"
+                                  : "def added(): pass\n");
+      const uint32_t lines_added = step % 2 == 0 ? 2 : 1;
+      for (const bool add : {true, false}) {
+        doc.apply(add ? TextChange{Range{Position{row, 0}, Position{row, 0}}, added}
+                      : TextChange{Range{Position{row, 0}, Position{row + lines_added, 0}}, ""},
+                  PositionEncoding::Utf8);
+        INFO(path << " step " << step << (add ? " added" : " removed") << " at line " << row);
+        const std::shared_ptr<const Snapshot> snapshot = doc.snapshot();
+        const std::shared_ptr<const FileAnalysis> result = incremental.analyze(snapshot);
+        REQUIRE(describe(*result) == describe(analyze(snapshot)));
+      }
+    }
+  }
+}
