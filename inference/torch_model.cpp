@@ -171,19 +171,216 @@ void use_one_thread() {
   (void)once;
 }
 
+// One AdamW step of `param` as torch::optim::AdamW (libtorch 1.13, without amsgrad) makes it:
+// decoupled weight decay, then the moments, then the bias-corrected update.
+void adamw_step(const torch::Tensor& param, const torch::Tensor& grad, torch::Tensor& exp_avg,
+                torch::Tensor& exp_avg_sq, int64_t step,
+                const torch::optim::AdamWOptions& options) {
+  torch::NoGradGuard no_grad;
+  const auto [beta1, beta2] = options.betas();
+  param.mul_(1 - options.lr() * options.weight_decay());
+  const double correction1 = 1 - std::pow(beta1, static_cast<double>(step));
+  const double correction2 = 1 - std::pow(beta2, static_cast<double>(step));
+  exp_avg.mul_(beta1).add_(grad, 1 - beta1);
+  exp_avg_sq.mul_(beta2).addcmul_(grad, grad, 1 - beta2);
+  const torch::Tensor denominator =
+      (exp_avg_sq.sqrt() / std::sqrt(correction2)).add_(options.eps());
+  param.addcdiv_(exp_avg, denominator, -options.lr() / correction1);
+}
+
+// What `steps` AdamW steps after step `first` with a zero gradient do to `param`, at once: the
+// weight decay and the moments' decay are powers, and step j's update is
+//   lr / c1_j · β1^j m / (β2^(j/2) sqrt(v) / sqrt(c2_j) + ε)
+// for the moments m, v before the steps and the bias corrections c1_j, c2_j: the same tensor
+// m / (sqrt(v) + ε_j) times a number, with ε_j = ε sqrt(c2_j) / β2^(j/2). Summed, with one ε
+// (the weighted mean of the ε_j), this is exact where sqrt(v) is far from ε and where both
+// moments are zero, and within a fraction of a step of AdamW elsewhere.
+void adamw_steps_without_gradient(const torch::Tensor& param, torch::Tensor& exp_avg,
+                                  torch::Tensor& exp_avg_sq, int64_t first, int steps,
+                                  const torch::optim::AdamWOptions& options) {
+  torch::NoGradGuard no_grad;
+  const auto [beta1, beta2] = options.betas();
+  const double decay = 1 - options.lr() * options.weight_decay();
+  double update = 0;  // The sum over the steps of what multiplies m / (sqrt(v) + ε).
+  double epsilon = 0; // The ε_j, weighted by the steps' numbers.
+  for (int j = 1; j <= steps; ++j) {
+    const auto step = static_cast<double>(first + j);
+    const double correction1 = 1 - std::pow(beta1, step);
+    const double correction2 = 1 - std::pow(beta2, step);
+    const double scale = std::sqrt(correction2) / std::pow(beta2, j / 2.0);
+    const double weight = std::pow(decay, steps - j) * std::pow(beta1, j) * scale / correction1;
+    update += weight;
+    epsilon += weight * options.eps() * scale;
+  }
+  epsilon /= update;
+  param.mul_(std::pow(decay, steps))
+      .addcdiv_(exp_avg, exp_avg_sq.sqrt().add_(epsilon), -options.lr() * update);
+  exp_avg.mul_(std::pow(beta1, steps));
+  exp_avg_sq.mul_(std::pow(beta2, steps));
+}
+
+// a·b for the small matrices of a training step (64 × 51 by 51 × 32 at most). torch's matrix
+// product calls the BLAS it was built with, on Debian the reference implementation unless an
+// optimized one is installed; at these sizes a broadcast product and sum is 2 to 3 times
+// faster there.
+torch::Tensor small_product(const torch::Tensor& a, const torch::Tensor& b) {
+  return (a.unsqueeze(2) * b.unsqueeze(0)).sum(1);
+}
+
+// The sum of `values` (one row per event, `width` columns) in the column of each event's head:
+// [width, kHeads], the gradient of a [width, kHeads] weight whose column of the event's head
+// multiplied the event's row.
+torch::Tensor columns_of_heads(const torch::Tensor& values, const torch::Tensor& heads,
+                               int64_t width) {
+  return torch::zeros({kHeads, width}).index_add_(0, heads, values).t();
+}
+
+// What the steps of one train() call share: the batch, with its tokens as positions among the
+// token table's rows it indexes (`rows`), and what the gradient of the mean of bags needs.
+struct StepInputs {
+  Batch batch;                // batch.tokens index `rows`' positions, not the table.
+  torch::Tensor rows;         // [R] int64 table rows the batch indexes, ascending.
+  torch::Tensor token_bag;    // [T] int64 the definition of each token.
+  torch::Tensor token_share;  // [T, 1] float 1 / the number of tokens of that definition.
+  torch::Tensor heads;        // [N] int64 the head each event trains.
+  torch::Tensor head_columns; // [N, 1] the same, as gather() and scatter() take it.
+  torch::Tensor targets;      // [N] float
+  torch::Tensor weights;      // [N] float, adding up to 1: the loss is a weighted mean.
+};
+
+StepInputs step_inputs(const TrainingBatch& batch) {
+  StepInputs inputs;
+  inputs.batch = batch.inputs;
+  auto [rows, positions] =
+      at::_unique(batch.inputs.tokens, /*sorted=*/true, /*return_inverse=*/true);
+  inputs.rows = std::move(rows);
+  inputs.batch.tokens = std::move(positions);
+  const int64_t tokens = inputs.batch.tokens.size(0);
+  const torch::Tensor ends = torch::cat({batch.inputs.offsets.narrow(0, 1, batch.examples - 1),
+                                         torch::tensor({tokens}, torch::kInt64)});
+  const torch::Tensor lengths = ends - batch.inputs.offsets;
+  inputs.token_bag = torch::repeat_interleave(lengths);
+  inputs.token_share =
+      lengths.to(torch::kFloat32).reciprocal().index_select(0, inputs.token_bag).unsqueeze(1);
+  inputs.head_columns = batch.heads;
+  inputs.heads = batch.heads.squeeze(1);
+  inputs.targets = batch.targets;
+  inputs.weights = batch.weights / batch.weights.sum();
+  return inputs;
+}
+
+// The gradient of the weighted mean binary cross-entropy of the events' own heads, with
+// respect to each parameter of the network, `rows` standing for the token table's rows the
+// batch indexes (StepInputs::rows). Derived by hand rather than by autograd: at this size a
+// step is per-operation overhead (docs/learning.md, Cost), and the hand-written backward pass
+// takes a third of autograd's operations. Only the trained head's columns of `linear` and `out`
+// enter, as forward(batch).gather(1, heads) would give them.
+struct Gradients {
+  torch::Tensor linear, rows, hidden, out;
+};
+
+// The logits of the events' own heads, and the hidden layer's input and pre-activation.
+struct TrainedLogits {
+  torch::Tensor logits;      // [N]
+  torch::Tensor layer_input; // [N, kInputs + kEmbeddingWidth]
+  torch::Tensor layer;       // [N, kHiddenWidth] before relu
+  torch::Tensor head_out;    // [N, kHiddenWidth] `out`'s column of each event's head
+  torch::Tensor mean_tokens; // [N, kTokenColumns]
+};
+
+TrainedLogits trained_logits(const NetworkImpl& network, const torch::Tensor& rows,
+                             const StepInputs& inputs) {
+  TrainedLogits result;
+  const torch::Tensor& numeric = inputs.batch.numeric;
+  result.mean_tokens = mean_of_bags(rows, inputs.batch);
+  result.layer_input =
+      torch::cat({numeric, result.mean_tokens.narrow(1, kHeads, kEmbeddingWidth)}, 1);
+  result.layer = small_product(result.layer_input, network.hidden);
+  result.head_out = network.out.index_select(1, inputs.heads).t();
+  result.logits =
+      (numeric * network.linear.index_select(1, inputs.heads).t())
+          .sum(1)
+          .add_((torch::relu(result.layer) * result.head_out).sum(1))
+          .add_(result.mean_tokens.narrow(1, 0, kHeads).gather(1, inputs.head_columns).squeeze(1))
+          .add_(prior_logit());
+  return result;
+}
+
+Gradients gradients(const NetworkImpl& network, const torch::Tensor& rows, const StepInputs& inputs,
+                    const TrainedLogits& forward) {
+  // d loss / d logit of each event: its weight times (sigmoid(logit) - target).
+  const torch::Tensor logit =
+      torch::sigmoid(forward.logits).sub_(inputs.targets).mul_(inputs.weights).unsqueeze(1);
+  // ... placed in its head's column: the gradient of the full [N, kHeads] output.
+  const torch::Tensor output =
+      torch::zeros({logit.size(0), kHeads}).scatter_(1, inputs.head_columns, logit);
+  const torch::Tensor hidden_layer = torch::relu(forward.layer);
+  const torch::Tensor layer = torch::threshold_backward(forward.head_out * logit, forward.layer, 0);
+  Gradients result;
+  result.linear = columns_of_heads(inputs.batch.numeric * logit, inputs.heads, kInputs);
+  result.out = columns_of_heads(hidden_layer * logit, inputs.heads, kHiddenWidth);
+  result.hidden = small_product(forward.layer_input.t(), layer);
+  const torch::Tensor mean_tokens = torch::cat(
+      {output, small_product(layer, network.hidden.narrow(0, kInputs, kEmbeddingWidth).t())}, 1);
+  // The mean of bags' backward pass: each token's row gets its definition's gradient, shared
+  // among the definition's tokens.
+  result.rows =
+      torch::zeros({rows.size(0), kTokenColumns})
+          .index_add_(0, inputs.batch.tokens,
+                      mean_tokens.index_select(0, inputs.token_bag).mul_(inputs.token_share));
+  return result;
+}
+
 // The two optimizers of one model: plain gradient descent for the linear layer, AdamW for the
 // token embeddings and the hidden layer (see make_optimizers). Saved and restored together.
+//
+// The steps apply them by hand to the gradients above, as torch's SGD and AdamW would
+// (adamw_step), and keep AdamW's moments and step counts in `rest`'s state, where torch keeps
+// them, so that saved models read as before. The token table is 2,048 rows and a 64-event
+// replay indexes a few hundred, so its steps run on those rows alone: train() gathers them with
+// their moments once (gather_rows), its steps update them, and finish_rows() writes them back
+// and gives every other row, which had no gradient, the same steps in closed form.
 struct Optimizers {
   std::unique_ptr<torch::optim::SGD> linear;
-  std::unique_ptr<torch::optim::AdamW> rest;
-  void zero_grad() {
-    linear->zero_grad();
-    rest->zero_grad();
+  std::unique_ptr<torch::optim::AdamW> rest; // Over tokens, hidden, out.
+
+  // The token table's rows `rows` and their moments, and the table's step count.
+  struct Rows {
+    torch::Tensor table, exp_avg, exp_avg_sq;
+    int64_t steps = 0;
+  };
+  Rows gather_rows(const torch::Tensor& tokens, const torch::Tensor& rows) {
+    const torch::optim::AdamWParamState& state = state_of(tokens);
+    return {tokens.detach().index_select(0, rows), state.exp_avg().index_select(0, rows),
+            state.exp_avg_sq().index_select(0, rows), state.step()};
   }
-  void step() {
-    linear->step();
-    rest->step();
+  // One step of every parameter, the token table's on `gathered`.
+  void step(NetworkImpl& network, Rows& gathered, const Gradients& gradients) {
+    torch::NoGradGuard no_grad;
+    const auto& sgd =
+        static_cast<const torch::optim::SGDOptions&>(linear->param_groups().front().options());
+    torch::Tensor descent = gradients.linear;
+    if (sgd.weight_decay() != 0)
+      descent = descent.add(network.linear, sgd.weight_decay());
+    network.linear.add_(descent, -sgd.lr());
+    adamw_step_of(network.hidden, gradients.hidden);
+    adamw_step_of(network.out, gradients.out);
+    ++gathered.steps;
+    adamw_step(gathered.table, gradients.rows, gathered.exp_avg, gathered.exp_avg_sq,
+               gathered.steps, slow_options());
   }
+  // After the steps: the untouched rows' steps, then the touched rows written back.
+  void finish_rows(const torch::Tensor& tokens, const torch::Tensor& rows, const Rows& gathered) {
+    torch::NoGradGuard no_grad;
+    torch::optim::AdamWParamState& state = state_of(tokens);
+    adamw_steps_without_gradient(tokens, state.exp_avg(), state.exp_avg_sq(), state.step(),
+                                 static_cast<int>(gathered.steps - state.step()), slow_options());
+    tokens.index_copy_(0, rows, gathered.table);
+    state.exp_avg().index_copy_(0, rows, gathered.exp_avg);
+    state.exp_avg_sq().index_copy_(0, rows, gathered.exp_avg_sq);
+    state.step(gathered.steps);
+  }
+
   void save(torch::serialize::OutputArchive& linear_state,
             torch::serialize::OutputArchive& rest_state) const {
     linear->save(linear_state);
@@ -193,6 +390,31 @@ struct Optimizers {
             torch::serialize::InputArchive& rest_state) {
     linear->load(linear_state);
     rest->load(rest_state);
+  }
+
+private:
+  const torch::optim::AdamWOptions& slow_options() const {
+    return static_cast<const torch::optim::AdamWOptions&>(rest->param_groups().front().options());
+  }
+  void adamw_step_of(const torch::Tensor& param, const torch::Tensor& grad) {
+    torch::optim::AdamWParamState& state = state_of(param);
+    state.step(state.step() + 1);
+    adamw_step(param, grad, state.exp_avg(), state.exp_avg_sq(), state.step(), slow_options());
+  }
+  // A parameter's AdamW state where torch::optim::AdamW keeps it (keyed by the tensor's
+  // address), made as AdamW makes it at the parameter's first step.
+  torch::optim::AdamWParamState& state_of(const torch::Tensor& param) {
+    auto& states = rest->state();
+    const std::string key = c10::guts::to_string(param.unsafeGetTensorImpl());
+    auto found = states.find(key);
+    if (found == states.end()) {
+      auto fresh = std::make_unique<torch::optim::AdamWParamState>();
+      fresh->step(0);
+      fresh->exp_avg(torch::zeros_like(param, torch::MemoryFormat::Preserve));
+      fresh->exp_avg_sq(torch::zeros_like(param, torch::MemoryFormat::Preserve));
+      found = states.emplace(key, std::move(fresh)).first;
+    }
+    return static_cast<torch::optim::AdamWParamState&>(*found->second);
   }
 };
 
@@ -228,19 +450,19 @@ public:
       return report;
     const int wanted = steps > 0 ? steps : options_.steps_per_event;
     const auto start = std::chrono::steady_clock::now();
-    // The weighted mean loss, as a sum with weights that add up to 1.
-    const torch::Tensor weights = batch.weights / batch.weights.sum();
+    const StepInputs inputs = step_inputs(batch);
+    torch::NoGradGuard no_grad;
+    Optimizers::Rows rows = optimizers_->gather_rows(network_->tokens, inputs.rows);
     for (int step = 0; step < wanted; ++step) {
-      optimizers_->zero_grad();
-      const torch::Tensor logits = network_->forward(batch.inputs).gather(1, batch.heads);
-      const torch::Tensor loss = torch::binary_cross_entropy_with_logits(
-          logits.squeeze(1), batch.targets, weights, {}, at::Reduction::Sum);
-      loss.backward();
-      optimizers_->step();
+      const TrainedLogits forward = trained_logits(*network_, rows.table, inputs);
+      if (step + 1 == wanted)
+        report.loss = torch::binary_cross_entropy_with_logits(
+                          forward.logits, inputs.targets, inputs.weights, {}, at::Reduction::Sum)
+                          .item<float>();
+      optimizers_->step(*network_, rows, gradients(*network_, rows.table, inputs, forward));
       ++report.steps;
-      if (report.steps == wanted)
-        report.loss = loss.item<float>();
     }
+    optimizers_->finish_rows(network_->tokens, inputs.rows, rows);
     report.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return report;
