@@ -275,60 +275,79 @@ StepInputs step_inputs(const TrainingBatch& batch) {
 // step is per-operation overhead (docs/learning.md, Cost), and the hand-written backward pass
 // takes a third of autograd's operations. Only the trained head's columns of `linear` and `out`
 // enter, as forward(batch).gather(1, heads) would give them.
-struct Gradients {
+struct Parameters {
   torch::Tensor linear, rows, hidden, out;
 };
 
-// The logits of the events' own heads, and the hidden layer's input and pre-activation.
+// The logits of the events' own heads, with what their gradients need.
 struct TrainedLogits {
-  torch::Tensor logits;      // [N]
-  torch::Tensor layer_input; // [N, kInputs + kEmbeddingWidth]
-  torch::Tensor layer;       // [N, kHiddenWidth] before relu
-  torch::Tensor head_out;    // [N, kHiddenWidth] `out`'s column of each event's head
-  torch::Tensor mean_tokens; // [N, kTokenColumns]
+  torch::Tensor logits;       // [N]
+  torch::Tensor mean_tokens;  // [N, kTokenColumns]
+  torch::Tensor layer_input;  // [N, kInputs + kEmbeddingWidth]
+  torch::Tensor layer;        // [N, kHiddenWidth], before relu.
+  torch::Tensor head_input;   // [N, kInputs + kHiddenWidth]: the features, relu(layer).
+  torch::Tensor head_weights; // [N, kInputs + kHiddenWidth]: `linear`'s, `out`'s head column.
 };
 
-TrainedLogits trained_logits(const NetworkImpl& network, const torch::Tensor& rows,
-                             const StepInputs& inputs) {
+TrainedLogits trained_logits(const Parameters& weights, const StepInputs& inputs) {
   TrainedLogits result;
   const torch::Tensor& numeric = inputs.batch.numeric;
-  result.mean_tokens = mean_of_bags(rows, inputs.batch);
+  result.mean_tokens = mean_of_bags(weights.rows, inputs.batch);
   result.layer_input =
       torch::cat({numeric, result.mean_tokens.narrow(1, kHeads, kEmbeddingWidth)}, 1);
-  result.layer = small_product(result.layer_input, network.hidden);
-  result.head_out = network.out.index_select(1, inputs.heads).t();
+  result.layer = small_product(result.layer_input, weights.hidden);
+  result.head_input = torch::cat({numeric, torch::relu(result.layer)}, 1);
+  result.head_weights = torch::cat({weights.linear, weights.out}).index_select(1, inputs.heads).t();
   result.logits =
-      (numeric * network.linear.index_select(1, inputs.heads).t())
+      (result.head_input * result.head_weights)
           .sum(1)
-          .add_((torch::relu(result.layer) * result.head_out).sum(1))
           .add_(result.mean_tokens.narrow(1, 0, kHeads).gather(1, inputs.head_columns).squeeze(1))
           .add_(prior_logit());
   return result;
 }
 
-Gradients gradients(const NetworkImpl& network, const torch::Tensor& rows, const StepInputs& inputs,
-                    const TrainedLogits& forward) {
-  // d loss / d logit of each event: its weight times (sigmoid(logit) - target).
+Parameters gradients(const Parameters& weights, const StepInputs& inputs,
+                     const TrainedLogits& forward) {
+  // d loss / d logit of each event: its weight times (sigmoid(logit) - target) ...
   const torch::Tensor logit =
       torch::sigmoid(forward.logits).sub_(inputs.targets).mul_(inputs.weights).unsqueeze(1);
-  // ... placed in its head's column: the gradient of the full [N, kHeads] output.
+  // ... which is the gradient of the full [N, kHeads] output in the event's head's column.
   const torch::Tensor output =
       torch::zeros({logit.size(0), kHeads}).scatter_(1, inputs.head_columns, logit);
-  const torch::Tensor hidden_layer = torch::relu(forward.layer);
-  const torch::Tensor layer = torch::threshold_backward(forward.head_out * logit, forward.layer, 0);
-  Gradients result;
-  result.linear = columns_of_heads(inputs.batch.numeric * logit, inputs.heads, kInputs);
-  result.out = columns_of_heads(hidden_layer * logit, inputs.heads, kHiddenWidth);
+  const torch::Tensor linear_and_out =
+      columns_of_heads(forward.head_input * logit, inputs.heads, kInputs + kHiddenWidth);
+  const torch::Tensor layer = torch::threshold_backward(
+      forward.head_weights.narrow(1, kInputs, kHiddenWidth) * logit, forward.layer, 0);
+  Parameters result;
+  result.linear = linear_and_out.narrow(0, 0, kInputs);
+  result.out = linear_and_out.narrow(0, kInputs, kHiddenWidth);
   result.hidden = small_product(forward.layer_input.t(), layer);
   const torch::Tensor mean_tokens = torch::cat(
-      {output, small_product(layer, network.hidden.narrow(0, kInputs, kEmbeddingWidth).t())}, 1);
+      {output, small_product(layer, weights.hidden.narrow(0, kInputs, kEmbeddingWidth).t())}, 1);
   // The mean of bags' backward pass: each token's row gets its definition's gradient, shared
   // among the definition's tokens.
   result.rows =
-      torch::zeros({rows.size(0), kTokenColumns})
+      torch::zeros({weights.rows.size(0), kTokenColumns})
           .index_add_(0, inputs.batch.tokens,
                       mean_tokens.index_select(0, inputs.token_bag).mul_(inputs.token_share));
   return result;
+}
+
+// hidden, out and `rows` token rows as views of one flat tensor laid out in that order.
+Parameters slow_views(const torch::Tensor& flat, int64_t rows) {
+  constexpr int64_t kHiddenSize = (kInputs + kEmbeddingWidth) * kHiddenWidth;
+  constexpr int64_t kOutSize = kHiddenWidth * kHeads;
+  Parameters views;
+  views.hidden = flat.narrow(0, 0, kHiddenSize).view({kInputs + kEmbeddingWidth, kHiddenWidth});
+  views.out = flat.narrow(0, kHiddenSize, kOutSize).view({kHiddenWidth, kHeads});
+  views.rows =
+      flat.narrow(0, kHiddenSize + kOutSize, rows * kTokenColumns).view({rows, kTokenColumns});
+  return views;
+}
+
+torch::Tensor flat_slow(const torch::Tensor& hidden, const torch::Tensor& out,
+                        const torch::Tensor& rows) {
+  return torch::cat({hidden.reshape(-1), out.reshape(-1), rows.reshape(-1)});
 }
 
 // The two optimizers of one model: plain gradient descent for the linear layer, AdamW for the
@@ -336,49 +355,63 @@ Gradients gradients(const NetworkImpl& network, const torch::Tensor& rows, const
 //
 // The steps apply them by hand to the gradients above, as torch's SGD and AdamW would
 // (adamw_step), and keep AdamW's moments and step counts in `rest`'s state, where torch keeps
-// them, so that saved models read as before. The token table is 2,048 rows and a 64-event
-// replay indexes a few hundred, so its steps run on those rows alone: train() gathers them with
-// their moments once (gather_rows), its steps update them, and finish_rows() writes them back
-// and gives every other row, which had no gradient, the same steps in closed form.
+// them, so that saved models read as before. A train() call copies hidden, out and the token
+// rows its batch indexes, with their moments, into one flat tensor (Working), so that each step
+// updates them with one set of AdamW's operations; finish() copies them back. The token table
+// is 2,048 rows and a 64-event replay indexes a few hundred: every other row had no gradient,
+// and finish() gives it the call's steps in closed form.
 struct Optimizers {
   std::unique_ptr<torch::optim::SGD> linear;
-  std::unique_ptr<torch::optim::AdamW> rest; // Over tokens, hidden, out.
+  std::unique_ptr<torch::optim::AdamW> rest; // Over tokens, hidden, out, stepped together.
 
-  // The token table's rows `rows` and their moments, and the table's step count.
-  struct Rows {
-    torch::Tensor table, exp_avg, exp_avg_sq;
-    int64_t steps = 0;
+  // What one train() call's steps update.
+  struct Working {
+    Parameters weights; // `linear` is the network's; the others are views of `slow`.
+    torch::Tensor slow, exp_avg, exp_avg_sq; // Flat, in slow_views() layout.
+    int64_t first_step = 0, steps = 0;       // AdamW's step count before and now.
   };
-  Rows gather_rows(const torch::Tensor& tokens, const torch::Tensor& rows) {
-    const torch::optim::AdamWParamState& state = state_of(tokens);
-    return {tokens.detach().index_select(0, rows), state.exp_avg().index_select(0, rows),
-            state.exp_avg_sq().index_select(0, rows), state.step()};
+  Working begin(const NetworkImpl& network, const torch::Tensor& rows) {
+    torch::optim::AdamWParamState& hidden = state_of(network.hidden);
+    torch::optim::AdamWParamState& out = state_of(network.out);
+    torch::optim::AdamWParamState& tokens = state_of(network.tokens);
+    Working working;
+    working.slow = flat_slow(network.hidden, network.out, network.tokens.index_select(0, rows));
+    working.exp_avg =
+        flat_slow(hidden.exp_avg(), out.exp_avg(), tokens.exp_avg().index_select(0, rows));
+    working.exp_avg_sq =
+        flat_slow(hidden.exp_avg_sq(), out.exp_avg_sq(), tokens.exp_avg_sq().index_select(0, rows));
+    working.weights = slow_views(working.slow, rows.size(0));
+    working.weights.linear = network.linear;
+    working.first_step = working.steps = tokens.step();
+    return working;
   }
-  // One step of every parameter, the token table's on `gathered`.
-  void step(NetworkImpl& network, Rows& gathered, const Gradients& gradients) {
-    torch::NoGradGuard no_grad;
+  // One step of every parameter.
+  void step(Working& working, const Parameters& gradients) {
     const auto& sgd =
         static_cast<const torch::optim::SGDOptions&>(linear->param_groups().front().options());
     torch::Tensor descent = gradients.linear;
     if (sgd.weight_decay() != 0)
-      descent = descent.add(network.linear, sgd.weight_decay());
-    network.linear.add_(descent, -sgd.lr());
-    adamw_step_of(network.hidden, gradients.hidden);
-    adamw_step_of(network.out, gradients.out);
-    ++gathered.steps;
-    adamw_step(gathered.table, gradients.rows, gathered.exp_avg, gathered.exp_avg_sq,
-               gathered.steps, slow_options());
+      descent = descent.add(working.weights.linear, sgd.weight_decay());
+    working.weights.linear.add_(descent, -sgd.lr());
+    adamw_step(working.slow, flat_slow(gradients.hidden, gradients.out, gradients.rows),
+               working.exp_avg, working.exp_avg_sq, ++working.steps, slow_options());
   }
-  // After the steps: the untouched rows' steps, then the touched rows written back.
-  void finish_rows(const torch::Tensor& tokens, const torch::Tensor& rows, const Rows& gathered) {
-    torch::NoGradGuard no_grad;
-    torch::optim::AdamWParamState& state = state_of(tokens);
-    adamw_steps_without_gradient(tokens, state.exp_avg(), state.exp_avg_sq(), state.step(),
-                                 static_cast<int>(gathered.steps - state.step()), slow_options());
-    tokens.index_copy_(0, rows, gathered.table);
-    state.exp_avg().index_copy_(0, rows, gathered.exp_avg);
-    state.exp_avg_sq().index_copy_(0, rows, gathered.exp_avg_sq);
-    state.step(gathered.steps);
+  // After the steps: everything copied back, and the steps of the rows the batch left out.
+  void finish(NetworkImpl& network, const torch::Tensor& rows, const Working& working) {
+    const int64_t count = rows.size(0);
+    const Parameters moments = slow_views(working.exp_avg, count);
+    const Parameters squares = slow_views(working.exp_avg_sq, count);
+    copy_back(network.hidden, working.weights.hidden, moments.hidden, squares.hidden,
+              working.steps);
+    copy_back(network.out, working.weights.out, moments.out, squares.out, working.steps);
+    torch::optim::AdamWParamState& tokens = state_of(network.tokens);
+    adamw_steps_without_gradient(
+        network.tokens, tokens.exp_avg(), tokens.exp_avg_sq(), working.first_step,
+        static_cast<int>(working.steps - working.first_step), slow_options());
+    network.tokens.index_copy_(0, rows, working.weights.rows);
+    tokens.exp_avg().index_copy_(0, rows, moments.rows);
+    tokens.exp_avg_sq().index_copy_(0, rows, squares.rows);
+    tokens.step(working.steps);
   }
 
   void save(torch::serialize::OutputArchive& linear_state,
@@ -396,10 +429,13 @@ private:
   const torch::optim::AdamWOptions& slow_options() const {
     return static_cast<const torch::optim::AdamWOptions&>(rest->param_groups().front().options());
   }
-  void adamw_step_of(const torch::Tensor& param, const torch::Tensor& grad) {
+  void copy_back(const torch::Tensor& param, const torch::Tensor& value,
+                 const torch::Tensor& exp_avg, const torch::Tensor& exp_avg_sq, int64_t steps) {
     torch::optim::AdamWParamState& state = state_of(param);
-    state.step(state.step() + 1);
-    adamw_step(param, grad, state.exp_avg(), state.exp_avg_sq(), state.step(), slow_options());
+    param.copy_(value);
+    state.exp_avg().copy_(exp_avg);
+    state.exp_avg_sq().copy_(exp_avg_sq);
+    state.step(steps);
   }
   // A parameter's AdamW state where torch::optim::AdamW keeps it (keyed by the tensor's
   // address), made as AdamW makes it at the parameter's first step.
@@ -452,17 +488,17 @@ public:
     const auto start = std::chrono::steady_clock::now();
     const StepInputs inputs = step_inputs(batch);
     torch::NoGradGuard no_grad;
-    Optimizers::Rows rows = optimizers_->gather_rows(network_->tokens, inputs.rows);
+    Optimizers::Working working = optimizers_->begin(*network_, inputs.rows);
     for (int step = 0; step < wanted; ++step) {
-      const TrainedLogits forward = trained_logits(*network_, rows.table, inputs);
+      const TrainedLogits forward = trained_logits(working.weights, inputs);
       if (step + 1 == wanted)
         report.loss = torch::binary_cross_entropy_with_logits(
                           forward.logits, inputs.targets, inputs.weights, {}, at::Reduction::Sum)
                           .item<float>();
-      optimizers_->step(*network_, rows, gradients(*network_, rows.table, inputs, forward));
+      optimizers_->step(working, gradients(working.weights, inputs, forward));
       ++report.steps;
     }
-    optimizers_->finish_rows(network_->tokens, inputs.rows, rows);
+    optimizers_->finish(*network_, inputs.rows, working);
     report.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return report;
