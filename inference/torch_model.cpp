@@ -84,8 +84,8 @@ torch::Tensor mean_of_bags(const torch::Tensor& table, const Batch& batch) {
 }
 
 // Weights are stored as [inputs, outputs] matrices, and biases as the row of a constant input
-// 1 that every batch carries (Batch::numeric's last column), so that a step builds as few
-// autograd nodes as possible: with a network this small the step time is per-node overhead.
+// 1 that every batch carries (Batch::numeric's last column), so that a forward pass is few
+// operations: with a network this small its time is per-operation overhead.
 constexpr int64_t kTokenColumns = kHeads + kEmbeddingWidth;
 constexpr int64_t kInputs = kNumericFeatures + 1; // The features and the constant 1.
 
@@ -269,12 +269,8 @@ StepInputs step_inputs(const TrainingBatch& batch) {
   return inputs;
 }
 
-// The gradient of the weighted mean binary cross-entropy of the events' own heads, with
-// respect to each parameter of the network, `rows` standing for the token table's rows the
-// batch indexes (StepInputs::rows). Derived by hand rather than by autograd: at this size a
-// step is per-operation overhead (docs/learning.md, Cost), and the hand-written backward pass
-// takes a third of autograd's operations. Only the trained head's columns of `linear` and `out`
-// enter, as forward(batch).gather(1, heads) would give them.
+// The parameters one train() call's steps use, or their gradients; `rows` stands for the token
+// table's rows the batch indexes (StepInputs::rows).
 struct Parameters {
   torch::Tensor linear, rows, hidden, out;
 };
@@ -306,6 +302,10 @@ TrainedLogits trained_logits(const Parameters& weights, const StepInputs& inputs
   return result;
 }
 
+// The gradient of the weighted mean binary cross-entropy of the events' own heads with respect
+// to `weights`. Derived by hand rather than by autograd: at this size a step's time is
+// per-operation overhead (docs/learning.md, The model), and the hand-written backward pass
+// needs far fewer operations than autograd's graph and the optimizers' generic steps.
 Parameters gradients(const Parameters& weights, const StepInputs& inputs,
                      const TrainedLogits& forward) {
   // d loss / d logit of each event: its weight times (sigmoid(logit) - target) ...
