@@ -10,6 +10,10 @@
 // rules' answer. The linear part learns a rule over flags and thresholds from a few events;
 // the token embeddings and the hidden layer (random start, seeded) learn slowly and add names
 // and interactions as evidence accumulates (docs/learning.md).
+//
+// train() computes the gradients by hand, not by autograd, and each call's steps update only
+// the token rows its replay indexes, the other rows taking the same AdamW steps in closed form
+// afterwards: at this size a step's time is per-operation overhead (gradients(), Optimizers).
 #include "inference/features.h"
 #include "inference/model_api.h"
 
@@ -202,7 +206,7 @@ void adamw_steps_without_gradient(const torch::Tensor& param, torch::Tensor& exp
   const auto [beta1, beta2] = options.betas();
   const double decay = 1 - options.lr() * options.weight_decay();
   double update = 0;  // The sum over the steps of what multiplies m / (sqrt(v) + ε).
-  double epsilon = 0; // The ε_j, weighted by the steps' numbers.
+  double epsilon = 0; // The ε_j, weighted by what each step adds to `update`.
   for (int j = 1; j <= steps; ++j) {
     const auto step = static_cast<double>(first + j);
     const double correction1 = 1 - std::pow(beta1, step);
