@@ -10,6 +10,10 @@
 // rules' answer. The linear part learns a rule over flags and thresholds from a few events;
 // the token embeddings and the hidden layer (random start, seeded) learn slowly and add names
 // and interactions as evidence accumulates (docs/learning.md).
+//
+// train() computes the gradients by hand, not by autograd, and each call's steps update only
+// the token rows its replay indexes, the other rows taking the same AdamW steps in closed form
+// afterwards: at this size a step's time is per-operation overhead (gradients(), Optimizers).
 #include "inference/features.h"
 #include "inference/model_api.h"
 
@@ -84,8 +88,8 @@ torch::Tensor mean_of_bags(const torch::Tensor& table, const Batch& batch) {
 }
 
 // Weights are stored as [inputs, outputs] matrices, and biases as the row of a constant input
-// 1 that every batch carries (Batch::numeric's last column), so that a step builds as few
-// autograd nodes as possible: with a network this small the step time is per-node overhead.
+// 1 that every batch carries (Batch::numeric's last column), so that a forward pass is few
+// operations: with a network this small its time is per-operation overhead.
 constexpr int64_t kTokenColumns = kHeads + kEmbeddingWidth;
 constexpr int64_t kInputs = kNumericFeatures + 1; // The features and the constant 1.
 
@@ -171,19 +175,249 @@ void use_one_thread() {
   (void)once;
 }
 
+// One AdamW step of `param` as torch::optim::AdamW (libtorch 1.13, without amsgrad) makes it:
+// decoupled weight decay, then the moments, then the bias-corrected update.
+void adamw_step(const torch::Tensor& param, const torch::Tensor& grad, torch::Tensor& exp_avg,
+                torch::Tensor& exp_avg_sq, int64_t step,
+                const torch::optim::AdamWOptions& options) {
+  torch::NoGradGuard no_grad;
+  const auto [beta1, beta2] = options.betas();
+  param.mul_(1 - options.lr() * options.weight_decay());
+  const double correction1 = 1 - std::pow(beta1, static_cast<double>(step));
+  const double correction2 = 1 - std::pow(beta2, static_cast<double>(step));
+  exp_avg.mul_(beta1).add_(grad, 1 - beta1);
+  exp_avg_sq.mul_(beta2).addcmul_(grad, grad, 1 - beta2);
+  const torch::Tensor denominator =
+      (exp_avg_sq.sqrt() / std::sqrt(correction2)).add_(options.eps());
+  param.addcdiv_(exp_avg, denominator, -options.lr() / correction1);
+}
+
+// What `steps` AdamW steps after step `first` with a zero gradient do to `param`, at once: the
+// weight decay and the moments' decay are powers, and step j's update is
+//   lr / c1_j · β1^j m / (β2^(j/2) sqrt(v) / sqrt(c2_j) + ε)
+// for the moments m, v before the steps and the bias corrections c1_j, c2_j: the same tensor
+// m / (sqrt(v) + ε_j) times a number, with ε_j = ε sqrt(c2_j) / β2^(j/2). Summed, with one ε
+// (the weighted mean of the ε_j), this is exact where sqrt(v) is far from ε and where both
+// moments are zero, and within a fraction of a step of AdamW elsewhere.
+void adamw_steps_without_gradient(const torch::Tensor& param, torch::Tensor& exp_avg,
+                                  torch::Tensor& exp_avg_sq, int64_t first, int steps,
+                                  const torch::optim::AdamWOptions& options) {
+  torch::NoGradGuard no_grad;
+  const auto [beta1, beta2] = options.betas();
+  const double decay = 1 - options.lr() * options.weight_decay();
+  double update = 0;  // The sum over the steps of what multiplies m / (sqrt(v) + ε).
+  double epsilon = 0; // The ε_j, weighted by what each step adds to `update`.
+  for (int j = 1; j <= steps; ++j) {
+    const auto step = static_cast<double>(first + j);
+    const double correction1 = 1 - std::pow(beta1, step);
+    const double correction2 = 1 - std::pow(beta2, step);
+    const double scale = std::sqrt(correction2) / std::pow(beta2, j / 2.0);
+    const double weight = std::pow(decay, steps - j) * std::pow(beta1, j) * scale / correction1;
+    update += weight;
+    epsilon += weight * options.eps() * scale;
+  }
+  epsilon /= update;
+  param.mul_(std::pow(decay, steps))
+      .addcdiv_(exp_avg, exp_avg_sq.sqrt().add_(epsilon), -options.lr() * update);
+  exp_avg.mul_(std::pow(beta1, steps));
+  exp_avg_sq.mul_(std::pow(beta2, steps));
+}
+
+// a·b for the small matrices of a training step (64 × 51 by 51 × 32 at most). torch's matrix
+// product calls the BLAS it was built with, on Debian the reference implementation unless an
+// optimized one is installed; at these sizes a broadcast product and sum is 2 to 3 times
+// faster there.
+torch::Tensor small_product(const torch::Tensor& a, const torch::Tensor& b) {
+  return (a.unsqueeze(2) * b.unsqueeze(0)).sum(1);
+}
+
+// The sum of `values` (one row per event, `width` columns) in the column of each event's head:
+// [width, kHeads], the gradient of a [width, kHeads] weight whose column of the event's head
+// multiplied the event's row.
+torch::Tensor columns_of_heads(const torch::Tensor& values, const torch::Tensor& heads,
+                               int64_t width) {
+  return torch::zeros({kHeads, width}).index_add_(0, heads, values).t();
+}
+
+// What the steps of one train() call share: the batch, with its tokens as positions among the
+// token table's rows it indexes (`rows`), and what the gradient of the mean of bags needs.
+struct StepInputs {
+  Batch batch;                // batch.tokens index `rows`' positions, not the table.
+  torch::Tensor rows;         // [R] int64 table rows the batch indexes, ascending.
+  torch::Tensor token_bag;    // [T] int64 the definition of each token.
+  torch::Tensor token_share;  // [T, 1] float 1 / the number of tokens of that definition.
+  torch::Tensor heads;        // [N] int64 the head each event trains.
+  torch::Tensor head_columns; // [N, 1] the same, as gather() and scatter() take it.
+  torch::Tensor targets;      // [N] float
+  torch::Tensor weights;      // [N] float, adding up to 1: the loss is a weighted mean.
+};
+
+StepInputs step_inputs(const TrainingBatch& batch) {
+  StepInputs inputs;
+  inputs.batch = batch.inputs;
+  auto [rows, positions] =
+      at::_unique(batch.inputs.tokens, /*sorted=*/true, /*return_inverse=*/true);
+  inputs.rows = std::move(rows);
+  inputs.batch.tokens = std::move(positions);
+  const int64_t tokens = inputs.batch.tokens.size(0);
+  const torch::Tensor ends = torch::cat({batch.inputs.offsets.narrow(0, 1, batch.examples - 1),
+                                         torch::tensor({tokens}, torch::kInt64)});
+  const torch::Tensor lengths = ends - batch.inputs.offsets;
+  inputs.token_bag = torch::repeat_interleave(lengths);
+  inputs.token_share =
+      lengths.to(torch::kFloat32).reciprocal().index_select(0, inputs.token_bag).unsqueeze(1);
+  inputs.head_columns = batch.heads;
+  inputs.heads = batch.heads.squeeze(1);
+  inputs.targets = batch.targets;
+  inputs.weights = batch.weights / batch.weights.sum();
+  return inputs;
+}
+
+// The parameters one train() call's steps use, or their gradients; `rows` stands for the token
+// table's rows the batch indexes (StepInputs::rows).
+struct Parameters {
+  torch::Tensor linear, rows, hidden, out;
+};
+
+// The logits of the events' own heads, with what their gradients need.
+struct TrainedLogits {
+  torch::Tensor logits;       // [N]
+  torch::Tensor mean_tokens;  // [N, kTokenColumns]
+  torch::Tensor layer_input;  // [N, kInputs + kEmbeddingWidth]
+  torch::Tensor layer;        // [N, kHiddenWidth], before relu.
+  torch::Tensor head_input;   // [N, kInputs + kHiddenWidth]: the features, relu(layer).
+  torch::Tensor head_weights; // [N, kInputs + kHiddenWidth]: `linear`'s, `out`'s head column.
+};
+
+TrainedLogits trained_logits(const Parameters& weights, const StepInputs& inputs) {
+  TrainedLogits result;
+  const torch::Tensor& numeric = inputs.batch.numeric;
+  result.mean_tokens = mean_of_bags(weights.rows, inputs.batch);
+  result.layer_input =
+      torch::cat({numeric, result.mean_tokens.narrow(1, kHeads, kEmbeddingWidth)}, 1);
+  result.layer = small_product(result.layer_input, weights.hidden);
+  result.head_input = torch::cat({numeric, torch::relu(result.layer)}, 1);
+  result.head_weights = torch::cat({weights.linear, weights.out}).index_select(1, inputs.heads).t();
+  result.logits =
+      (result.head_input * result.head_weights)
+          .sum(1)
+          .add_(result.mean_tokens.narrow(1, 0, kHeads).gather(1, inputs.head_columns).squeeze(1))
+          .add_(prior_logit());
+  return result;
+}
+
+// The gradient of the weighted mean binary cross-entropy of the events' own heads with respect
+// to `weights`. Derived by hand rather than by autograd: at this size a step's time is
+// per-operation overhead (docs/learning.md, The model), and the hand-written backward pass
+// needs far fewer operations than autograd's graph and the optimizers' generic steps.
+Parameters gradients(const Parameters& weights, const StepInputs& inputs,
+                     const TrainedLogits& forward) {
+  // d loss / d logit of each event: its weight times (sigmoid(logit) - target) ...
+  const torch::Tensor logit =
+      torch::sigmoid(forward.logits).sub_(inputs.targets).mul_(inputs.weights).unsqueeze(1);
+  // ... which is the gradient of the full [N, kHeads] output in the event's head's column.
+  const torch::Tensor output =
+      torch::zeros({logit.size(0), kHeads}).scatter_(1, inputs.head_columns, logit);
+  const torch::Tensor linear_and_out =
+      columns_of_heads(forward.head_input * logit, inputs.heads, kInputs + kHiddenWidth);
+  const torch::Tensor layer = torch::threshold_backward(
+      forward.head_weights.narrow(1, kInputs, kHiddenWidth) * logit, forward.layer, 0);
+  Parameters result;
+  result.linear = linear_and_out.narrow(0, 0, kInputs);
+  result.out = linear_and_out.narrow(0, kInputs, kHiddenWidth);
+  result.hidden = small_product(forward.layer_input.t(), layer);
+  const torch::Tensor mean_tokens = torch::cat(
+      {output, small_product(layer, weights.hidden.narrow(0, kInputs, kEmbeddingWidth).t())}, 1);
+  // The mean of bags' backward pass: each token's row gets its definition's gradient, shared
+  // among the definition's tokens.
+  result.rows =
+      torch::zeros({weights.rows.size(0), kTokenColumns})
+          .index_add_(0, inputs.batch.tokens,
+                      mean_tokens.index_select(0, inputs.token_bag).mul_(inputs.token_share));
+  return result;
+}
+
+// hidden, out and `rows` token rows as views of one flat tensor laid out in that order.
+Parameters slow_views(const torch::Tensor& flat, int64_t rows) {
+  constexpr int64_t kHiddenSize = (kInputs + kEmbeddingWidth) * kHiddenWidth;
+  constexpr int64_t kOutSize = kHiddenWidth * kHeads;
+  Parameters views;
+  views.hidden = flat.narrow(0, 0, kHiddenSize).view({kInputs + kEmbeddingWidth, kHiddenWidth});
+  views.out = flat.narrow(0, kHiddenSize, kOutSize).view({kHiddenWidth, kHeads});
+  views.rows =
+      flat.narrow(0, kHiddenSize + kOutSize, rows * kTokenColumns).view({rows, kTokenColumns});
+  return views;
+}
+
+torch::Tensor flat_slow(const torch::Tensor& hidden, const torch::Tensor& out,
+                        const torch::Tensor& rows) {
+  return torch::cat({hidden.reshape(-1), out.reshape(-1), rows.reshape(-1)});
+}
+
 // The two optimizers of one model: plain gradient descent for the linear layer, AdamW for the
 // token embeddings and the hidden layer (see make_optimizers). Saved and restored together.
+//
+// The steps apply them by hand to the gradients above, as torch's SGD and AdamW would
+// (adamw_step), and keep AdamW's moments and step counts in `rest`'s state, where torch keeps
+// them, so that saved models read as before. A train() call copies hidden, out and the token
+// rows its batch indexes, with their moments, into one flat tensor (Working), so that each step
+// updates them with one set of AdamW's operations; finish() copies them back. The token table
+// is 2,048 rows and a 64-event replay indexes a few hundred: every other row had no gradient,
+// and finish() gives it the call's steps in closed form.
 struct Optimizers {
   std::unique_ptr<torch::optim::SGD> linear;
-  std::unique_ptr<torch::optim::AdamW> rest;
-  void zero_grad() {
-    linear->zero_grad();
-    rest->zero_grad();
+  std::unique_ptr<torch::optim::AdamW> rest; // Over tokens, hidden, out, stepped together.
+
+  // What one train() call's steps update.
+  struct Working {
+    Parameters weights; // `linear` is the network's; the others are views of `slow`.
+    torch::Tensor slow, exp_avg, exp_avg_sq; // Flat, in slow_views() layout.
+    int64_t first_step = 0, steps = 0;       // AdamW's step count before and now.
+  };
+  Working begin(const NetworkImpl& network, const torch::Tensor& rows) {
+    torch::optim::AdamWParamState& hidden = state_of(network.hidden);
+    torch::optim::AdamWParamState& out = state_of(network.out);
+    torch::optim::AdamWParamState& tokens = state_of(network.tokens);
+    Working working;
+    working.slow = flat_slow(network.hidden, network.out, network.tokens.index_select(0, rows));
+    working.exp_avg =
+        flat_slow(hidden.exp_avg(), out.exp_avg(), tokens.exp_avg().index_select(0, rows));
+    working.exp_avg_sq =
+        flat_slow(hidden.exp_avg_sq(), out.exp_avg_sq(), tokens.exp_avg_sq().index_select(0, rows));
+    working.weights = slow_views(working.slow, rows.size(0));
+    working.weights.linear = network.linear;
+    working.first_step = working.steps = tokens.step();
+    return working;
   }
-  void step() {
-    linear->step();
-    rest->step();
+  // One step of every parameter.
+  void step(Working& working, const Parameters& gradients) {
+    const auto& sgd =
+        static_cast<const torch::optim::SGDOptions&>(linear->param_groups().front().options());
+    torch::Tensor descent = gradients.linear;
+    if (sgd.weight_decay() != 0)
+      descent = descent.add(working.weights.linear, sgd.weight_decay());
+    working.weights.linear.add_(descent, -sgd.lr());
+    adamw_step(working.slow, flat_slow(gradients.hidden, gradients.out, gradients.rows),
+               working.exp_avg, working.exp_avg_sq, ++working.steps, slow_options());
   }
+  // After the steps: everything copied back, and the steps of the rows the batch left out.
+  void finish(NetworkImpl& network, const torch::Tensor& rows, const Working& working) {
+    const int64_t count = rows.size(0);
+    const Parameters moments = slow_views(working.exp_avg, count);
+    const Parameters squares = slow_views(working.exp_avg_sq, count);
+    copy_back(network.hidden, working.weights.hidden, moments.hidden, squares.hidden,
+              working.steps);
+    copy_back(network.out, working.weights.out, moments.out, squares.out, working.steps);
+    torch::optim::AdamWParamState& tokens = state_of(network.tokens);
+    adamw_steps_without_gradient(
+        network.tokens, tokens.exp_avg(), tokens.exp_avg_sq(), working.first_step,
+        static_cast<int>(working.steps - working.first_step), slow_options());
+    network.tokens.index_copy_(0, rows, working.weights.rows);
+    tokens.exp_avg().index_copy_(0, rows, moments.rows);
+    tokens.exp_avg_sq().index_copy_(0, rows, squares.rows);
+    tokens.step(working.steps);
+  }
+
   void save(torch::serialize::OutputArchive& linear_state,
             torch::serialize::OutputArchive& rest_state) const {
     linear->save(linear_state);
@@ -193,6 +427,34 @@ struct Optimizers {
             torch::serialize::InputArchive& rest_state) {
     linear->load(linear_state);
     rest->load(rest_state);
+  }
+
+private:
+  const torch::optim::AdamWOptions& slow_options() const {
+    return static_cast<const torch::optim::AdamWOptions&>(rest->param_groups().front().options());
+  }
+  void copy_back(const torch::Tensor& param, const torch::Tensor& value,
+                 const torch::Tensor& exp_avg, const torch::Tensor& exp_avg_sq, int64_t steps) {
+    torch::optim::AdamWParamState& state = state_of(param);
+    param.copy_(value);
+    state.exp_avg().copy_(exp_avg);
+    state.exp_avg_sq().copy_(exp_avg_sq);
+    state.step(steps);
+  }
+  // A parameter's AdamW state where torch::optim::AdamW keeps it (keyed by the tensor's
+  // address), made as AdamW makes it at the parameter's first step.
+  torch::optim::AdamWParamState& state_of(const torch::Tensor& param) {
+    auto& states = rest->state();
+    const std::string key = c10::guts::to_string(param.unsafeGetTensorImpl());
+    auto found = states.find(key);
+    if (found == states.end()) {
+      auto fresh = std::make_unique<torch::optim::AdamWParamState>();
+      fresh->step(0);
+      fresh->exp_avg(torch::zeros_like(param, torch::MemoryFormat::Preserve));
+      fresh->exp_avg_sq(torch::zeros_like(param, torch::MemoryFormat::Preserve));
+      found = states.emplace(key, std::move(fresh)).first;
+    }
+    return static_cast<torch::optim::AdamWParamState&>(*found->second);
   }
 };
 
@@ -228,19 +490,19 @@ public:
       return report;
     const int wanted = steps > 0 ? steps : options_.steps_per_event;
     const auto start = std::chrono::steady_clock::now();
-    // The weighted mean loss, as a sum with weights that add up to 1.
-    const torch::Tensor weights = batch.weights / batch.weights.sum();
+    const StepInputs inputs = step_inputs(batch);
+    torch::NoGradGuard no_grad;
+    Optimizers::Working working = optimizers_->begin(*network_, inputs.rows);
     for (int step = 0; step < wanted; ++step) {
-      optimizers_->zero_grad();
-      const torch::Tensor logits = network_->forward(batch.inputs).gather(1, batch.heads);
-      const torch::Tensor loss = torch::binary_cross_entropy_with_logits(
-          logits.squeeze(1), batch.targets, weights, {}, at::Reduction::Sum);
-      loss.backward();
-      optimizers_->step();
+      const TrainedLogits forward = trained_logits(working.weights, inputs);
+      if (step + 1 == wanted)
+        report.loss = torch::binary_cross_entropy_with_logits(
+                          forward.logits, inputs.targets, inputs.weights, {}, at::Reduction::Sum)
+                          .item<float>();
+      optimizers_->step(working, gradients(working.weights, inputs, forward));
       ++report.steps;
-      if (report.steps == wanted)
-        report.loss = loss.item<float>();
     }
+    optimizers_->finish(*network_, inputs.rows, working);
     report.seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return report;

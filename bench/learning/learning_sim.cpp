@@ -511,12 +511,15 @@ double thread_cpu_seconds() {
 }
 
 struct StepTimes {
-  std::vector<double> wall, cpu;
-  size_t trained_bytes = 0; // serialize() of the model after the steps.
+  std::vector<double> wall, cpu;             // Per step, in calls of one step.
+  std::vector<double> event_wall, event_cpu; // Per step, in calls of an event's steps.
+  size_t trained_bytes = 0;                  // serialize() of the model after the steps.
 };
 
 // Optimizer-step time with a full replay window, measured apart from the simulation: wall time
-// as train() reports it, and the thread's CPU time, which a busy machine disturbs less.
+// as train() reports it, and the thread's CPU time, which a busy machine disturbs less. Both
+// in calls of one step and, as the server trains, of an event's steps (the model's default):
+// what a call does once (gathering the batch) is shared by its steps.
 StepTimes step_times(const inf::ModelModule& module, const std::vector<Item>& items, int replay,
                      int repetitions) {
   std::unique_ptr<inf::LearningModel> model = module.create();
@@ -529,6 +532,12 @@ StepTimes step_times(const inf::ModelModule& module, const std::vector<Item>& it
     const double cpu_start = thread_cpu_seconds();
     times.wall.push_back(model->train(events, 1).seconds);
     times.cpu.push_back(thread_cpu_seconds() - cpu_start);
+  }
+  for (int i = 0; i < repetitions / 16; ++i) {
+    const double cpu_start = thread_cpu_seconds();
+    const inf::TrainReport report = model->train(events, 0);
+    times.event_wall.push_back(report.seconds / report.steps);
+    times.event_cpu.push_back((thread_cpu_seconds() - cpu_start) / report.steps);
   }
   times.trained_bytes = model->serialize().size();
   return times;
@@ -662,10 +671,12 @@ int main(int argc, char** argv) {
 
   const StepTimes steps = step_times(*load.module, items, settings.replay, 2000);
   std::printf("training step (replay %d events): median %.3f ms, p90 %.3f ms (thread CPU: "
-              "median %.3f ms); in the simulation (replay up to %d): median %.3f ms over %zu "
-              "steps\n",
+              "median %.3f ms) in calls of one step; median %.3f ms (thread CPU %.3f ms) in "
+              "calls of an event's steps; in the simulation (replay up to %d): median %.3f ms "
+              "over %zu steps\n",
               settings.replay, median(steps.wall) * 1e3, percentile(steps.wall, 0.9) * 1e3,
-              median(steps.cpu) * 1e3, settings.replay, median(timing.step_seconds) * 1e3,
+              median(steps.cpu) * 1e3, median(steps.event_wall) * 1e3,
+              median(steps.event_cpu) * 1e3, settings.replay, median(timing.step_seconds) * 1e3,
               timing.step_seconds.size());
   std::unique_ptr<inf::LearningModel> model = load.module->create();
   std::printf("model: %lld parameters, %zu bytes serialized untrained, %zu after training\n",

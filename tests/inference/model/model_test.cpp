@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <random>
@@ -130,6 +131,85 @@ TEST_CASE("The model learns a simple rule from a few dozen events", "[model]") {
   // Heads without evidence stay at the prior's side.
   for (const Prediction& prediction : predictions)
     CHECK(prediction.accept[static_cast<size_t>(SuggestionKind::Complexity)] > 0.5f);
+}
+
+// A definition whose features are 1 at `ones` and 0 elsewhere, with the given token buckets.
+Features definition(std::vector<int> ones, std::vector<uint32_t> tokens) {
+  Features features;
+  features.version = kFeatureVersion;
+  features.numeric.assign(kNumericFeatures, 0.0f);
+  for (int feature : ones)
+    features.numeric[static_cast<size_t>(feature)] = 1.0f;
+  features.tokens = std::move(tokens);
+  return features;
+}
+
+float logit(float p) {
+  return std::log(p / (1 - p));
+}
+
+TEST_CASE("One step moves the linear layer by the gradient of the weighted loss", "[model]") {
+  ModelOptions options;
+  options.learning_rate = 0.5f;
+  auto model = module().create(options);
+  FeedbackEvent accepted = docstring_event(definition({kPublic, kParams1, kAsync}, {1, 2, 3}));
+  accepted.outcome = Outcome::Accepted;
+  FeedbackEvent rejected;
+  rejected.kind = SuggestionKind::Complexity;
+  rejected.outcome = Outcome::Rejected;
+  rejected.weight = 3;
+  rejected.features = definition({kPublic, kCyclomatic15}, {4, 5});
+  model->train({accepted, rejected}, 1);
+  // Weights 1/4 and 3/4; untrained, every logit is the prior's, so the gradients of the loss
+  // with respect to the two logits are 1/4 · (0.75 - 1) and 3/4 · 0.75. Each moves the linear
+  // layer's column of its head by -0.5 times that times the event's features and the bias input
+  // 1: a probe sharing `shared` of them moves by that times (shared + 1). Its tokens are others,
+  // and the hidden layer's output weights start at zero and move by about AdamW's learning rate
+  // 0.001, so they add at most a few hundredths.
+  const Prediction probe = model->predict({definition({kPublic, kParams1}, {9})}).front();
+  const float prior = logit(kPriorProbability);
+  const auto docstring = static_cast<size_t>(SuggestionKind::Docstring);
+  const auto complexity = static_cast<size_t>(SuggestionKind::Complexity);
+  CHECK(logit(probe.accept[docstring]) - prior == Approx(0.5 * 0.25 * 0.25 * 3).margin(0.02));
+  CHECK(logit(probe.accept[complexity]) - prior == Approx(-0.5 * 0.75 * 0.75 * 2).margin(0.02));
+  // Heads without events have no gradient anywhere.
+  CHECK(probe.accept[static_cast<size_t>(SuggestionKind::DocstringUpdate)] ==
+        Approx(kPriorProbability).margin(1e-6));
+  for (float keep : probe.keep)
+    CHECK(keep == Approx(kPriorProbability).margin(1e-6));
+}
+
+TEST_CASE("Token rows a replay leaves out take the same steps as the rows it trains", "[model]") {
+  // Training updates only the token rows its replay indexes and gives the others their steps
+  // without a gradient in closed form. An event of negligible weight makes the replay index
+  // them, so that they take the steps one by one: both must agree.
+  const std::vector<Features> first = random_batch(20, 13);
+  std::vector<FeedbackEvent> first_events;
+  for (const Features& features : first)
+    first_events.push_back(docstring_event(features));
+  std::vector<FeedbackEvent> second_events;
+  for (int i = 0; i < 20; ++i)
+    second_events.push_back(docstring_event(
+        definition({i % 2 == 0 ? kPrivate : kPublic, kParams2},
+                   {static_cast<uint32_t>(1000 + 3 * i), static_cast<uint32_t>(1001 + 3 * i)})));
+  auto left_out = module().create();
+  auto indexed = module().create();
+  left_out->train(first_events);
+  indexed->train(first_events);
+  std::vector<FeedbackEvent> second_indexing_first = second_events;
+  for (const Features& features : first) {
+    FeedbackEvent negligible = docstring_event(features);
+    negligible.weight = 1e-30f;
+    second_indexing_first.push_back(negligible);
+  }
+  for (int call = 0; call < 3; ++call) {
+    left_out->train(second_events);
+    indexed->train(second_indexing_first);
+  }
+  const std::vector<Prediction> a = left_out->predict(first);
+  const std::vector<Prediction> b = indexed->predict(first);
+  for (size_t i = 0; i < a.size(); ++i)
+    CHECK(a[i].accept[0] == Approx(b[i].accept[0]).margin(1e-5));
 }
 
 TEST_CASE("Training is deterministic for a seed", "[model]") {
