@@ -78,13 +78,12 @@ past_decisions(const FileAnalysis& analysis, const std::string& path, size_t cou
 
 // A snapshot of a model that departs, with weights of the network's size (torch_model.cpp).
 std::shared_ptr<const LearningSnapshot>
-departing_snapshot(std::vector<docent::inference::FeedbackEvent> similar) {
+departing_snapshot(const std::vector<docent::inference::FeedbackEvent>& similar) {
   auto snapshot = std::make_shared<LearningSnapshot>();
   snapshot->loaded = true;
   snapshot->weights = std::make_shared<const docent::inference::NetworkWeights>(
       test_support::random_network_weights(1, 8, 32, docent::inference::kTokenBuckets));
-  snapshot->similar =
-      std::make_shared<const std::vector<docent::inference::FeedbackEvent>>(std::move(similar));
+  snapshot->similar = std::make_shared<const docent::inference::SimilarEvents>(similar);
   for (SuggestionKind kind : {SuggestionKind::Docstring, SuggestionKind::Complexity}) {
     docent::inference::Evidence& evidence = snapshot->evidence.kinds[static_cast<size_t>(kind)];
     evidence.accepted = 5;

@@ -19,8 +19,8 @@ namespace {
 // Events read from the store per round, so that wanted predictions are answered between
 // rounds of a long catch-up.
 constexpr size_t kCatchUpBatch = 64;
-// Wanted feature vectors whose predictions are kept up to date; beyond this, the oldest go
-// (the open documents' definitions are asked for again when they are shown).
+// Wanted feature vectors whose predictions each training brings up to date; beyond this, they
+// start over (what is still shown is computed and wanted again).
 constexpr size_t kMaxWanted = 4096;
 
 uint64_t fnv1a(uint64_t hash, const void* bytes, size_t size) {
@@ -100,17 +100,11 @@ std::optional<PredictionEntry> LearningSnapshot::compute(const Features& feature
   return prediction_entry(*weights, *similar, features);
 }
 
-PredictionEntry prediction_entry(const NetworkWeights& weights,
-                                 const std::vector<FeedbackEvent>& similar,
+PredictionEntry prediction_entry(const NetworkWeights& weights, const SimilarEvents& similar,
                                  const Features& features) {
   PredictionEntry entry;
   entry.prediction = weights.predict(features);
-  for (int k = 0; k < kSuggestionKinds; ++k)
-    entry.similar_kinds[static_cast<size_t>(k)] =
-        similar_evidence(similar, features, static_cast<SuggestionKind>(k));
-  for (int s = 0; s < kSections; ++s)
-    entry.similar_sections[static_cast<size_t>(s)] =
-        similar_evidence(similar, features, SuggestionKind::Docstring, static_cast<Section>(s));
+  similar.evidence(features, entry.similar_kinds, entry.similar_sections);
   return entry;
 }
 
@@ -131,7 +125,7 @@ struct ModelService::State {
   // What the snapshots share of the model and of `similar`: replaced, never modified, after
   // each change (export_weights(), share_similar()).
   std::shared_ptr<const NetworkWeights> weights;
-  std::shared_ptr<const std::vector<FeedbackEvent>> shared_similar;
+  std::shared_ptr<const SimilarEvents> shared_similar;
   bool similar_changed = false; // Since shared_similar was made.
   int64_t last_event = 0;
   int64_t trained_events = 0;
@@ -169,7 +163,7 @@ struct ModelService::State {
   void share_similar();
   bool catch_up();
   void learn(const FeedbackEvent& event);
-  bool predict(std::vector<Features> batch);
+  void remember(std::vector<Features> batch);
   void repredict_all();
   std::string encode();
   void save();
@@ -269,8 +263,7 @@ void ModelService::run() {
         state.save();
       return;
     }
-    bool changed = false;   // A new snapshot to publish, which may change what is shown.
-    bool predicted = false; // A new snapshot with more predictions, which changes nothing shown.
+    bool changed = false; // A new snapshot to publish.
     if (inbox.settings)
       changed = state.apply(std::move(*inbox.settings));
     if (!state.active())
@@ -285,20 +278,19 @@ void ModelService::run() {
       if (state.awaiting_model() && (inbox.recorded || state.model_file_exists()))
         changed = state.load() || changed;
       if (state.active()) {
+        // Computed at the next training: until then whoever wanted them computes them.
+        state.remember(std::move(inbox.wanted));
         if (state.catch_up()) {
           state.repredict_all();
           changed = true;
         }
-        predicted = state.predict(std::move(inbox.wanted));
       }
     }
-    if (changed || predicted) {
+    if (changed) {
       std::shared_ptr<const LearningSnapshot> snapshot = state.snapshot();
-      // Diagnostics change only where the rule departs from the static behaviour (or did). New
-      // predictions alone change nothing: whoever wanted them computed the same ones already.
-      const bool matters = changed && (snapshot->departs_anywhere() || state.departed);
-      if (changed)
-        state.departed = snapshot->departs_anywhere();
+      // Diagnostics change only where the rule departs from the static behaviour (or did).
+      const bool matters = snapshot->departs_anywhere() || state.departed;
+      state.departed = snapshot->departs_anywhere();
       publish(std::move(snapshot));
       if (changed_ && matters)
         changed_();
@@ -490,36 +482,20 @@ void ModelService::State::learn(const FeedbackEvent& event) {
   dirty = true;
 }
 
-bool ModelService::State::predict(std::vector<Features> batch) {
-  std::vector<Features> fresh;
+void ModelService::State::remember(std::vector<Features> batch) {
+  if (wanted.size() + batch.size() > kMaxWanted)
+    wanted.clear(); // Start over with what is wanted now.
   for (Features& features : batch) {
     const uint64_t key = features_key(features);
-    if (predictions.count(key) != 0 || wanted.count(key) != 0)
-      continue;
-    wanted.emplace(key, features);
-    fresh.push_back(std::move(features));
+    wanted.emplace(key, std::move(features));
   }
-  if (fresh.empty())
-    return false;
-  if (wanted.size() > kMaxWanted) { // Start over with what is wanted now.
-    wanted.clear();
-    predictions.clear();
-    for (const Features& features : fresh)
-      wanted.emplace(features_key(features), features);
-  }
-  for (const Features& features : fresh)
-    predictions[features_key(features)] = prediction_entry(*weights, similar, features);
-  return true;
 }
 
 void ModelService::State::repredict_all() {
-  std::vector<Features> all;
-  all.reserve(wanted.size());
-  for (auto& [key, features] : wanted)
-    all.push_back(std::move(features));
-  wanted.clear();
+  share_similar();
   predictions.clear();
-  predict(std::move(all));
+  for (const auto& [key, features] : wanted)
+    predictions[key] = prediction_entry(*weights, *shared_similar, features);
 }
 
 std::string ModelService::State::encode() {
@@ -550,7 +526,7 @@ void ModelService::State::export_weights() {
 void ModelService::State::share_similar() {
   if (shared_similar && !similar_changed)
     return;
-  shared_similar = std::make_shared<const std::vector<FeedbackEvent>>(similar);
+  shared_similar = std::make_shared<const SimilarEvents>(similar);
   similar_changed = false;
 }
 

@@ -11,9 +11,9 @@
 // counted over, so a request computes a prediction the snapshot lacks (a definition whose
 // features an edit changed) itself, in microseconds, with the very computation the service
 // uses: no request waits for the service and none is answered twice. It also tells the service
-// (want()) so that later snapshots carry that prediction precomputed. The `changed` callback
-// tells the server when a new snapshot may change what diagnostics show (it departs from the
-// static rules, or did): after training.
+// (want()) so that the snapshots after the next training carry it precomputed. The `changed`
+// callback tells the server when a new snapshot may change what diagnostics show (it departs from
+// the static rules, or did): after training.
 //
 // Loading (libtorch: about 0.6 s and 150 MB) happens at configure() only if a saved model exists
 // in the data directory, else at the first recorded event or once another process sharing the
@@ -74,8 +74,7 @@ uint64_t features_key(const Features& features);
 // The entry for `features`: `weights`' prediction, and the decisions on the most similar of
 // `similar` (similar_evidence()) for every head. Every prediction docent decides with is this
 // one. Thread-safety: pure.
-PredictionEntry prediction_entry(const NetworkWeights& weights,
-                                 const std::vector<FeedbackEvent>& similar,
+PredictionEntry prediction_entry(const NetworkWeights& weights, const SimilarEvents& similar,
                                  const Features& features);
 
 // What requests read. Thread-safety: immutable once published; any thread.
@@ -93,7 +92,7 @@ struct LearningSnapshot {
   std::unordered_map<uint64_t, PredictionEntry> predictions; // By features_key().
   // What prediction_entry() reads; both set whenever `loaded`.
   std::shared_ptr<const NetworkWeights> weights;
-  std::shared_ptr<const std::vector<FeedbackEvent>> similar;
+  std::shared_ptr<const SimilarEvents> similar;
 
   bool departs(SuggestionKind kind) const { return kind_departs[static_cast<size_t>(kind)]; }
   bool departs(Section section) const { return section_departs[static_cast<size_t>(section)]; }
@@ -123,8 +122,8 @@ public:
   void configure(LearningSettings settings);
   // An event was stored: load the model if it is not, then train on what is new.
   void recorded();
-  // Predictions the published snapshot lacks (and a request computed): later snapshots carry
-  // them precomputed, and keep them up to date after training.
+  // Predictions the published snapshot lacks (and a request computed): the snapshots after the
+  // next training carry them precomputed. Publishes nothing by itself.
   void want(std::vector<Features> batch);
   // The events were deleted: back to the untrained model, and the model file goes.
   void reset();

@@ -130,11 +130,14 @@ TEST_CASE("model service: trains on the store's events, saves, and a new one res
         learned.of(SuggestionKind::Docstring).model_record);
   CHECK(second.warned().empty());
 
-  SECTION("wanted predictions appear in a later snapshot") {
+  SECTION("wanted predictions appear in the snapshots after the next training") {
     std::mt19937 random(7);
     const Features wanted = definition_features(random, true);
     CHECK(second.service.snapshot()->find(wanted) == nullptr);
     second.service.want({wanted});
+    // Precomputed from the next training on (until then a request computes it itself).
+    append(directory, user_events(1, 4));
+    second.service.recorded();
     REQUIRE(second.until(
         [&](const LearningSnapshot& snapshot) { return snapshot.find(wanted) != nullptr; }));
     const std::shared_ptr<const LearningSnapshot> snapshot = second.service.snapshot();

@@ -154,9 +154,9 @@ std::vector<FeedbackEvent> rejections_of(const FileAnalysis& analysis, const std
 
 // A snapshot whose docstring and complexity heads depart, with predictions for `keys` and,
 // when `weights` is set, the weights and past decisions to compute the others from.
-std::shared_ptr<const LearningSnapshot> snapshot_with(const std::vector<uint64_t>& keys,
-                                                      uint64_t salt, bool weights = false,
-                                                      std::vector<FeedbackEvent> similar = {}) {
+std::shared_ptr<const LearningSnapshot>
+snapshot_with(const std::vector<uint64_t>& keys, uint64_t salt, bool weights = false,
+              const std::vector<FeedbackEvent>& similar = {}) {
   auto snapshot = std::make_shared<LearningSnapshot>();
   snapshot->loaded = true;
   for (SuggestionKind kind : {SuggestionKind::Docstring, SuggestionKind::Complexity}) {
@@ -172,7 +172,7 @@ std::shared_ptr<const LearningSnapshot> snapshot_with(const std::vector<uint64_t
   if (weights) {
     snapshot->weights =
         std::make_shared<const NetworkWeights>(test_support::random_network_weights(salt));
-    snapshot->similar = std::make_shared<const std::vector<FeedbackEvent>>(std::move(similar));
+    snapshot->similar = std::make_shared<const docent::inference::SimilarEvents>(similar);
   }
   return snapshot;
 }
