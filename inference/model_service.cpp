@@ -213,12 +213,14 @@ void ModelService::recorded() {
 void ModelService::want(std::vector<Features> batch) {
   if (batch.empty())
     return;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    for (Features& features : batch)
-      inbox_.wanted.push_back(std::move(features));
-  }
-  wake_.notify_one();
+  // The thread is not woken: these are needed at the next training, which an event or the
+  // next poll wakes it for, and a request that computed a prediction must not cost a switch to
+  // another thread on two busy cores.
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (inbox_.wanted.size() + batch.size() > kMaxWanted)
+    inbox_.wanted.clear(); // Start over with what is wanted now, as remember() does.
+  for (Features& features : batch)
+    inbox_.wanted.push_back(std::move(features));
 }
 
 void ModelService::reset() {

@@ -123,7 +123,7 @@ public:
   // An event was stored: load the model if it is not, then train on what is new.
   void recorded();
   // Predictions the published snapshot lacks (and a request computed): the snapshots after the
-  // next training carry them precomputed. Publishes nothing by itself.
+  // next training carry them precomputed. Neither wakes the thread nor publishes anything.
   void want(std::vector<Features> batch);
   // The events were deleted: back to the untrained model, and the model file goes.
   void reset();
@@ -138,8 +138,8 @@ private:
     std::optional<LearningSettings> settings;
     bool recorded = false;
     bool reset = false;
-    std::vector<Features> wanted;
-    bool empty() const { return !settings && !recorded && !reset && wanted.empty(); }
+    std::vector<Features> wanted; // Taken along with the next work, never work by itself.
+    bool empty() const { return !settings && !recorded && !reset; }
   };
   struct State; // The thread's own (model_service.cpp).
 
