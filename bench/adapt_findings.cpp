@@ -2,12 +2,14 @@
 // (CPU time of the thread): the findings as the diagnostics show them, worked out from scratch
 // (adapted_findings()) and kept per document (AdaptedFindingsCache), on one file. The snapshot
 // departs on the docstring and complexity heads and holds a prediction for every definition, as
-// the model service's does once the file's have been wanted; after each edit it first lacks the
-// edited definition's new features (the keystroke's publication), then a new snapshot brings
-// them (the publication when the prediction arrives). Edits are edit_phases': an 'x' inserted
-// inside an identifier and deleted again, at positions drawn with a fixed seed.
+// the model service's does once the file's have been wanted, and weights of the network's size
+// with SIMILAR_EVENTS past decisions on the file's definitions; after each edit it lacks the
+// edited definition's new features, whose prediction the keystroke's publication computes from
+// the weights, and then a new snapshot (the model trained) brings them. Edits are edit_phases':
+// an 'x' inserted inside an identifier and deleted again, at positions drawn with a fixed seed.
 //
-// Usage: adapt_findings FILE [EDIT_PAIRS]   (default 300 pairs)
+// Usage: adapt_findings FILE [EDIT_PAIRS [SIMILAR_EVENTS]]   (default 300 pairs, 20 events; the
+// model service keeps at most kSimilarEvents)
 #include "analysis/document.h"
 #include "analysis/incremental.h"
 #include "analysis/incremental_check.h"
@@ -17,6 +19,7 @@
 #include "bench/keystrokes.h"
 #include "inference/feature_source.h"
 #include "lsp/adapted_findings.h"
+#include "tests/common/random_weights.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -58,9 +61,29 @@ std::shared_ptr<const LearningSnapshot> with_predictions(const LearningSnapshot&
   return snapshot;
 }
 
-std::shared_ptr<const LearningSnapshot> departing_snapshot() {
+// `count` rejections, one head after the other, on the file's definitions in turn.
+std::vector<docent::inference::FeedbackEvent>
+past_decisions(const FileAnalysis& analysis, const std::string& path, size_t count) {
+  docent::inference::FeatureSource features(analysis, path);
+  const int definitions = static_cast<int>(analysis.model.definitions.size());
+  std::vector<docent::inference::FeedbackEvent> events(count);
+  for (size_t i = 0; i < count; ++i) {
+    events[i].kind = i % 2 == 0 ? SuggestionKind::Docstring : SuggestionKind::Complexity;
+    events[i].outcome = docent::inference::Outcome::Rejected;
+    events[i].features =
+        features.of(static_cast<int>(i % static_cast<size_t>(definitions + 1)) - 1);
+  }
+  return events;
+}
+
+// A snapshot of a model that departs, with weights of the network's size (torch_model.cpp).
+std::shared_ptr<const LearningSnapshot>
+departing_snapshot(const std::vector<docent::inference::FeedbackEvent>& similar) {
   auto snapshot = std::make_shared<LearningSnapshot>();
   snapshot->loaded = true;
+  snapshot->weights = std::make_shared<const docent::inference::NetworkWeights>(
+      test_support::random_network_weights(1, 8, 32, docent::inference::kTokenBuckets));
+  snapshot->similar = std::make_shared<const docent::inference::SimilarEvents>(similar);
   for (SuggestionKind kind : {SuggestionKind::Docstring, SuggestionKind::Complexity}) {
     docent::inference::Evidence& evidence = snapshot->evidence.kinds[static_cast<size_t>(kind)];
     evidence.accepted = 5;
@@ -81,7 +104,7 @@ struct Samples {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: adapt_findings FILE [EDIT_PAIRS]\n");
+    std::fprintf(stderr, "usage: adapt_findings FILE [EDIT_PAIRS [SIMILAR_EVENTS]]\n");
     return 2;
   }
   const SourceFileResult read = read_source_file(argv[1]);
@@ -91,14 +114,15 @@ int main(int argc, char** argv) {
   }
   const std::string path = argv[1];
   const int pairs = argc > 2 ? std::atoi(argv[2]) : 300;
+  const size_t similar_events = argc > 3 ? static_cast<size_t>(std::atoll(argv[3])) : 20;
   Document document(read.file->text);
   IncrementalAnalyzer analyzer;
   IncrementalChecker checker;
   const CheckConfig config;
   const ModuleFile module = module_file(path);
   std::shared_ptr<const FileAnalysis> analysis = analyzer.analyze(document.snapshot());
-  std::shared_ptr<const LearningSnapshot> snapshot =
-      with_predictions(*departing_snapshot(), *analysis, path);
+  std::shared_ptr<const LearningSnapshot> snapshot = with_predictions(
+      *departing_snapshot(past_decisions(*analysis, path, similar_events)), *analysis, path);
   docent::lsp::AdaptedFindingsCache cache;
   const std::vector<size_t> offsets = inside_identifiers(*document.snapshot());
   std::mt19937 random(20240611);
@@ -119,13 +143,13 @@ int main(int argc, char** argv) {
       const std::vector<Finding>& findings =
           checker.check(*analysis, analyzer.statements_of(*analysis), config, module);
       samples.check.push_back(thread_cpu_micros() - before_check);
-      // The keystroke's publication, then the one when the edited definition's prediction
-      // arrives.
+      // The keystroke's publication, then the one of a new snapshot that has the edited
+      // definition's prediction.
       for (const bool reply : {false, true}) {
         if (reply)
           snapshot = with_predictions(*snapshot, *analysis, path);
         const docent::lsp::LearningView view{docent::inference::LearningMode::Adapt, snapshot,
-                                             nullptr, "file:///bench.py"};
+                                             nullptr};
         const double start = thread_cpu_micros();
         const std::optional<std::vector<Finding>> fresh =
             docent::lsp::adapted_findings(view, *analysis, path, findings);
@@ -149,17 +173,17 @@ int main(int argc, char** argv) {
   if (samples.check.empty())
     return 1;
   std::printf("%zu edits; %zu findings, %zu of whose definitions are looked up, %zu shown; "
-              "CPU microseconds, median / p90 / p99:\n",
+              "%zu past decisions; CPU microseconds, median / p90 / p99:\n",
               samples.check.size(),
               checker.check(*analysis, analyzer.statements_of(*analysis), config, module).size(),
-              adapted, shown);
+              adapted, shown, similar_events);
   const std::pair<const char*, const std::vector<double>*> rows[] = {
       {"findings (IncrementalChecker)", &samples.check},
       {"keystroke: adapted_findings()", &samples.fresh_edit},
       {"keystroke: AdaptedFindingsCache", &samples.cached_edit},
       {"  definitions computed", &samples.computed_edit},
-      {"prediction in: adapted_findings()", &samples.fresh_reply},
-      {"prediction in: AdaptedFindingsCache", &samples.cached_reply},
+      {"new snapshot: adapted_findings()", &samples.fresh_reply},
+      {"new snapshot: AdaptedFindingsCache", &samples.cached_reply},
       {"  definitions computed", &samples.computed_reply}};
   for (const auto& [name, values] : rows)
     std::printf("  %-38s %8.1f %8.1f %8.1f\n", name, percentile(*values, 0.5),

@@ -21,8 +21,10 @@
 
 namespace docent::inference {
 
+struct NetworkWeights; // network_weights.h
+
 // Bumped whenever anything declared in this header changes shape.
-inline constexpr int kModelAbiVersion = 1;
+inline constexpr int kModelAbiVersion = 2;
 
 // What the model predicts for one definition: per suggestion kind, the probability that the
 // user accepts it; per docstring section, the probability that the user keeps it.
@@ -82,6 +84,10 @@ public:
 
   // Number of trainable numbers, for docs and tests.
   virtual int64_t parameter_count() const = 0;
+
+  // A plain copy of the weights, whose NetworkWeights::predict() is what docent decides with
+  // (predict() above agrees with it within float rounding).
+  virtual NetworkWeights export_weights() const = 0;
 };
 
 // The module's one exported function, looked up by the loader as kModelFactorySymbol:

@@ -19,8 +19,8 @@ namespace {
 // Events read from the store per round, so that wanted predictions are answered between
 // rounds of a long catch-up.
 constexpr size_t kCatchUpBatch = 64;
-// Wanted feature vectors whose predictions are kept up to date; beyond this, the oldest go
-// (the open documents' definitions are asked for again when they are shown).
+// Wanted feature vectors whose predictions each training brings up to date; beyond this, they
+// start over (what is still shown is computed and wanted again).
 constexpr size_t kMaxWanted = 4096;
 
 uint64_t fnv1a(uint64_t hash, const void* bytes, size_t size) {
@@ -94,6 +94,20 @@ const PredictionEntry* LearningSnapshot::find(const Features& features) const {
   return found == predictions.end() ? nullptr : &found->second;
 }
 
+std::optional<PredictionEntry> LearningSnapshot::compute(const Features& features) const {
+  if (!loaded || !weights || !similar)
+    return std::nullopt;
+  return prediction_entry(*weights, *similar, features);
+}
+
+PredictionEntry prediction_entry(const NetworkWeights& weights, const SimilarEvents& similar,
+                                 const Features& features) {
+  PredictionEntry entry;
+  entry.prediction = weights.predict(features);
+  similar.evidence(features, entry.similar_kinds, entry.similar_sections);
+  return entry;
+}
+
 // Everything the service's thread owns.
 struct ModelService::State {
   LearningSettings settings;
@@ -108,6 +122,11 @@ struct ModelService::State {
   EvidenceTable evidence;
   std::vector<FeedbackEvent> window;  // The last kReplayWindow events trained on.
   std::vector<FeedbackEvent> similar; // The last kSimilarEvents, for similar_evidence().
+  // What the snapshots share of the model and of `similar`: replaced, never modified, after
+  // each change (export_weights(), share_similar()).
+  std::shared_ptr<const NetworkWeights> weights;
+  std::shared_ptr<const SimilarEvents> shared_similar;
+  bool similar_changed = false; // Since shared_similar was made.
   int64_t last_event = 0;
   int64_t trained_events = 0;
   bool dirty = false;    // Trained since the last save.
@@ -140,13 +159,15 @@ struct ModelService::State {
   bool restore(std::string_view payload);
   void rebuild_from_log();
   void forget();
+  void export_weights();
+  void share_similar();
   bool catch_up();
   void learn(const FeedbackEvent& event);
-  bool predict(std::vector<Features> batch);
+  void remember(std::vector<Features> batch);
   void repredict_all();
   std::string encode();
   void save();
-  std::shared_ptr<const LearningSnapshot> snapshot() const;
+  std::shared_ptr<const LearningSnapshot> snapshot();
   void warn_once(const std::string& message);
 };
 
@@ -189,16 +210,17 @@ void ModelService::recorded() {
   wake_.notify_one();
 }
 
-void ModelService::want(std::vector<Features> batch, const std::string& origin) {
+void ModelService::want(std::vector<Features> batch) {
   if (batch.empty())
     return;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    inbox_.origins.insert(origin);
-    for (Features& features : batch)
-      inbox_.wanted.push_back(std::move(features));
-  }
-  wake_.notify_one();
+  // The thread is not woken: these are needed at the next training, which an event or the
+  // next poll wakes it for, and a request that computed a prediction must not cost a switch to
+  // another thread on two busy cores.
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (inbox_.wanted.size() + batch.size() > kMaxWanted)
+    inbox_.wanted.clear(); // Start over with what is wanted now, as remember() does.
+  for (Features& features : batch)
+    inbox_.wanted.push_back(std::move(features));
 }
 
 void ModelService::reset() {
@@ -243,8 +265,7 @@ void ModelService::run() {
         state.save();
       return;
     }
-    bool changed = false;   // A new snapshot to publish.
-    bool predicted = false; // ...with predictions for inbox.origins only.
+    bool changed = false; // A new snapshot to publish.
     if (inbox.settings)
       changed = state.apply(std::move(*inbox.settings));
     if (!state.active())
@@ -259,23 +280,22 @@ void ModelService::run() {
       if (state.awaiting_model() && (inbox.recorded || state.model_file_exists()))
         changed = state.load() || changed;
       if (state.active()) {
+        // Computed at the next training: until then whoever wanted them computes them.
+        state.remember(std::move(inbox.wanted));
         if (state.catch_up()) {
           state.repredict_all();
           changed = true;
         }
-        predicted = state.predict(std::move(inbox.wanted));
       }
     }
-    if (changed || predicted) {
+    if (changed) {
       std::shared_ptr<const LearningSnapshot> snapshot = state.snapshot();
       // Diagnostics change only where the rule departs from the static behaviour (or did).
       const bool matters = snapshot->departs_anywhere() || state.departed;
       state.departed = snapshot->departs_anywhere();
       publish(std::move(snapshot));
       if (changed_ && matters)
-        changed_(changed,
-                 changed ? std::vector<std::string>()
-                         : std::vector<std::string>(inbox.origins.begin(), inbox.origins.end()));
+        changed_();
     }
     bool idle = false;
     {
@@ -306,6 +326,7 @@ bool ModelService::State::apply(LearningSettings next) {
       forget();
       if (open_store())
         restore_or_rebuild();
+      export_weights();
       return true;
     }
   }
@@ -334,6 +355,7 @@ bool ModelService::State::load() {
   }
   if (open_store())
     restore_or_rebuild();
+  export_weights();
   load_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return true;
 }
@@ -402,6 +424,7 @@ bool ModelService::State::restore(std::string_view payload) {
     for (FeedbackEvent& event : *recent)
       if (event.id <= last_event && event.features.version == kFeatureVersion)
         similar.push_back(std::move(event));
+  similar_changed = true;
   const size_t from = similar.size() > kReplayWindow ? similar.size() - kReplayWindow : 0;
   window.assign(similar.begin() + static_cast<std::ptrdiff_t>(from), similar.end());
   return true;
@@ -416,11 +439,14 @@ void ModelService::State::rebuild_from_log() {
 }
 
 void ModelService::State::forget() {
-  if (model)
+  if (model) {
     model->reset();
+    export_weights();
+  }
   evidence = EvidenceTable{};
   window.clear();
   similar.clear();
+  similar_changed = true;
   trained_events = 0;
   predictions.clear();
   dirty = false;
@@ -443,7 +469,7 @@ void ModelService::State::learn(const FeedbackEvent& event) {
   last_event = std::max(last_event, event.id);
   if (event.features.version != kFeatureVersion)
     return; // Recorded before the model's features: nothing to learn from.
-  const Prediction before = model->predict({event.features}).front();
+  const Prediction before = weights->predict(event.features);
   evidence.add(event, head_probability(before, event));
   window.push_back(event);
   if (window.size() > kReplayWindow)
@@ -451,51 +477,27 @@ void ModelService::State::learn(const FeedbackEvent& event) {
   similar.push_back(event);
   if (similar.size() > kSimilarEvents + kReplayWindow)
     similar.erase(similar.begin(), similar.begin() + static_cast<std::ptrdiff_t>(kReplayWindow));
+  similar_changed = true;
   model->train(window);
+  export_weights();
   ++trained_events;
   dirty = true;
 }
 
-bool ModelService::State::predict(std::vector<Features> batch) {
-  std::vector<Features> fresh;
+void ModelService::State::remember(std::vector<Features> batch) {
+  if (wanted.size() + batch.size() > kMaxWanted)
+    wanted.clear(); // Start over with what is wanted now.
   for (Features& features : batch) {
     const uint64_t key = features_key(features);
-    if (predictions.count(key) != 0 || wanted.count(key) != 0)
-      continue;
-    wanted.emplace(key, features);
-    fresh.push_back(std::move(features));
+    wanted.emplace(key, std::move(features));
   }
-  if (fresh.empty())
-    return false;
-  if (wanted.size() > kMaxWanted) { // Start over with what is wanted now.
-    wanted.clear();
-    predictions.clear();
-    for (const Features& features : fresh)
-      wanted.emplace(features_key(features), features);
-  }
-  const std::vector<Prediction> predicted = model->predict(fresh);
-  for (size_t i = 0; i < fresh.size(); ++i) {
-    PredictionEntry entry;
-    entry.prediction = predicted[i];
-    for (int k = 0; k < kSuggestionKinds; ++k)
-      entry.similar_kinds[static_cast<size_t>(k)] =
-          similar_evidence(similar, fresh[i], static_cast<SuggestionKind>(k));
-    for (int s = 0; s < kSections; ++s)
-      entry.similar_sections[static_cast<size_t>(s)] =
-          similar_evidence(similar, fresh[i], SuggestionKind::Docstring, static_cast<Section>(s));
-    predictions[features_key(fresh[i])] = entry;
-  }
-  return true;
 }
 
 void ModelService::State::repredict_all() {
-  std::vector<Features> all;
-  all.reserve(wanted.size());
-  for (auto& [key, features] : wanted)
-    all.push_back(std::move(features));
-  wanted.clear();
+  share_similar();
   predictions.clear();
-  predict(std::move(all));
+  for (const auto& [key, features] : wanted)
+    predictions[key] = prediction_entry(*weights, *shared_similar, features);
 }
 
 std::string ModelService::State::encode() {
@@ -519,7 +521,18 @@ void ModelService::State::save() {
     warn_once("docent: the learning model could not be saved: " + saved.error);
 }
 
-std::shared_ptr<const LearningSnapshot> ModelService::State::snapshot() const {
+void ModelService::State::export_weights() {
+  weights = std::make_shared<const NetworkWeights>(model->export_weights());
+}
+
+void ModelService::State::share_similar() {
+  if (shared_similar && !similar_changed)
+    return;
+  shared_similar = std::make_shared<const SimilarEvents>(similar);
+  similar_changed = false;
+}
+
+std::shared_ptr<const LearningSnapshot> ModelService::State::snapshot() {
   auto snapshot = std::make_shared<LearningSnapshot>();
   snapshot->loaded = active();
   snapshot->status = settings.enabled ? status : "not loaded: learning is disabled";
@@ -539,6 +552,9 @@ std::shared_ptr<const LearningSnapshot> ModelService::State::snapshot() const {
     snapshot->section_departs[static_cast<size_t>(s)] = !writes_section(
         LearningMode::Adapt, 0.0f, evidence.of(static_cast<Section>(s)), Evidence{});
   snapshot->predictions = predictions;
+  share_similar();
+  snapshot->weights = weights;
+  snapshot->similar = shared_similar;
   return snapshot;
 }
 

@@ -6,12 +6,14 @@
 // and everything it learned; every public method only queues work for it and returns at once.
 // Requests read snapshot(): a shared pointer to a value that is never modified once published,
 // so a request never waits for loading, training or saving. Until a model is loaded the snapshot
-// says so, and the server keeps to the static rules. Predictions a request needs and the snapshot
-// lacks (a definition not seen since the last training) are asked for with want(): the request
-// goes on with the static behaviour, and the `changed` callback tells the server when a new
-// snapshot may change what diagnostics show (it departs from the static rules, or did): after
-// training, for every document; after predictions, for the documents that wanted them, so
-// that opening many documents re-shows each one once, not all of them each time.
+// says so, and the server keeps to the static rules. The snapshot carries a plain copy of the
+// model's weights (network_weights.h) and the past events the similar-definitions evidence is
+// counted over, so a request computes a prediction the snapshot lacks (a definition whose
+// features an edit changed) itself, in microseconds, with the very computation the service
+// uses: no request waits for the service and none is answered twice. It also tells the service
+// (want()) so that the snapshots after the next training carry it precomputed. The `changed`
+// callback tells the server when a new snapshot may change what diagnostics show (it departs from
+// the static rules, or did): after training.
 //
 // Loading (libtorch: about 0.6 s and 150 MB) happens at configure() only if a saved model exists
 // in the data directory, else at the first recorded event or once another process sharing the
@@ -26,6 +28,7 @@
 #include "inference/learner.h"
 #include "inference/learning_types.h"
 #include "inference/model_api.h"
+#include "inference/network_weights.h"
 #include "inference/policy.h"
 
 #include <array>
@@ -37,7 +40,6 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <set>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -69,6 +71,12 @@ struct PredictionEntry {
 // A stable key of a feature vector (FNV-1a over its version, numbers and tokens).
 uint64_t features_key(const Features& features);
 
+// The entry for `features`: `weights`' prediction, and the decisions on the most similar of
+// `similar` (similar_evidence()) for every head. Every prediction docent decides with is this
+// one. Thread-safety: pure.
+PredictionEntry prediction_entry(const NetworkWeights& weights, const SimilarEvents& similar,
+                                 const Features& features);
+
 // What requests read. Thread-safety: immutable once published; any thread.
 struct LearningSnapshot {
   bool loaded = false;        // A model is loaded; without one everything is static.
@@ -82,12 +90,18 @@ struct LearningSnapshot {
   std::array<bool, kSuggestionKinds> kind_departs{};
   std::array<bool, kSections> section_departs{};
   std::unordered_map<uint64_t, PredictionEntry> predictions; // By features_key().
+  // What prediction_entry() reads; both set whenever `loaded`.
+  std::shared_ptr<const NetworkWeights> weights;
+  std::shared_ptr<const SimilarEvents> similar;
 
   bool departs(SuggestionKind kind) const { return kind_departs[static_cast<size_t>(kind)]; }
   bool departs(Section section) const { return section_departs[static_cast<size_t>(section)]; }
   bool departs_anywhere() const;
-  // The entry for `features`, or null (then want() it).
+  // The precomputed entry for `features`, or null (then compute() it).
   const PredictionEntry* find(const Features& features) const;
+  // prediction_entry() of `features` with this snapshot's weights and past events: equal to
+  // what find() gives where it gives one. Nullopt without a loaded model.
+  std::optional<PredictionEntry> compute(const Features& features) const;
 };
 
 // Thread-safety: every method may be called from any thread; callbacks run on the service's
@@ -95,8 +109,8 @@ struct LearningSnapshot {
 class ModelService {
 public:
   using Warn = std::function<void(const std::string& message)>;
-  // `documents`: the origins (want()) whose predictions arrived; `all`: everything may change.
-  using Changed = std::function<void(bool all, const std::vector<std::string>& documents)>;
+  // What diagnostics show may have changed in every document.
+  using Changed = std::function<void()>;
 
   // `module_path` empty: find_and_load_model_module() decides.
   ModelService(Warn warn, Changed changed, std::string module_path = {});
@@ -108,9 +122,9 @@ public:
   void configure(LearningSettings settings);
   // An event was stored: load the model if it is not, then train on what is new.
   void recorded();
-  // Predictions the published snapshot lacks, for `origin` (a document, reported back by
-  // `changed`).
-  void want(std::vector<Features> batch, const std::string& origin);
+  // Predictions the published snapshot lacks (and a request computed): the snapshots after the
+  // next training carry them precomputed. Neither wakes the thread nor publishes anything.
+  void want(std::vector<Features> batch);
   // The events were deleted: back to the untrained model, and the model file goes.
   void reset();
   // Ends the thread (a save that is due is made first); later calls do nothing. The snapshot
@@ -124,9 +138,8 @@ private:
     std::optional<LearningSettings> settings;
     bool recorded = false;
     bool reset = false;
-    std::vector<Features> wanted;
-    std::set<std::string> origins; // Of `wanted`.
-    bool empty() const { return !settings && !recorded && !reset && wanted.empty(); }
+    std::vector<Features> wanted; // Taken along with the next work, never work by itself.
+    bool empty() const { return !settings && !recorded && !reset; }
   };
   struct State; // The thread's own (model_service.cpp).
 

@@ -94,6 +94,68 @@ Evidence similar_evidence(const std::vector<FeedbackEvent>& events, const Featur
   return similar;
 }
 
+SimilarEvents::SimilarEvents(const std::vector<FeedbackEvent>& events) {
+  const size_t count = events.size();
+  width_ = events.empty() ? 0 : events.front().features.numeric.size();
+  columns_.assign(width_ * count, 0.0f);
+  for (size_t e = 0; e < count; ++e) {
+    const FeedbackEvent& event = events[e];
+    const std::vector<float>& numeric = event.features.numeric;
+    if (numeric.size() == width_) {
+      for (size_t f = 0; f < width_; ++f)
+        columns_[f * count + e] = numeric[f];
+    } else {
+      others_.push_back(e);
+      other_numeric_.push_back(numeric);
+    }
+    versions_.push_back(event.features.version);
+    heads_.push_back(static_cast<uint8_t>(event.section
+                                              ? kSuggestionKinds + static_cast<int>(*event.section)
+                                              : static_cast<int>(event.kind)));
+    outcomes_.push_back(event.outcome);
+  }
+}
+
+std::vector<float> SimilarEvents::distances(const std::vector<float>& x) const {
+  const size_t count = heads_.size();
+  std::vector<float> sums(count, 0.0f);
+  // squared_distance() of each event, its terms added in the same order; feature by feature
+  // across the events, which vectorizes.
+  const size_t shared = std::min(width_, x.size());
+  for (size_t f = 0; f < shared; ++f) {
+    const float* column = columns_.data() + f * count;
+    const float value = x[f];
+    for (size_t e = 0; e < count; ++e)
+      sums[e] += (column[e] - value) * (column[e] - value);
+  }
+  for (size_t i = 0; i < others_.size(); ++i)
+    sums[others_[i]] = squared_distance(other_numeric_[i], x);
+  return sums;
+}
+
+void SimilarEvents::evidence(const Features& features,
+                             std::array<Evidence, kSuggestionKinds>& kinds,
+                             std::array<Evidence, kSections>& sections, int neighbours) const {
+  std::array<std::vector<std::pair<float, Outcome>>, kSuggestionKinds + kSections> candidates;
+  const std::vector<float> sums = distances(features.numeric);
+  for (size_t e = 0; e < heads_.size(); ++e)
+    if (versions_[e] == features.version && sums[e] <= kSimilarRadius * kSimilarRadius)
+      candidates[heads_[e]].emplace_back(sums[e], outcomes_[e]);
+  const size_t most = static_cast<size_t>(std::max(neighbours, 0));
+  for (size_t head = 0; head < candidates.size(); ++head) {
+    auto& found = candidates[head];
+    // As similar_evidence(): ties keep the older event first.
+    std::stable_sort(found.begin(), found.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    Evidence& counted = head < static_cast<size_t>(kSuggestionKinds)
+                            ? kinds[head]
+                            : sections[head - static_cast<size_t>(kSuggestionKinds)];
+    counted = Evidence{};
+    for (size_t i = 0; i < std::min(found.size(), most); ++i)
+      (found[i].second == Outcome::Accepted ? counted.accepted : counted.rejected) += 1;
+  }
+}
+
 Visibility diagnostic_visibility(LearningMode mode, float accept_probability,
                                  const Evidence& evidence, const Evidence& similar) {
   if (mode != LearningMode::Adapt || !kind_may_adapt(evidence))

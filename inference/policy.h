@@ -26,6 +26,7 @@
 #include "inference/learning_types.h"
 
 #include <array>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -100,6 +101,37 @@ struct EvidenceTable {
 Evidence similar_evidence(const std::vector<FeedbackEvent>& events, const Features& features,
                           SuggestionKind kind, std::optional<Section> section = std::nullopt,
                           int neighbours = kSimilarNeighbours);
+
+// Past events laid out for similar_evidence() queries of every head at once: their numeric
+// features as columns (feature by feature across the events) and each event's head and outcome
+// beside them, so that one pass answers a definition's ten heads, with each event's distance
+// still summed feature by feature in order (where similar_evidence() makes ten passes over
+// whole events). Gives exactly similar_evidence()'s counts. Thread-safety: immutable once made;
+// any thread.
+class SimilarEvents {
+public:
+  SimilarEvents() = default;
+  explicit SimilarEvents(const std::vector<FeedbackEvent>& events);
+
+  // similar_evidence(events, features, kind) for every kind and
+  // similar_evidence(events, features, kind, section) for every section.
+  void evidence(const Features& features, std::array<Evidence, kSuggestionKinds>& kinds,
+                std::array<Evidence, kSections>& sections,
+                int neighbours = kSimilarNeighbours) const;
+  size_t size() const { return heads_.size(); }
+
+private:
+  // Squared distances from `x` to every event, in event order.
+  std::vector<float> distances(const std::vector<float>& x) const;
+
+  size_t width_ = 0;           // The numeric size of the first event; most have it.
+  std::vector<float> columns_; // [width_][events]: the events of width_ (others: zeros).
+  std::vector<size_t> others_; // Events of another width (features of another version).
+  std::vector<std::vector<float>> other_numeric_; // Their features, parallel to others_.
+  std::vector<int> versions_;
+  std::vector<uint8_t> heads_; // The kinds, then the sections (as the model's heads).
+  std::vector<Outcome> outcomes_;
+};
 
 enum class Visibility { Show, Downgrade, Hide };
 std::string_view visibility_name(Visibility visibility);

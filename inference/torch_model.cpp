@@ -16,6 +16,7 @@
 // afterwards: at this size a step's time is per-operation overhead (gradients(), Optimizers).
 #include "inference/features.h"
 #include "inference/model_api.h"
+#include "inference/network_weights.h"
 
 #include <torch/torch.h>
 
@@ -566,7 +567,29 @@ public:
     return count;
   }
 
+  NetworkWeights export_weights() const override {
+    NetworkWeights weights;
+    weights.inputs = kInputs;
+    weights.heads = kHeads;
+    weights.embedding = kEmbeddingWidth;
+    weights.hidden = kHiddenWidth;
+    weights.buckets = kTokenBuckets;
+    weights.prior_logit = prior_logit();
+    weights.linear = values_of(network_->linear);
+    weights.tokens = values_of(network_->tokens);
+    weights.hidden_layer = values_of(network_->hidden);
+    weights.out = values_of(network_->out);
+    return weights;
+  }
+
 private:
+  // A parameter's numbers in row-major order, as NetworkWeights holds them.
+  static std::vector<float> values_of(const torch::Tensor& parameter) {
+    const torch::Tensor values = parameter.detach().to(torch::kFloat32).contiguous();
+    const float* data = values.data_ptr<float>();
+    return std::vector<float>(data, data + values.numel());
+  }
+
   // The linear layer over the numeric features learns by plain gradient descent: each weight
   // moves in proportion to how much its feature explains the user's decisions, so that a rule
   // over a few flags gets its weight on those flags. AdamW, which moves every weight with a

@@ -39,7 +39,7 @@ std::optional<SuggestionKind> adapted_kind(const LearningSnapshot& snapshot,
 }
 
 // How a finding of `kind` is shown, with `entry` its definition's predictions (null: as it is,
-// until the prediction is there).
+// without a model to predict with).
 Visibility visibility_of(const LearningView& view, SuggestionKind kind,
                          const PredictionEntry* entry) {
   if (entry == nullptr)
@@ -226,20 +226,22 @@ const PredictionEntry* AdaptedFindingsCache::entry_of(const analysis::FileAnalys
   }
   statement.used = calls_;
   Slot& slot = statement.slots[local];
+  const auto entry = [&slot]() -> const PredictionEntry* {
+    return slot.entry ? &*slot.entry : nullptr;
+  };
   if (slot.call == calls_)
-    return slot.entry; // Another finding of the same definition.
+    return entry(); // Another finding of the same definition.
   slot.call = calls_;
-  if (slot.known && slot.epoch == epoch_ && slot.entry != nullptr) {
+  if (slot.known && slot.epoch == epoch_ && slot.entry) {
     ++last_reused_;
-    return slot.entry;
+    return entry();
   }
   if (slot.known) { // Looked up in an earlier snapshot, or not there yet.
     slot.epoch = epoch_;
-    const auto found = snapshot_->predictions.find(slot.key);
-    slot.entry = found == snapshot_->predictions.end() ? nullptr : &found->second;
-    if (slot.entry != nullptr) {
+    slot.entry = precomputed(slot.key);
+    if (slot.entry) {
       ++last_reused_;
-      return slot.entry;
+      return entry();
     }
   }
   if (statement.publicity != calls_) {
@@ -255,11 +257,17 @@ const PredictionEntry* AdaptedFindingsCache::entry_of(const analysis::FileAnalys
   slot.known = true;
   slot.key = inference::features_key(features);
   slot.epoch = epoch_;
-  const auto found = snapshot_->predictions.find(slot.key);
-  slot.entry = found == snapshot_->predictions.end() ? nullptr : &found->second;
-  if (slot.entry == nullptr)
-    lookup.want(std::move(features));
-  return slot.entry;
+  slot.entry = precomputed(slot.key);
+  if (!slot.entry) // The definition changed since the snapshot: its prediction, now.
+    slot.entry = lookup.compute(std::move(features));
+  return entry();
+}
+
+std::optional<PredictionEntry> AdaptedFindingsCache::precomputed(uint64_t key) const {
+  const auto found = snapshot_->predictions.find(key);
+  if (found == snapshot_->predictions.end())
+    return std::nullopt;
+  return found->second;
 }
 
 } // namespace docent::lsp

@@ -9,8 +9,10 @@
 // each definition is kept with its statement's share (IncrementalAnalyzer::StatementPlace) and
 // reused while those are the same. An edit that adds or removes a definition or a docstring
 // changes the counts and with them every definition's features: then every feature is
-// computed again, once. A new snapshot (a prediction arrived, the model trained) is searched
-// by the kept features keys, computing none; nothing kept depends on the learning mode.
+// computed again, once. A prediction the snapshot lacks (the edited definition's) is computed
+// at once from the snapshot's weights (LearningSnapshot::compute), so each publication shows
+// the adapted result for its version. A new snapshot (the model trained) is searched by the
+// kept features keys, computing no features; nothing kept depends on the learning mode.
 #pragma once
 
 #include "analysis/analyzer.h"
@@ -34,8 +36,8 @@ namespace docent::lsp {
 // complexity findings the user is predicted to reject are downgraded to Hint or removed
 // (policy.h diagnostic_visibility); nullopt when the policy changes nothing under `view` (no
 // head departs: every keystroke's case until then), so that nothing is copied. Predictions the
-// snapshot lacks are asked for (ModelService::want) and their findings shown as they are until
-// they arrive. `docent check` does not go through this (it stays static).
+// snapshot lacks are computed from its weights (PredictionLookup). `docent check` does not go
+// through this (it stays static).
 std::optional<std::vector<analysis::Finding>>
 adapted_findings(const LearningView& view, const analysis::FileAnalysis& analysis,
                  const std::string& path, const std::vector<analysis::Finding>& findings);
@@ -63,12 +65,13 @@ public:
 private:
   using StatementPlace = analysis::IncrementalAnalyzer::StatementPlace;
 
-  // One definition's features key and its entry in the snapshot of `epoch` (null: not there).
+  // One definition's features key and its entry under the snapshot of `epoch` (nullopt: none
+  // without a model).
   struct Slot {
     bool known = false;
     uint64_t key = 0;
     uint64_t epoch = 0;
-    const inference::PredictionEntry* entry = nullptr;
+    std::optional<inference::PredictionEntry> entry;
     uint64_t call = 0; // The last call that decided its entry.
   };
   // The slots of one top-level statement's definitions, in order.
@@ -84,10 +87,13 @@ private:
   // Brings context_ up to date with `analysis` and `path`; false if every definition's
   // features may have changed since the last call.
   bool refresh_context(const analysis::FileAnalysis& analysis, const std::string& path);
-  // The entry of definition `index` of statement `place` (null until the snapshot has it).
+  // The entry of definition `index` of statement `place`, looked up or computed (null without
+  // a model); valid until the next call.
   const inference::PredictionEntry* entry_of(const analysis::FileAnalysis& analysis,
                                              const StatementPlace& place, int index,
                                              PredictionLookup& lookup);
+  // The current snapshot's precomputed entry of the features of `key`.
+  std::optional<inference::PredictionEntry> precomputed(uint64_t key) const;
   // adapted_findings(), kept for the next call, which starts over.
   const std::vector<analysis::Finding>&
   from_scratch(const LearningView& view, const analysis::FileAnalysis& analysis,

@@ -61,13 +61,23 @@ std::optional<SuggestionKind> rule_suggestion_kind(const std::string& code) {
 
 PredictionLookup::~PredictionLookup() {
   if (view_.service != nullptr && !missing_.empty())
-    view_.service->want(std::move(missing_), view_.document);
+    view_.service->want(std::move(missing_));
 }
 
 const PredictionEntry* PredictionLookup::find(Features features) {
-  const PredictionEntry* entry = view_.snapshot->find(features);
-  if (entry == nullptr)
-    want(std::move(features));
+  if (const PredictionEntry* entry = view_.snapshot->find(features))
+    return entry;
+  std::optional<PredictionEntry> entry = compute(std::move(features));
+  if (!entry)
+    return nullptr;
+  computed_.push_back(*entry);
+  return &computed_.back();
+}
+
+std::optional<PredictionEntry> PredictionLookup::compute(Features features) {
+  std::optional<PredictionEntry> entry = view_.snapshot->compute(features);
+  if (entry)
+    missing_.push_back(std::move(features));
   return entry;
 }
 
@@ -90,7 +100,7 @@ void order_actions(const LearningView& view, json& actions) {
     if (snapshot.departs(event.kind)) {
       const PredictionEntry* entry = lookup.find(event.features);
       if (entry == nullptr)
-        return; // Ordered once every prediction is there.
+        return; // No model to predict with.
       accept = entry->prediction.accept[at(event.kind)];
       departs = true;
     }

@@ -1,10 +1,11 @@
 // What docent learned, applied to what the server shows (docs/learning.md): diagnostics
 // downgraded or hidden, code actions ordered, sections left out of generated docstrings, and
 // hover's explanation. Each function reads a published snapshot of the model service and never
-// waits for the model: a prediction the snapshot lacks is asked for (ModelService::want) and
-// the static behaviour stands until a later snapshot has it. What diagnostics show is in
-// adapted_findings.h. Without a loaded model, or without
-// enough evidence on a head (policy.h), every function leaves the static behaviour as it is.
+// waits for the model: a prediction the snapshot lacks is computed from the snapshot's weights
+// (LearningSnapshot::compute, microseconds) and asked for (ModelService::want), so that later
+// snapshots carry it. What diagnostics show is in adapted_findings.h. Without a loaded model,
+// or without enough evidence on a head (policy.h), every function leaves the static behaviour
+// as it is.
 #pragma once
 
 #include "analysis/analyzer.h"
@@ -15,6 +16,7 @@
 #include "inference/policy.h"
 #include "lsp/protocol.h"
 
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -28,14 +30,14 @@ struct LearningView {
   inference::LearningMode mode = inference::LearningMode::Adapt;
   std::shared_ptr<const inference::LearningSnapshot> snapshot; // Null: static.
   inference::ModelService* service = nullptr;                  // For want(); may be null.
-  std::string document; // The URI the predictions are wanted for (want()'s origin).
 
   // A loaded model and a mode other than off.
   bool active() const;
 };
 
-// Looks predictions up in a view's snapshot; those it lacks are asked for (ModelService::want)
-// all at once when it goes. Thread-safety: one thread; lives no longer than its view.
+// Looks predictions up in a view's snapshot, and computes those it lacks from the snapshot's
+// weights; these are asked for (ModelService::want) all at once when it goes, so that later
+// snapshots carry them. Thread-safety: one thread; lives no longer than its view.
 class PredictionLookup {
 public:
   explicit PredictionLookup(const LearningView& view) : view_(view) {}
@@ -43,14 +45,17 @@ public:
   PredictionLookup(const PredictionLookup&) = delete;
   PredictionLookup& operator=(const PredictionLookup&) = delete;
 
-  // The entry for `features`, or null (then it is asked for).
+  // The entry for `features`: the snapshot's, or computed now; valid while the lookup lives.
+  // Null only without a loaded model.
   const inference::PredictionEntry* find(inference::Features features);
-  // Asks for the prediction of `features`, which the snapshot lacks.
-  void want(inference::Features features) { missing_.push_back(std::move(features)); }
+  // The entry for `features`, which the snapshot lacks, computed now (nullopt without a loaded
+  // model).
+  std::optional<inference::PredictionEntry> compute(inference::Features features);
 
 private:
   const LearningView& view_;
   std::vector<inference::Features> missing_;
+  std::deque<inference::PredictionEntry> computed_; // What find() computed; its entries stay put.
 };
 
 // D100-D107: a missing docstring.

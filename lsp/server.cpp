@@ -524,15 +524,13 @@ private:
           spdlog::warn("{}", message);
           show_warning(message);
         },
-        [this](bool all, const std::vector<std::string>& documents) {
-          learning_changed(all, documents);
-        });
+        [this] { learning_changed(); });
     learning_mode_ = configuration_.editor().learning_mode;
     WorkerOptions worker;
     worker.encoding = encoding_;
     worker.push_diagnostics = !pull_diagnostics_;
     worker.parse_budget_micros = options_.parse_budget_micros;
-    worker.learning = [this](const std::string& uri) { return learning_view(uri); };
+    worker.learning = [this](const std::string&) { return learning_view(); };
     worker_ = std::make_unique<DocumentWorker>(
         worker, [this](const std::string& message) { transport_.write(message); },
         [this](const std::string& path, bool fresh) {
@@ -677,18 +675,15 @@ private:
     model_->configure(learning_settings(editor));
   }
 
-  // What requests and publications on `uri` apply of the learning model: never waits for it.
-  LearningView learning_view(const std::string& uri = {}) const {
-    return LearningView{learning_mode_.load(), model_->snapshot(), model_.get(), uri};
+  // What requests and publications apply of the learning model: never waits for it.
+  LearningView learning_view() const {
+    return LearningView{learning_mode_.load(), model_->snapshot(), model_.get()};
   }
 
-  // A new snapshot changes what diagnostics show, of every document or of `documents`: publish
-  // them again (push), or ask the client to pull them again when it can be asked.
-  void learning_changed(bool all, const std::vector<std::string>& documents) {
-    if (all)
-      worker_->reconfigure_all(configuration_.editor());
-    for (const std::string& uri : documents)
-      worker_->republish(uri);
+  // The model trained: what diagnostics show may change in every document. Publish them again
+  // (push), or ask the client to pull them again when it can be asked.
+  void learning_changed() {
+    worker_->reconfigure_all(configuration_.editor());
     if (refresh_diagnostics_)
       send(request("docent-refresh-" + std::to_string(++refresh_requests_),
                    "workspace/diagnostic/refresh", nullptr));

@@ -169,10 +169,6 @@ void DocumentWorker::reconfigure(const std::string& uri) {
   flag(uri, {&Inbox::reconfigure});
 }
 
-void DocumentWorker::republish(const std::string& uri) {
-  flag(uri, {&Inbox::republish});
-}
-
 void DocumentWorker::saved(const std::string& uri) {
   flag(uri, {&Inbox::reconfigure, &Inbox::saved});
 }
@@ -342,10 +338,7 @@ void DocumentWorker::apply_inbox(const std::string& uri, Inbox& inbox) {
       document->pulled = PulledDiagnostics{};
     }
   }
-  // Only what the learning policy shows changed: the analysis is of the current text already.
-  const bool republish_only = inbox.republish && !inbox.opened && !inbox.reconfigure &&
-                              inbox.changes.empty() && !inbox.version;
-  if (document->hot() && !republish_only) {
+  if (document->hot()) {
     // One bounded parse step now; if it is cut short, later steps finish it between other
     // work, and meanwhile the changed statements are analyzed from their text.
     const ParseResult result = document->document->reparse(/*settle=*/false);
@@ -355,8 +348,8 @@ void DocumentWorker::apply_inbox(const std::string& uri, Inbox& inbox) {
       analyze(*document);
     else
       analyze_before_parse(*document);
-  } else if (inbox.reconfigure || inbox.republish) {
-    publish_soon(*document); // Its analysis (a cold one's too) is of its current text.
+  } else if (inbox.reconfigure) {
+    publish_soon(*document); // A cold document's analysis is of its current text.
   }
   if (inbox.saved && capture_.follows(uri)) {
     bring_up_to_date(*document); // The sections kept are judged on the saved text.

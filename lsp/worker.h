@@ -81,9 +81,6 @@ public:
   void close(const std::string& uri);
   // A file was saved, or settings changed: look at the configuration again and re-check.
   void reconfigure(const std::string& uri);
-  // What the learning policy shows may have changed (a new snapshot): publish the diagnostics
-  // again if they changed, without reading the configuration again.
-  void republish(const std::string& uri);
   // A file was saved: reconfigure, and settle the feedback on docstrings docent inserted.
   void saved(const std::string& uri);
   void reconfigure_all(EditorSettings editor);
@@ -102,7 +99,7 @@ private:
   struct Inbox {
     std::vector<analysis::TextChange> changes;
     std::string opened_text;
-    bool opened = false, closed = false, reconfigure = false, saved = false, republish = false;
+    bool opened = false, closed = false, reconfigure = false, saved = false;
     std::optional<int64_t> version; // Of an open or a change; a re-check keeps the document's.
   };
   struct Query {

@@ -11,6 +11,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 using namespace docent::test;
@@ -230,6 +231,47 @@ TEST_CASE("learning model: rejections downgrade a suggestion, and it stays so af
     CHECK(model_stats(reset)["trained_events"] == 0);
     reset.shutdown_and_exit();
   }
+}
+
+TEST_CASE("learning model: an edit inside a flagged name is published adapted at once, and once") {
+  TempDir data_home;
+  train_rejections(data_home.path());
+
+  LspClient client({}, data_home.path()); // Pushed diagnostics.
+  client.initialize_and_start();
+  const std::string uri = "file:///helpers.py";
+  int64_t version = 1;
+  client.open(uri, helpers_source(kRejections), version);
+  const auto target_severity_in = [](const json& published) {
+    for (const json& diagnostic : with_code(published, "D103"))
+      if (diagnostic["range"]["start"]["line"] == def_line(kRejections))
+        return diagnostic["severity"].get<int>();
+    return 0;
+  };
+  // The saved model loads in the background; then the target is republished as a hint.
+  client.wait_for("the adapted diagnostics", [&](const json& message) {
+    return message.value("method", "") == "textDocument/publishDiagnostics" &&
+           message["params"]["uri"] == uri &&
+           target_severity_in(message["params"]) == kSeverityHint;
+  });
+  // Typing inside the name `helper_target`: each keystroke changes the definition's features,
+  // and so its prediction, which the first publication of the version already applies.
+  const int column = static_cast<int>(std::string("def helper_t").size());
+  std::set<int64_t> edited;
+  for (int i = 0; i < 8; ++i) {
+    const json at = {{"line", def_line(kRejections)}, {"character", column + i}};
+    client.change(uri, ++version, {{{"range", {{"start", at}, {"end", at}}}, {"text", "x"}}});
+    const json published = client.diagnostics(uri, version);
+    CHECK(target_severity_in(published) == kSeverityHint);
+    edited.insert(version);
+  }
+  // And none of those versions is published a second time (as it would be when a prediction
+  // that arrived later changed what it shows).
+  for (const json& message : client.drain(std::chrono::milliseconds(1000)))
+    if (message.value("method", "") == "textDocument/publishDiagnostics" &&
+        message["params"]["uri"] == uri)
+      CHECK(edited.count(message["params"].value("version", int64_t{0})) == 0);
+  client.shutdown_and_exit();
 }
 
 TEST_CASE("learning model: two servers sharing one directory lose no events and pick up each "

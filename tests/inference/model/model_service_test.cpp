@@ -68,8 +68,7 @@ struct Service {
                          std::lock_guard<std::mutex> lock(mutex);
                          warnings.push_back(message);
                        },
-                       [this](bool, const std::vector<std::string>&) { ++changes; },
-                       DOCENT_MODEL_MODULE_PATH};
+                       [this] { ++changes; }, DOCENT_MODEL_MODULE_PATH};
 
   explicit Service(const TempDirectory& directory) {
     service.configure(LearningSettings{true, directory.path()});
@@ -131,14 +130,24 @@ TEST_CASE("model service: trains on the store's events, saves, and a new one res
         learned.of(SuggestionKind::Docstring).model_record);
   CHECK(second.warned().empty());
 
-  SECTION("wanted predictions appear in a later snapshot") {
+  SECTION("wanted predictions appear in the snapshots after the next training") {
     std::mt19937 random(7);
     const Features wanted = definition_features(random, true);
     CHECK(second.service.snapshot()->find(wanted) == nullptr);
-    second.service.want({wanted}, "file:///a.py");
+    second.service.want({wanted});
+    // Precomputed from the next training on (until then a request computes it itself).
+    append(directory, user_events(1, 4));
+    second.service.recorded();
     REQUIRE(second.until(
         [&](const LearningSnapshot& snapshot) { return snapshot.find(wanted) != nullptr; }));
-    const PredictionEntry& entry = *second.service.snapshot()->find(wanted);
+    const std::shared_ptr<const LearningSnapshot> snapshot = second.service.snapshot();
+    const PredictionEntry& entry = *snapshot->find(wanted);
+    // What a request computes from the snapshot is the entry the service precomputed.
+    const std::optional<PredictionEntry> computed = snapshot->compute(wanted);
+    REQUIRE(computed);
+    CHECK(computed->prediction.accept == entry.prediction.accept);
+    CHECK(computed->prediction.keep == entry.prediction.keep);
+    CHECK(computed->similar_kinds[0].rejected == entry.similar_kinds[0].rejected);
     // Private functions were always turned down.
     CHECK(entry.prediction.accept[0] < 0.5f);
     CHECK(entry.similar_kinds[0].rejected > 0);

@@ -2,10 +2,12 @@
 // saving and restoring. Seeded and deterministic; no timing is asserted.
 #include "inference/features.h"
 #include "inference/model_api.h"
+#include "inference/network_weights.h"
 #include "inference/policy.h"
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
@@ -265,6 +267,61 @@ TEST_CASE("Reset returns to the prior", "[model]") {
   for (const Prediction& prediction : model->predict(random_batch(10, 16)))
     CHECK(prediction.accept[0] == Approx(kPriorProbability).margin(1e-6));
   CHECK(model->parameter_count() > 0);
+}
+
+// The heads' probabilities of `a` and `b` agree within `margin`.
+void check_close(const Prediction& a, const Prediction& b, float margin) {
+  for (size_t k = 0; k < a.accept.size(); ++k)
+    CHECK(a.accept[k] == Approx(b.accept[k]).margin(margin));
+  for (size_t s = 0; s < a.keep.size(); ++s)
+    CHECK(a.keep[s] == Approx(b.keep[s]).margin(margin));
+}
+
+TEST_CASE("The exported weights predict what torch predicts", "[model]") {
+  ModelOptions options;
+  options.seed = 13;
+  auto model = module().create(options);
+  std::vector<Features> probe = random_batch(300, 17);
+  probe.push_back(random_batch(1, 18).front());
+  probe.back().tokens.clear(); // No tokens: an empty bag.
+  probe.push_back(random_batch(1, 19).front());
+  probe.back().tokens = {kTokenBuckets + 5, 3 * kTokenBuckets}; // Hashed beyond the table.
+  probe.push_back(random_batch(1, 20).front());
+  probe.back().version = kFeatureVersion + 1; // Another version: the prior.
+
+  SECTION("untrained: the prior") {
+    const NetworkWeights weights = model->export_weights();
+    REQUIRE(weights.valid());
+    for (const Features& features : probe)
+      check_close(weights.predict(features), prior_prediction(), 1e-6f);
+  }
+  SECTION("after training every head, on random definitions") {
+    // Random decisions on random heads move every weight, the hidden layer's included.
+    std::mt19937 random(21);
+    std::vector<FeedbackEvent> events;
+    for (const Features& features : random_batch(40, 22)) {
+      FeedbackEvent event = docstring_event(features);
+      const int head = static_cast<int>(random() % (kSuggestionKinds + kSections));
+      if (head < kSuggestionKinds)
+        event.kind = static_cast<SuggestionKind>(head);
+      else
+        event.section = static_cast<Section>(head - kSuggestionKinds);
+      event.outcome = random() % 2 == 0 ? Outcome::Accepted : Outcome::Rejected;
+      events.push_back(event);
+      model->train(events);
+    }
+    const NetworkWeights weights = model->export_weights();
+    REQUIRE(weights.valid());
+    CHECK(std::any_of(weights.out.begin(), weights.out.end(), [](float w) { return w != 0; }));
+    const std::vector<Prediction> expected = model->predict(probe);
+    int departed = 0;
+    for (size_t i = 0; i < probe.size(); ++i) {
+      const Prediction computed = weights.predict(probe[i]);
+      check_close(computed, expected[i], 1e-5f);
+      departed += std::abs(computed.accept[0] - kPriorProbability) > 0.05f ? 1 : 0;
+    }
+    CHECK(departed > 100); // The training moved the predictions: the comparison means something.
+  }
 }
 
 TEST_CASE("Loader errors are values", "[model][loader]") {

@@ -2,6 +2,7 @@
 #include "inference/policy.h"
 
 #include <algorithm>
+#include <random>
 
 #include <catch2/catch.hpp>
 
@@ -145,6 +146,55 @@ TEST_CASE("Similar evidence counts the nearest events of the same head", "[polic
       similar_evidence(events, probe, SuggestionKind::Docstring, Section::Raises);
   CHECK(section.accepted == 1);
   CHECK(section.total() == 1);
+}
+
+TEST_CASE("SimilarEvents counts what similar_evidence counts, for every head", "[policy]") {
+  // Definitions near each other (a few small numbers), of every head, a few of another version
+  // or size, with ties, so that the radius, the order of ties and the count all matter.
+  std::mt19937 random(5);
+  const auto numeric = [&] {
+    std::vector<float> x(6);
+    for (float& value : x)
+      value = static_cast<float>(random() % 3) * 0.25f;
+    return x;
+  };
+  std::vector<FeedbackEvent> events(600);
+  for (FeedbackEvent& event : events) {
+    event.kind = static_cast<SuggestionKind>(random() % kSuggestionKinds);
+    if (random() % 3 == 0)
+      event.section = static_cast<Section>(random() % kSections);
+    event.outcome = random() % 2 == 0 ? Outcome::Accepted : Outcome::Rejected;
+    event.features.version = random() % 10 == 0 ? 2 : 1;
+    event.features.numeric = numeric();
+    if (random() % 20 == 0)
+      event.features.numeric.resize(4); // Compared on the features both have.
+  }
+  const SimilarEvents similar(events);
+  REQUIRE(similar.size() == events.size());
+  for (int probe_index = 0; probe_index < 50; ++probe_index) {
+    Features probe;
+    probe.version = 1;
+    probe.numeric = numeric();
+    if (probe_index % 10 == 9)
+      probe.numeric.resize(5);
+    for (const int neighbours : {kSimilarNeighbours, 3}) {
+      std::array<Evidence, kSuggestionKinds> kinds;
+      std::array<Evidence, kSections> sections;
+      similar.evidence(probe, kinds, sections, neighbours);
+      for (int k = 0; k < kSuggestionKinds; ++k) {
+        const Evidence expected = similar_evidence(events, probe, static_cast<SuggestionKind>(k),
+                                                   std::nullopt, neighbours);
+        CHECK(kinds[static_cast<size_t>(k)].accepted == expected.accepted);
+        CHECK(kinds[static_cast<size_t>(k)].rejected == expected.rejected);
+      }
+      for (int s = 0; s < kSections; ++s) {
+        const Evidence expected = similar_evidence(events, probe, SuggestionKind::Docstring,
+                                                   static_cast<Section>(s), neighbours);
+        CHECK(sections[static_cast<size_t>(s)].accepted == expected.accepted);
+        CHECK(sections[static_cast<size_t>(s)].rejected == expected.rejected);
+      }
+    }
+  }
 }
 
 TEST_CASE("Actions are ordered by predicted acceptance unless learning is off", "[policy]") {

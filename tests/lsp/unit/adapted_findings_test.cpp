@@ -1,7 +1,8 @@
 // Property: the per-document cache of what the learning policy shows (AdaptedFindingsCache)
 // gives exactly adapted_findings() of each version along random edits, while snapshots come,
-// stay, lose predictions and are retrained; and an edit inside one function looks up only
-// that function's definitions again.
+// stay, lose predictions and are retrained (with or without weights to compute a missing
+// prediction from); and an edit inside one function looks up only that function's definitions
+// again, computing its prediction at once when the snapshot has weights.
 #include "analysis/document.h"
 #include "analysis/incremental.h"
 #include "analysis/incremental_check.h"
@@ -10,17 +11,21 @@
 #include "lsp/adapted_findings.h"
 
 #include "../../common/random_edits.h"
+#include "../../common/random_weights.h"
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <random>
 #include <sstream>
 
 using namespace docent::analysis;
 using docent::inference::Evidence;
 using docent::inference::FeatureSource;
+using docent::inference::FeedbackEvent;
 using docent::inference::LearningMode;
 using docent::inference::LearningSnapshot;
+using docent::inference::NetworkWeights;
 using docent::inference::PredictionEntry;
 using docent::inference::SuggestionKind;
 using docent::lsp::AdaptedFindingsCache;
@@ -130,9 +135,28 @@ PredictionEntry entry_for(uint64_t key, uint64_t salt) {
   return entry;
 }
 
-// A snapshot whose docstring and complexity heads depart, with predictions for `keys`.
-std::shared_ptr<const LearningSnapshot> snapshot_with(const std::vector<uint64_t>& keys,
-                                                      uint64_t salt) {
+// Past decisions: every definition of `analysis` turned down, for both heads, ten times, so
+// that a prediction low enough hides its findings.
+std::vector<FeedbackEvent> rejections_of(const FileAnalysis& analysis, const std::string& path) {
+  FeatureSource features(analysis, path);
+  std::vector<FeedbackEvent> events;
+  for (int i = -1; i < static_cast<int>(analysis.model.definitions.size()); ++i)
+    for (SuggestionKind kind : {SuggestionKind::Docstring, SuggestionKind::Complexity})
+      for (int n = 0; n < 10; ++n) {
+        FeedbackEvent event;
+        event.kind = kind;
+        event.outcome = docent::inference::Outcome::Rejected;
+        event.features = features.of(i);
+        events.push_back(std::move(event));
+      }
+  return events;
+}
+
+// A snapshot whose docstring and complexity heads depart, with predictions for `keys` and,
+// when `weights` is set, the weights and past decisions to compute the others from.
+std::shared_ptr<const LearningSnapshot>
+snapshot_with(const std::vector<uint64_t>& keys, uint64_t salt, bool weights = false,
+              const std::vector<FeedbackEvent>& similar = {}) {
   auto snapshot = std::make_shared<LearningSnapshot>();
   snapshot->loaded = true;
   for (SuggestionKind kind : {SuggestionKind::Docstring, SuggestionKind::Complexity}) {
@@ -145,6 +169,11 @@ std::shared_ptr<const LearningSnapshot> snapshot_with(const std::vector<uint64_t
   }
   for (uint64_t key : keys)
     snapshot->predictions[key] = entry_for(key, salt);
+  if (weights) {
+    snapshot->weights =
+        std::make_shared<const NetworkWeights>(test_support::random_network_weights(salt));
+    snapshot->similar = std::make_shared<const docent::inference::SimilarEvents>(similar);
+  }
   return snapshot;
 }
 
@@ -172,8 +201,11 @@ TEST_CASE("the cached adapted findings equal a fresh computation along random ed
     const CheckConfig config = seed % 4 == 0 ? CheckConfig{} : strict_config();
     std::string path = paths[seed % 3];
     uint64_t salt = seed;
+    // Odd seeds: snapshots with weights, which compute what they lack.
+    const bool weights = seed % 2 == 1;
+    std::vector<FeedbackEvent> similar;
     std::vector<uint64_t> known; // The keys the model has predicted, as the service keeps them.
-    std::shared_ptr<const LearningSnapshot> snapshot = snapshot_with(known, salt);
+    std::shared_ptr<const LearningSnapshot> snapshot = snapshot_with(known, salt, weights);
     for (int step = 0; step < 60; ++step) {
       if (step > 0)
         doc.apply(random_change(rng, doc), PositionEncoding::Utf16);
@@ -193,10 +225,12 @@ TEST_CASE("the cached adapted findings equal a fresh computation along random ed
             known.push_back(key);
         if (next == 9)
           known.clear();
-        snapshot = snapshot_with(known, salt);
+        if (next == 7)
+          similar = rejections_of(*analysis, path);
+        snapshot = snapshot_with(known, salt, weights, similar);
       }
       const LearningMode mode = step % 17 == 16 ? LearningMode::Rank : LearningMode::Adapt;
-      const LearningView view{mode, snapshot, nullptr, "file:///test.py"};
+      const LearningView view{mode, snapshot, nullptr};
       const std::optional<std::vector<Finding>> fresh =
           docent::lsp::adapted_findings(view, *analysis, path, checked);
       const std::vector<Finding>& cached = cache.adapt(view, *analysis, path, incremental, checked);
@@ -223,8 +257,8 @@ TEST_CASE("an edit inside one function looks up that function's predictions only
     CHECK(describe(shown) == describe(fresh ? *fresh : checked));
   };
   const auto view_of = [&](uint64_t salt) {
-    return LearningView{LearningMode::Adapt, snapshot_with(keys_of(*analysis, path), salt), nullptr,
-                        "file:///helpers.py"};
+    return LearningView{LearningMode::Adapt, snapshot_with(keys_of(*analysis, path), salt),
+                        nullptr};
   };
   const LearningView first = view_of(1);
   adapt(first);
@@ -254,6 +288,51 @@ TEST_CASE("an edit inside one function looks up that function's predictions only
     adapt(view_of(2));
     CHECK(cache.last_computed() == 0);
   }
+  SECTION("with weights, the edited function's prediction is computed at once") {
+    const size_t at = std::string(kSeedText).find("        tree = tree.right");
+    const Position position = doc.lines().position_of(doc.text(), at, PositionEncoding::Utf16);
+    doc.apply(TextChange{Range{position, position}, "        depth += 1\n"},
+              PositionEncoding::Utf16);
+    const std::vector<uint64_t> before = keys_of(*analysis, path);
+    analysis = incremental.analyze(doc.snapshot());
+    const std::vector<Finding>& checked =
+        checker.check(*analysis, incremental.statements_of(*analysis), config, ModuleFile{});
+    FeatureSource features(*analysis, path);
+    int walk = -1;
+    for (size_t i = 0; i < analysis->model.definitions.size(); ++i)
+      if (analysis->model.definitions[i].name == "walk")
+        walk = static_cast<int>(i);
+    REQUIRE(walk >= 0);
+    // Weights under which the edited `walk`'s missing docstring is not shown as it is.
+    const size_t docstring = static_cast<size_t>(SuggestionKind::Docstring);
+    std::shared_ptr<const LearningSnapshot> snapshot;
+    docent::inference::Visibility expected = docent::inference::Visibility::Show;
+    for (uint64_t salt = 1; salt <= 40 && expected == docent::inference::Visibility::Show; ++salt) {
+      snapshot = snapshot_with(before, salt, true);
+      const std::optional<PredictionEntry> entry = snapshot->compute(features.of(walk));
+      REQUIRE(entry);
+      expected = docent::inference::diagnostic_visibility(
+          LearningMode::Adapt, entry->prediction.accept[docstring],
+          snapshot->evidence.of(SuggestionKind::Docstring), entry->similar_kinds[docstring]);
+    }
+    REQUIRE(expected != docent::inference::Visibility::Show);
+    CHECK(snapshot->find(features.of(walk)) == nullptr); // Not in the snapshot: computed.
+    const LearningView view{LearningMode::Adapt, snapshot, nullptr};
+    const std::vector<Finding> shown = cache.adapt(view, *analysis, path, incremental, checked);
+    CHECK(cache.last_computed() == 1);
+    const auto walk_docstring = [&](const Finding& finding) {
+      return finding.definition == walk && finding.code == "D103";
+    };
+    REQUIRE(std::count_if(checked.begin(), checked.end(), walk_docstring) == 1);
+    const auto found = std::find_if(shown.begin(), shown.end(), walk_docstring);
+    if (expected == docent::inference::Visibility::Hide)
+      CHECK(found == shown.end());
+    else
+      CHECK((found != shown.end() && found->severity == Severity::Hint));
+    const std::optional<std::vector<Finding>> fresh =
+        docent::lsp::adapted_findings(view, *analysis, path, checked);
+    CHECK(describe(shown) == describe(fresh ? *fresh : checked));
+  }
   SECTION("a docstring added anywhere computes everything again") {
     const size_t at = std::string(kSeedText).find("        return 1");
     const Position position = doc.lines().position_of(doc.text(), at, PositionEncoding::Utf16);
@@ -274,12 +353,12 @@ TEST_CASE("an edit inside one function looks up that function's predictions only
     // `walk` is private now: its features and findings change, the others' features too.
     const std::vector<uint64_t> now = keys_of(*analysis, path);
     keys.insert(keys.end(), now.begin(), now.end());
-    adapt(LearningView{LearningMode::Adapt, snapshot_with(keys, 1), nullptr, "file:///h.py"});
+    adapt(LearningView{LearningMode::Adapt, snapshot_with(keys, 1), nullptr});
     CHECK(cache.last_reused() == 0);
     CHECK(cache.last_computed() > 0);
   }
   SECTION("without a departing head nothing is looked up and the findings are the checked") {
-    const LearningView rank{LearningMode::Rank, first.snapshot, nullptr, "file:///helpers.py"};
+    const LearningView rank{LearningMode::Rank, first.snapshot, nullptr};
     const std::vector<Finding>& checked =
         checker.check(*analysis, incremental.statements_of(*analysis), config, ModuleFile{});
     CHECK(&cache.adapt(rank, *analysis, path, incremental, checked) == &checked);
