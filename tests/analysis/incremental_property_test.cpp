@@ -444,27 +444,34 @@ bool is_keyword(std::string_view word) {
   return std::find(std::begin(keywords), std::end(keywords), word) != std::end(keywords);
 }
 
+// Modules with long classes that go member by member.
+constexpr const char* kLongClassModules[] = {"/usr/lib/python3.11/argparse.py",
+                                             "/usr/lib/python3.11/_pydecimal.py"};
+
+const Definition* longest_top_level_class(const FileAnalysis& analysis) {
+  const Definition* longest = nullptr;
+  for (const Definition& definition : analysis.model.definitions)
+    if (definition.kind == DefinitionKind::Class && definition.parent == -1 &&
+        (longest == nullptr ||
+         definition.end_line - definition.line > longest->end_line - longest->line))
+      longest = &definition;
+  return longest;
+}
+
 } // namespace
 
 TEST_CASE("typing again and again inside one long class equals a fresh analysis", "[property]") {
   // Each version of a long class analyzed member by member hands its merged Halstead parts on
   // to the next one, which updates them with the members that changed: typing inside the
   // names of one class, keystroke after keystroke, must give what a fresh analysis gives.
-  for (const char* path :
-       {"/usr/lib/python3.11/argparse.py", "/usr/lib/python3.11/_pydecimal.py"}) {
+  for (const char* path : kLongClassModules) {
     const std::optional<std::string> source = read_file(path);
     if (!source)
       continue;
     Document doc(*source);
     IncrementalAnalyzer incremental;
     const std::shared_ptr<const FileAnalysis> first = incremental.analyze(doc.snapshot());
-    // The longest top-level class.
-    const Definition* longest = nullptr;
-    for (const Definition& definition : first->model.definitions)
-      if (definition.kind == DefinitionKind::Class && definition.parent == -1 &&
-          (longest == nullptr ||
-           definition.end_line - definition.line > longest->end_line - longest->line))
-        longest = &definition;
+    const Definition* longest = longest_top_level_class(*first);
     REQUIRE(longest != nullptr);
     const uint32_t first_line = longest->line, last_line = longest->end_line; // 1-based.
     std::mt19937 rng(11);
@@ -504,20 +511,14 @@ TEST_CASE("adding and removing a function inside one long class equals a fresh a
           "[property]") {
   // A function added inside one method changes how many definitions that member has, so
   // every later member's definitions move to other places in the list.
-  for (const char* path :
-       {"/usr/lib/python3.11/argparse.py", "/usr/lib/python3.11/_pydecimal.py"}) {
+  for (const char* path : kLongClassModules) {
     const std::optional<std::string> source = read_file(path);
     if (!source)
       continue;
     Document doc(*source);
     IncrementalAnalyzer incremental;
     const std::shared_ptr<const FileAnalysis> first = incremental.analyze(doc.snapshot());
-    const Definition* longest = nullptr;
-    for (const Definition& definition : first->model.definitions)
-      if (definition.kind == DefinitionKind::Class && definition.parent == -1 &&
-          (longest == nullptr ||
-           definition.end_line - definition.line > longest->end_line - longest->line))
-        longest = &definition;
+    const Definition* longest = longest_top_level_class(*first);
     REQUIRE(longest != nullptr);
     // Lines of the class (0-based) that start a return statement: a statement may stand there.
     std::vector<uint32_t> returns;
