@@ -458,12 +458,9 @@ const Definition* longest_top_level_class(const FileAnalysis& analysis) {
   return longest;
 }
 
-} // namespace
-
-TEST_CASE("typing again and again inside one long class equals a fresh analysis", "[property]") {
-  // Each version of a long class analyzed member by member hands its merged Halstead parts on
-  // to the next one, which updates them with the members that changed: typing inside the
-  // names of one class, keystroke after keystroke, must give what a fresh analysis gives.
+// Calls body(path, document, analyzer, longest class) for each of kLongClassModules that is
+// installed, once the analyzer has analyzed the document's text.
+template <typename Body> void with_long_class_modules(Body&& body) {
   for (const char* path : kLongClassModules) {
     const std::optional<std::string> source = read_file(path);
     if (!source)
@@ -473,6 +470,18 @@ TEST_CASE("typing again and again inside one long class equals a fresh analysis"
     const std::shared_ptr<const FileAnalysis> first = incremental.analyze(doc.snapshot());
     const Definition* longest = longest_top_level_class(*first);
     REQUIRE(longest != nullptr);
+    body(path, doc, incremental, longest);
+  }
+}
+
+} // namespace
+
+TEST_CASE("typing again and again inside one long class equals a fresh analysis", "[property]") {
+  // Each version of a long class analyzed member by member hands its merged Halstead parts on
+  // to the next one, which updates them with the members that changed: typing inside the
+  // names of one class, keystroke after keystroke, must give what a fresh analysis gives.
+  with_long_class_modules([](const char* path, Document& doc, IncrementalAnalyzer& incremental,
+                             const Definition* longest) {
     const uint32_t first_line = longest->line, last_line = longest->end_line; // 1-based.
     std::mt19937 rng(11);
     std::vector<Position> typed; // Where an 'x' was typed and is still there.
@@ -504,22 +513,15 @@ TEST_CASE("typing again and again inside one long class equals a fresh analysis"
       const std::shared_ptr<const FileAnalysis> result = incremental.analyze(snapshot);
       REQUIRE(describe(*result) == describe(analyze(snapshot)));
     }
-  }
+  });
 }
 
 TEST_CASE("adding and removing a function inside one long class equals a fresh analysis",
           "[property]") {
   // A function added inside one method changes how many definitions that member has, so
   // every later member's definitions move to other places in the list.
-  for (const char* path : kLongClassModules) {
-    const std::optional<std::string> source = read_file(path);
-    if (!source)
-      continue;
-    Document doc(*source);
-    IncrementalAnalyzer incremental;
-    const std::shared_ptr<const FileAnalysis> first = incremental.analyze(doc.snapshot());
-    const Definition* longest = longest_top_level_class(*first);
-    REQUIRE(longest != nullptr);
+  with_long_class_modules([](const char* path, Document& doc, IncrementalAnalyzer& incremental,
+                             const Definition* longest) {
     // Lines of the class (0-based) that start a return statement: a statement may stand there.
     std::vector<uint32_t> returns;
     for (uint32_t row = longest->line; row < longest->end_line; ++row) {
@@ -550,5 +552,5 @@ TEST_CASE("adding and removing a function inside one long class equals a fresh a
         REQUIRE(describe(*result) == describe(analyze(snapshot)));
       }
     }
-  }
+  });
 }
