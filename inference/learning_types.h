@@ -51,6 +51,13 @@ struct FeedbackEvent {
   std::string path;       // File of the definition.
 };
 
+// The model's head an event speaks of: its section's for section feedback (after the kinds'),
+// else its kind's.
+inline int head_of(const FeedbackEvent& event) {
+  return event.section ? kSuggestionKinds + static_cast<int>(*event.section)
+                       : static_cast<int>(event.kind);
+}
+
 std::string_view suggestion_kind_name(SuggestionKind kind);
 std::optional<SuggestionKind> suggestion_kind_from_name(std::string_view name);
 std::string_view outcome_name(Outcome outcome);

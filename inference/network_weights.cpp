@@ -29,13 +29,6 @@ float sigmoid(float logit) {
 
 } // namespace
 
-Prediction prior_prediction() {
-  Prediction prediction;
-  prediction.accept.fill(kPriorProbability);
-  prediction.keep.fill(kPriorProbability);
-  return prediction;
-}
-
 bool NetworkWeights::valid() const {
   if (inputs != kNumericFeatures + 1 || heads != kSuggestionKinds + kSections || embedding < 0 ||
       hidden < 0 || buckets <= 0)

@@ -43,7 +43,13 @@ struct NetworkWeights {
   Prediction predict(const Features& features) const;
 };
 
-// The prediction of the untrained model: kPriorProbability on every head.
-Prediction prior_prediction();
+// The prediction of the untrained model: kPriorProbability on every head. Inline: the model
+// module, which links none of docent's libraries, returns it too.
+inline Prediction prior_prediction() {
+  Prediction prediction;
+  prediction.accept.fill(kPriorProbability);
+  prediction.keep.fill(kPriorProbability);
+  return prediction;
+}
 
 } // namespace docent::inference

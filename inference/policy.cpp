@@ -109,9 +109,7 @@ SimilarEvents::SimilarEvents(const std::vector<FeedbackEvent>& events) {
       other_numeric_.push_back(numeric);
     }
     versions_.push_back(event.features.version);
-    heads_.push_back(static_cast<uint8_t>(event.section
-                                              ? kSuggestionKinds + static_cast<int>(*event.section)
-                                              : static_cast<int>(event.kind)));
+    heads_.push_back(static_cast<uint8_t>(head_of(event)));
     outcomes_.push_back(event.outcome);
   }
 }

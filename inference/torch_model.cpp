@@ -122,13 +122,6 @@ struct NetworkImpl : torch::nn::Module {
 };
 TORCH_MODULE(Network);
 
-// The head an event trains: its kind's, or its section's.
-int64_t head_of(const FeedbackEvent& event) {
-  if (event.section)
-    return kSuggestionKinds + static_cast<int64_t>(*event.section);
-  return static_cast<int64_t>(event.kind);
-}
-
 struct TrainingBatch {
   Batch inputs;
   torch::Tensor heads;   // [N, 1] int64.
@@ -610,13 +603,6 @@ private:
         std::vector<torch::Tensor>{network->tokens, network->hidden, network->out},
         AdamWOptions(kSlowLearningRate).weight_decay(kSlowDecay));
     return optimizers;
-  }
-
-  static Prediction prior_prediction() {
-    Prediction prediction;
-    prediction.accept.fill(kPriorProbability);
-    prediction.keep.fill(kPriorProbability);
-    return prediction;
   }
 
   static Prediction prediction_from_row(const at::TensorAccessor<float, 1>& row) {

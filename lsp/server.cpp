@@ -530,7 +530,7 @@ private:
     worker.encoding = encoding_;
     worker.push_diagnostics = !pull_diagnostics_;
     worker.parse_budget_micros = options_.parse_budget_micros;
-    worker.learning = [this](const std::string&) { return learning_view(); };
+    worker.learning = [this] { return learning_view(); };
     worker_ = std::make_unique<DocumentWorker>(
         worker, [this](const std::string& message) { transport_.write(message); },
         [this](const std::string& path, bool fresh) {

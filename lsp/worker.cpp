@@ -50,10 +50,9 @@ struct DocumentWorker::OpenDocument {
     return checker.check(*analysis, analyzer.statements_of(*analysis), config, module);
   }
   // findings() as the diagnostics show them under `learning` (WorkerOptions::learning).
-  const std::vector<Finding>&
-  shown(const std::function<LearningView(const std::string&)>& learning) {
+  const std::vector<Finding>& shown(const std::function<LearningView()>& learning) {
     const std::vector<Finding>& checked = findings();
-    return learning ? adapted.adapt(learning(uri), *analysis, path, analyzer, checked) : checked;
+    return learning ? adapted.adapt(learning(), *analysis, path, analyzer, checked) : checked;
   }
   AdaptedFindingsCache adapted; // What the learning policy decided for `checker`'s findings.
 };

@@ -37,7 +37,7 @@ struct WorkerOptions {
   uint64_t parse_budget_micros = 5000; // Bound of one parse step (see docs/benchmarks.md).
   // The learning policy for a document's diagnostics (adapted_findings.h), or null for the
   // static rules. Runs on the worker thread and must not block.
-  std::function<LearningView(const std::string& uri)> learning;
+  std::function<LearningView()> learning;
 };
 
 // Thread-safety: every public member may be called from any thread; the callbacks it is given
