@@ -62,6 +62,10 @@ std::shared_ptr<const Snapshot> Snapshot::without_tree() const {
   return copy;
 }
 
+std::unique_ptr<const Snapshot> Snapshot::with_tree(TSTree* tree, TreeState state) const {
+  return std::make_unique<const Snapshot>(text_, lines_, tree, state);
+}
+
 Document::Document(std::string text, uint64_t parse_budget_micros)
     : text_(std::make_shared<std::string>(std::move(text))),
       lone_crs_(count_lone_crs(*text_, 0, text_->size())), lines_(*text_),
@@ -210,7 +214,31 @@ TSTree* Document::parse_stage(ParseStage stage) {
   return tree;
 }
 
-ParseResult Document::reparse(bool settle) {
+namespace {
+
+// tree-sitter polls a plain size_t through its own atomic loads; std::atomic<size_t> has the same
+// representation wherever it is lock-free.
+static_assert(sizeof(ParseCancel) == sizeof(size_t) && ParseCancel::is_always_lock_free);
+
+// Points the parser at `cancel` for as long as it lives.
+class CancelScope {
+public:
+  CancelScope(TSParser* parser, const ParseCancel* cancel) : parser_(parser) {
+    if (cancel != nullptr)
+      ts_parser_set_cancellation_flag(parser_, reinterpret_cast<const size_t*>(cancel));
+  }
+  ~CancelScope() { ts_parser_set_cancellation_flag(parser_, nullptr); }
+  CancelScope(const CancelScope&) = delete;
+  CancelScope& operator=(const CancelScope&) = delete;
+
+private:
+  TSParser* parser_;
+};
+
+} // namespace
+
+ParseResult Document::reparse(bool settle, const ParseCancel* cancel) {
+  const CancelScope scope(parser_, cancel);
   if (stage_ == ParseStage::Incremental) {
     if (parse_stage(ParseStage::Incremental) == nullptr)
       return ParseResult::TimedOut;

@@ -8,6 +8,7 @@
 
 #include "analysis/text.h"
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -49,6 +50,8 @@ public:
   // The same text and lines without the tree. A tree takes about 25 times the memory of its
   // text, so analyses kept for documents nobody edits hold one of these instead.
   std::shared_ptr<const Snapshot> without_tree() const;
+  // The same text and lines with `tree` (which it then owns), parsed from them.
+  std::unique_ptr<const Snapshot> with_tree(TSTree* tree, TreeState state) const;
   TreeState tree_state() const { return state_; }
   bool complete() const { return state_ == TreeState::Complete; }
 
@@ -86,8 +89,12 @@ enum class ParseResult {
   Complete,    // The tree is the one a fresh parse of the text gives.
   Provisional, // The tree reflects the text, but an incremental parse with syntax errors made
                // it, so it may differ from a fresh parse until reparse() settles it.
-  TimedOut,    // The time bound hit; the tree is the previous one with positions moved.
+  TimedOut,    // The time bound hit, or the parse was cancelled; the tree is the previous one
+               // with positions moved.
 };
+
+// Set to non-zero by another thread, stops a parse (see Document::reparse()); zero otherwise.
+using ParseCancel = std::atomic<size_t>;
 
 // A mutable document. Thread-safety: none; one owner (e.g. the server's document store) applies
 // edits and hands out Snapshots to other threads.
@@ -107,7 +114,8 @@ public:
   // Parses the current text, reusing the previous tree; resumes an interrupted parse. With
   // `settle` false it does not take the second, fresh parse that an error-laden incremental
   // result needs to be canonical; a later reparse() does (e.g. when the editor is idle).
-  ParseResult reparse(bool settle = true);
+  // With `cancel`, the parse also stops (TimedOut, resumable) soon after *cancel turns non-zero.
+  ParseResult reparse(bool settle = true, const ParseCancel* cancel = nullptr);
 
   std::string_view text() const { return *text_; }
   const LineIndex& lines() const { return lines_; }

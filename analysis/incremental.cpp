@@ -207,10 +207,10 @@ std::optional<StatementList> statements_of(const Snapshot& snapshot, TSNode pare
 
 bool is_blank(std::string_view line);
 
-// All top-level nodes of `snapshot` as one statement over its lines from the first to the last
-// that is not blank: how a region parsed on its own is analyzed when it does not decompose (an
-// error in its own list of statements).
-StatementList one_statement(const Snapshot& snapshot) {
+// All top-level nodes of `snapshot` as one statement over its lines in [first, last) from the
+// first to the last that is not blank: how a region parsed on its own is analyzed when it does
+// not decompose (an error in its own list of statements).
+StatementList one_statement(const Snapshot& snapshot, size_t first, size_t last) {
   StatementList list;
   for_each_child(snapshot.root(), [&](TSNode node) {
     if (ts_node_is_named(node))
@@ -221,7 +221,6 @@ StatementList one_statement(const Snapshot& snapshot) {
     const size_t start = lines.line_start(line);
     return is_blank(snapshot.text().substr(start, lines.line_content_end(line) - start));
   };
-  size_t first = 0, last = lines.line_count();
   while (first < last && blank(first))
     ++first;
   while (last > first && blank(last - 1))
@@ -675,6 +674,18 @@ std::shared_ptr<Statement> analyze_class(const Snapshot& snapshot, const Span& s
 }
 
 // Moves `definition` by the given bytes, lines and places in the list of definitions.
+// The share of a changed top-level statement: member by member if it is a class of at least
+// `memberwise_lines` lines that decomposes so (see analyze_class()), else whole.
+StatementPtr analyze_span(const Snapshot& snapshot, const StatementList& list, const Span& span,
+                          const MemberDonors& donors, uint32_t memberwise_lines,
+                          bool raw_optional) {
+  if (span.last_line - span.first_line + 1 >= memberwise_lines)
+    if (const std::optional<ClassNodes> nodes = class_of_statement(list, span))
+      if (StatementPtr statement = analyze_class(snapshot, span, *nodes, donors))
+        return statement;
+  return analyze_statement(snapshot, list, span, raw_optional);
+}
+
 void relocate(Definition& definition, int64_t byte_delta, int64_t line_delta, int index_delta) {
   if (byte_delta != 0 || line_delta != 0)
     shift_definition(definition, byte_delta, line_delta);
@@ -977,12 +988,8 @@ void add_raw(RawMetrics& total, const RawMetrics& part) {
 
 } // namespace
 
-bool IncrementalAnalyzer::module_all(const Snapshot& snapshot, const std::vector<Entry>& entries,
-                                     std::optional<std::vector<std::string>>& all) {
-  // Returns false when it had to keep an `__all__` that may be out of date.
-  // `__all__` comes from the statements that mention it; cooking a long list of names on
-  // every keystroke would cost more than the rest of the analysis, so it is kept while they
-  // stay. Which statements mention it is known from their analysis: no scan of the file.
+std::string IncrementalAnalyzer::all_key(const Snapshot& snapshot,
+                                         const std::vector<Entry>& entries) {
   std::string key;
   for (const Entry& entry : entries) {
     if (entry.statement->mentions_all) {
@@ -990,6 +997,16 @@ bool IncrementalAnalyzer::module_all(const Snapshot& snapshot, const std::vector
       key.push_back('\0');
     }
   }
+  return key;
+}
+
+bool IncrementalAnalyzer::module_all(const Snapshot& snapshot, const std::vector<Entry>& entries,
+                                     std::optional<std::vector<std::string>>& all) {
+  // Returns false when it had to keep an `__all__` that may be out of date.
+  // `__all__` comes from the statements that mention it; cooking a long list of names on
+  // every keystroke would cost more than the rest of the analysis, so it is kept while they
+  // stay. Which statements mention it is known from their analysis: no scan of the file.
+  std::string key = all_key(snapshot, entries);
   if (all_known_ && key == all_key_) {
     all = all_;
     return true;
@@ -1077,11 +1094,7 @@ std::vector<int> IncrementalAnalyzer::match_statements(const Snapshot& snapshot,
 }
 
 IncrementalAnalyzer::MemberDonors
-IncrementalAnalyzer::replaced_members(const std::vector<int>& matches) const {
-  std::vector<bool> kept(placed_.size(), false);
-  for (const int match : matches)
-    if (match >= 0)
-      kept[match] = true;
+IncrementalAnalyzer::replaced_members(const std::vector<bool>& kept) const {
   MemberDonors donors;
   for (size_t k = 0; k < placed_.size(); ++k) {
     const Statement& statement = *placed_[k].statement;
@@ -1190,7 +1203,11 @@ IncrementalAnalyzer::analyze(std::shared_ptr<const Snapshot> snapshot) {
     return whole_file(snapshot);
   const std::vector<int> matches =
       match_statements(*snapshot, *list, diff ? diff->prefix : 0, diff ? diff->suffix : 0);
-  const MemberDonors donors = replaced_members(matches);
+  std::vector<bool> kept(placed_.size(), false);
+  for (const int match : matches)
+    if (match >= 0)
+      kept[match] = true;
+  const MemberDonors donors = replaced_members(kept);
   std::vector<Entry> entries;
   entries.reserve(list->spans.size());
   for (size_t k = 0; k < list->spans.size(); ++k) {
@@ -1199,12 +1216,8 @@ IncrementalAnalyzer::analyze(std::shared_ptr<const Snapshot> snapshot) {
       entries.push_back(Entry{span, placed_[matches[k]].statement, matches[k]});
       continue;
     }
-    StatementPtr statement;
-    if (span.last_line - span.first_line + 1 >= memberwise_class_lines_)
-      if (const std::optional<ClassNodes> nodes = class_of_statement(*list, span))
-        statement = analyze_class(*snapshot, span, *nodes, donors);
-    if (!statement)
-      statement = analyze_statement(*snapshot, *list, span);
+    StatementPtr statement =
+        analyze_span(*snapshot, *list, span, donors, memberwise_class_lines_, false);
     if (!statement)
       return whole_file(snapshot);
     entries.push_back(Entry{span, std::move(statement), -1});
@@ -1349,6 +1362,111 @@ void IncrementalAnalyzer::tally_halstead(const std::vector<Entry>& entries) {
 
 namespace {
 
+TSPoint point_of(const LineIndex& lines, size_t offset) {
+  const size_t line = lines.line_of(offset);
+  return TSPoint{static_cast<uint32_t>(line),
+                 static_cast<uint32_t>(offset - lines.line_start(line))};
+}
+
+TSRange range_of(const LineIndex& lines, size_t begin, size_t end) {
+  return TSRange{point_of(lines, begin), point_of(lines, end), static_cast<uint32_t>(begin),
+                 static_cast<uint32_t>(end)};
+}
+
+// A region of whole statements, the bytes [begin, end) of `snapshot`'s text, parsed on its own
+// within the text (positions stay the snapshot's), bounded by `parser`'s time bound; null if
+// the bound hit. With `lead`, a statement before it is parsed first, so that the region's nodes
+// are reused from the stale tree: tree-sitter reuses a node only where the external scanner
+// (indentation) is in the state it was in before that node, which differs at the start of a
+// text from the state after a statement. The lead's statement is then the tree's first.
+std::unique_ptr<const Snapshot> parse_region(TSParser* parser, const Snapshot& snapshot,
+                                             size_t begin, size_t end,
+                                             std::optional<std::pair<size_t, size_t>> lead) {
+  const LineIndex& lines = snapshot.lines();
+  std::vector<TSRange> ranges;
+  if (lead)
+    ranges.push_back(range_of(lines, lead->first, lead->second));
+  ranges.push_back(range_of(lines, begin, end));
+  if (!ts_parser_set_included_ranges(parser, ranges.data(), static_cast<uint32_t>(ranges.size())))
+    return nullptr; // Not in order: the lead would not be the tree's first statement.
+  const TSNode stale = snapshot.root();
+  const std::string_view text = snapshot.text();
+  TSTree* tree = ts_parser_parse_string(parser, ts_node_is_null(stale) ? nullptr : stale.tree,
+                                        text.data(), static_cast<uint32_t>(text.size()));
+  ts_parser_set_included_ranges(parser, nullptr, 0);
+  if (tree == nullptr) {
+    ts_parser_reset(parser);
+    return nullptr;
+  }
+  return snapshot.with_tree(tree, TreeState::Complete);
+}
+
+// The top-level statements of a snapshot from parse_region(), whose text has only newline
+// breaks where the region is, and whose lead is a statement kept from a decomposed version.
+std::optional<StatementList> statements_of_region(const Snapshot& region) {
+  if (ts_node_is_missing(region.root()))
+    return std::nullopt;
+  return statements_of(region, region.root(), 0);
+}
+
+// The first line in [from, to) of `text` that is not blank, without its line break.
+std::optional<std::string_view> first_code_line(std::string_view text, size_t from, size_t to) {
+  for (size_t start = from; start < to;) {
+    const size_t stop = std::min(text.find('\n', start), to);
+    std::string_view line = text.substr(start, stop - start);
+    if (!line.empty() && line.back() == '\r')
+      line.remove_suffix(1);
+    if (!is_blank(line))
+      return line;
+    start = stop + 1;
+  }
+  return std::nullopt;
+}
+
+// The last line in [from, to) of `text` that is not blank, without its line break.
+std::optional<std::string_view> last_code_line(std::string_view text, size_t from, size_t to) {
+  size_t stop = to;
+  while (stop > from) {
+    size_t end = stop;
+    if (text[end - 1] == '\n')
+      --end;
+    if (end > from && text[end - 1] == '\r')
+      --end;
+    const size_t newline = end > from ? text.rfind('\n', end - 1) : std::string_view::npos;
+    const size_t start = newline == std::string_view::npos || newline < from ? from : newline + 1;
+    const std::string_view line = text.substr(start, end - start);
+    if (!is_blank(line))
+      return line;
+    if (start >= stop)
+      break;
+    stop = start;
+  }
+  return std::nullopt;
+}
+
+bool starts_at_column_0(std::string_view line) {
+  return line.front() != ' ' && line.front() != '\t';
+}
+
+bool ends_with_backslash(std::string_view line) {
+  const size_t last = line.find_last_not_of(" \t");
+  return last != std::string_view::npos && line[last] == '\\';
+}
+
+// Whether the lines [begin, end) of `text` (whole top-level statements, parsed on their own
+// without a syntax error) parse the same within the whole text: nothing around them can join
+// them. Their first line that is not blank and the next one after them start at column 0, so
+// no indented block or comment belongs to a statement on the other side, and no line
+// continues across either boundary with a backslash.
+bool parses_alone(std::string_view text, size_t begin, size_t end) {
+  const std::optional<std::string_view> first = first_code_line(text, begin, end);
+  const std::optional<std::string_view> after = first_code_line(text, end, text.size());
+  const std::optional<std::string_view> last = last_code_line(text, begin, end);
+  const std::optional<std::string_view> before = last_code_line(text, 0, begin);
+  return (!first || starts_at_column_0(*first)) && (!after || starts_at_column_0(*after)) &&
+         !(last && ends_with_backslash(*last)) && !(before && ends_with_backslash(*before));
+}
+
 Span shifted(const Placed& placed, int64_t byte_delta, int64_t line_delta) {
   Span span;
   span.begin = static_cast<uint32_t>(placed.begin + byte_delta);
@@ -1361,7 +1479,17 @@ Span shifted(const Placed& placed, int64_t byte_delta, int64_t line_delta) {
 } // namespace
 
 std::shared_ptr<const FileAnalysis>
-IncrementalAnalyzer::analyze_changed_statements(std::shared_ptr<const Snapshot> snapshot) {
+IncrementalAnalyzer::analyze_edit(std::shared_ptr<const Snapshot> snapshot) {
+  release_retired();
+  last_computed_ = last_reused_ = 0;
+  if (snapshot->tree_state() != TreeState::Stale)
+    return nullptr;
+  return analyze_changed_statements(std::move(snapshot), /*exact_only=*/true);
+}
+
+std::shared_ptr<const FileAnalysis>
+IncrementalAnalyzer::analyze_changed_statements(std::shared_ptr<const Snapshot> snapshot,
+                                                bool exact_only) {
   if (!placed_snapshot_)
     return nullptr;
   const Snapshot& before = *placed_snapshot_;
@@ -1399,36 +1527,61 @@ IncrementalAnalyzer::analyze_changed_statements(std::shared_ptr<const Snapshot> 
     return nullptr;
 
   // The region parsed on its own, bounded: a statement thousands of lines long is left to the
-  // parse of the whole file.
+  // parse of the whole file. With a statement before it, it is parsed after a lead statement,
+  // reusing the stale tree's nodes, so that an edit inside a statement costs about an
+  // incremental parse of that statement; the first statements of a file are parsed anew (the
+  // module's docstring is read from their tree).
   if (region_parser_ == nullptr)
     region_parser_.reset(new_python_parser(kRegionParseBudgetMicros));
-  TSTree* tree = ts_parser_parse_string(region_parser_.get(), nullptr, region_text.data(),
-                                        static_cast<uint32_t>(region_text.size()));
-  if (tree == nullptr) {
-    ts_parser_reset(region_parser_.get());
+  // The lead: the file's first statement of code, if it is before the region.
+  std::optional<std::pair<size_t, size_t>> lead;
+  for (size_t k = 0; k < first_dirty && !lead; ++k)
+    if (!placed_[k].statement->comments_only && !ts_node_is_null(snapshot->root()))
+      lead.emplace(placed_[k].begin, std::min<size_t>(placed_[k].end + 1, region_begin));
+  std::unique_ptr<const Snapshot> region =
+      parse_region(region_parser_.get(), *snapshot, region_begin, region_end, lead);
+  if (!region)
     return nullptr;
+  std::optional<StatementList> list = statements_of_region(*region);
+  if (lead && list) {
+    if (!list->spans.empty() && list->spans.front().begin == lead->first &&
+        list->spans.front().last_line < first_line)
+      list->spans.erase(list->spans.begin());
+    else
+      list.reset();
   }
-  const Snapshot region{std::string(region_text), LineIndex(region_text), tree,
-                        TreeState::Complete};
-  std::optional<StatementList> list = decomposable_statements(region);
-  bool provisional = !list;
+  if (lead && !list) {
+    // The lead's statement cannot be told from the region's: parse the region alone.
+    if (exact_only)
+      return nullptr;
+    lead.reset();
+    region = parse_region(region_parser_.get(), *snapshot, region_begin, region_end, lead);
+    if (!region)
+      return nullptr;
+    list = statements_of_region(*region);
+  }
+  bool provisional = !list || !parses_alone(now, region_begin, region_end);
+  if (provisional && exact_only)
+    return nullptr;
   if (!list)
-    list = one_statement(region);
-
+    list = one_statement(*region, first_line, new_last_line + 1);
+  std::vector<bool> kept(placed_.size(), true);
+  for (size_t k = first_dirty; k < end_dirty; ++k)
+    kept[k] = false;
+  const MemberDonors donors = replaced_members(kept);
   std::vector<Entry> entries;
   entries.reserve(placed_.size() + list->spans.size());
   for (size_t k = 0; k < first_dirty; ++k)
     entries.push_back(Entry{shifted(placed_[k], 0, 0), placed_[k].statement, static_cast<int>(k)});
   for (const Span& span : list->spans) {
-    StatementPtr statement = analyze_statement(region, *list, span, /*raw_optional=*/true);
+    StatementPtr statement = analyze_span(*region, *list, span, donors, memberwise_class_lines_,
+                                          /*raw_optional=*/true);
     if (!statement)
       return nullptr;
-    Span placed_span = span;
-    placed_span.begin += static_cast<uint32_t>(region_begin);
-    placed_span.end += static_cast<uint32_t>(region_begin);
-    placed_span.first_line += static_cast<uint32_t>(first_line);
-    placed_span.last_line += static_cast<uint32_t>(first_line);
-    entries.push_back(Entry{placed_span, std::move(statement), -1});
+    provisional |= statement->has_error;
+    if (provisional && exact_only)
+      return nullptr;
+    entries.push_back(Entry{span, std::move(statement), -1});
   }
   const size_t region_entries_end = entries.size();
   for (size_t k = end_dirty; k < placed_.size(); ++k)
@@ -1436,6 +1589,9 @@ IncrementalAnalyzer::analyze_changed_statements(std::shared_ptr<const Snapshot> 
                             static_cast<int>(k)});
   for (const Entry& entry : entries)
     provisional |= entry.statement->has_error;
+  // Reading a changed `__all__` needs the module's tree (see module_all()).
+  if (exact_only && (provisional || !all_known_ || all_key(*snapshot, entries) != all_key_))
+    return nullptr;
 
   // The module's docstring is its first statement's; without a tree for the whole file it is
   // known if that statement was kept before the region or parsed in it.
@@ -1448,12 +1604,8 @@ IncrementalAnalyzer::analyze_changed_statements(std::shared_ptr<const Snapshot> 
       return nullptr;
     head = head_;
   } else if (first_code < region_entries_end) {
-    head.docstring = docstring_of_block(region.text(), region.root());
-    if (head.docstring)
-      head.docstring->range =
-          ByteRange{static_cast<uint32_t>(head.docstring->range.start + region_begin),
-                    static_cast<uint32_t>(head.docstring->range.end + region_begin)};
-    head.leading_string = block_starts_with_string(region.text(), region.root());
+    head.docstring = docstring_of_block(region->text(), region->root());
+    head.leading_string = block_starts_with_string(region->text(), region->root());
     docstring_known_ = false; // The next analysis of a whole tree cooks it again.
   } else if (first_code < entries.size()) {
     return nullptr;

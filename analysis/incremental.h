@@ -37,6 +37,19 @@ public:
   // instead of being copied (copy-on-write): keep only the newest analysis of a document.
   std::shared_ptr<const FileAnalysis> analyze(std::shared_ptr<const Snapshot> snapshot);
 
+  // The analysis of a snapshot whose tree is stale (its document was edited and not parsed
+  // again), from its changed statements parsed on their own, if that is exactly what
+  // analyze() of the parsed document will give: no syntax error, and nothing around them that
+  // could join them. Null otherwise, and then nothing changed: parse, then call analyze().
+  // About an incremental parse of the edited statement cheaper than parsing the whole file,
+  // whose lists of statements tree-sitter-python cannot reuse.
+  std::shared_ptr<const FileAnalysis> analyze_edit(std::shared_ptr<const Snapshot> snapshot);
+
+  // The last result, while this analyzer keeps it (it was put together from statements); a
+  // caller lets go of it before analyze_edit(), so that its definitions can be moved, and takes
+  // it back when that declines.
+  std::shared_ptr<const FileAnalysis> last_result() const { return placed_result_; }
+
   // Frees what the last call replaced (the previous result's remains, the previous snapshot).
   // analyze() leaves that to this call, or to the next analyze(), so that a caller can answer
   // first and free after: freeing a large file's old tree and definitions takes a while.
@@ -89,13 +102,15 @@ private:
   };
 
   std::shared_ptr<const FileAnalysis> whole_file(std::shared_ptr<const Snapshot> snapshot);
-  // The analysis of a snapshot from its text alone, for a tree that is stale (its parse was
-  // cut short) or provisional with errors among the module's statements: the changed lines,
-  // widened to whole statements, are parsed on their own and the kept statements around them
-  // reused. Null if that cannot be done (nothing kept, a region too long to parse
-  // within the bound, ...); then the caller waits for the whole tree.
+  // The analysis of a snapshot from its text alone, for a tree that is stale (not reparsed
+  // since the last edits, or its parse was cut short) or provisional with errors among the
+  // module's statements: the changed lines, widened to whole statements, are parsed on their own
+  // (reusing the stale tree's nodes, if it has one) and the kept statements around them reused.
+  // Null if that cannot be done (nothing kept, a region too long to parse within the bound,
+  // ...); then the caller waits for the whole tree.
+  // With `exact_only`, null instead of a provisional result, before anything is changed.
   std::shared_ptr<const FileAnalysis>
-  analyze_changed_statements(std::shared_ptr<const Snapshot> snapshot);
+  analyze_changed_statements(std::shared_ptr<const Snapshot> snapshot, bool exact_only = false);
   // The module's analysis from its statements in order; null (before anything is changed) if
   // a line between them is not blank.
   std::shared_ptr<const FileAnalysis> assemble(std::shared_ptr<const Snapshot> snapshot,
@@ -103,8 +118,8 @@ private:
                                                const ModuleHead& head, bool provisional);
   // Brings halstead_ from the statements of placed_ to those of `entries`.
   void tally_halstead(const std::vector<Entry>& entries);
-  // The members of the statements of placed_ that no statement of the new version matched.
-  MemberDonors replaced_members(const std::vector<int>& matches) const;
+  // The members of the statements of placed_ that the new version does not keep.
+  MemberDonors replaced_members(const std::vector<bool>& kept) const;
   // For each statement of `list`, the index of the kept statement with the same text, or -1.
   // The first `same_prefix` and last `same_suffix` bytes of the text are known to equal those
   // of placed_snapshot_'s.
@@ -114,6 +129,8 @@ private:
   // that needs a tree the snapshot does not have (the last one read is then kept).
   bool module_all(const Snapshot& snapshot, const std::vector<Entry>& entries,
                   std::optional<std::vector<std::string>>& all);
+  // What module_all() keys `__all__` by: the texts of the statements that mention it.
+  static std::string all_key(const Snapshot& snapshot, const std::vector<Entry>& entries);
   // The module's docstring, cooked again only when its literal changed or moved.
   ModuleHead module_head(const Snapshot& snapshot);
   // Where the members of the classes of placed_ that no entry keeps stood in placed_result_,

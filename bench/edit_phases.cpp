@@ -8,7 +8,12 @@
 // between edits the parse is finished (the editor idles between keystrokes), as in the server
 // benchmark's L1.
 //
-// Usage: edit_phases FILE [EDIT_PAIRS]   (default 300 pairs)
+// With --before-parse, each keystroke goes as the server's does when the document's last
+// analysis was exact: the edit is applied without parsing ("apply"), and the changed statements
+// are parsed on their own and analyzed (IncrementalAnalyzer::analyze_edit, in "analyze"); when
+// that declines, the file is parsed and analyzed as above (both then count in "analyze").
+//
+// Usage: edit_phases FILE [EDIT_PAIRS] [--before-parse]   (default 300 pairs)
 #include "analysis/document.h"
 #include "analysis/incremental.h"
 #include "analysis/incremental_check.h"
@@ -66,6 +71,7 @@ int main(int argc, char** argv) {
   }
   const std::string& source = read.file->text;
   const int pairs = argc > 2 ? std::atoi(argv[2]) : 300;
+  const bool before_parse = argc > 3 && std::string(argv[3]) == "--before-parse";
   Document document(source, kParseBudgetMicros);
   settle(document);
   IncrementalAnalyzer analyzer;
@@ -79,6 +85,7 @@ int main(int argc, char** argv) {
   Phases phases;
   docent::lsp::DiagnosticsText published;
   int declined = 0;
+  int parsed_first = 0; // With --before-parse: keystrokes analyze_edit() declined.
   for (int pair = 0; pair < pairs && !offsets.empty(); ++pair) {
     const size_t offset = offsets[random() % offsets.size()];
     for (const bool insert : {true, false}) {
@@ -87,12 +94,24 @@ int main(int argc, char** argv) {
       TextChange change{Range{at, insert ? at : Position{at.line, at.character + 1}},
                         insert ? "x" : ""};
       const double start = thread_cpu_micros();
-      document.apply(change, PositionEncoding::Utf16, /*settle=*/false);
+      if (before_parse)
+        document.edit(change, PositionEncoding::Utf16);
+      else
+        document.apply(change, PositionEncoding::Utf16, /*settle=*/false);
       const double applied = thread_cpu_micros();
       std::shared_ptr<const Snapshot> snapshot = document.snapshot();
       const double taken = thread_cpu_micros();
       analysis.reset(); // As the server does: the analyzer can then move definitions.
-      analysis = analyzer.analyze(snapshot);
+      if (before_parse) {
+        analysis = analyzer.analyze_edit(snapshot);
+        if (!analysis) { // The parse comes first after all.
+          ++parsed_first;
+          document.reparse(/*settle=*/false);
+          analysis = analyzer.analyze(document.snapshot());
+        }
+      } else {
+        analysis = analyzer.analyze(snapshot);
+      }
       const double analyzed = thread_cpu_micros();
       if (!analysis) { // The parse was cut short and the change could not be analyzed alone.
         ++declined;
@@ -130,6 +149,9 @@ int main(int argc, char** argv) {
     return 1;
   std::printf("%zu edits (%d declined), CPU microseconds, median / p99:\n", phases.total.size(),
               declined);
+  if (before_parse)
+    std::printf("  analyzed before the parse: %zu; parsed first: %d\n",
+                phases.total.size() - parsed_first, parsed_first);
   const std::pair<const char*, const std::vector<double>*> rows[] = {
       {"apply", &phases.apply},
       {"snapshot", &phases.snapshot},

@@ -26,6 +26,10 @@ struct DocumentWorker::OpenDocument {
       : uri(std::move(uri_)), document(std::make_unique<Document>(std::move(text), budget)) {}
 
   bool hot() const { return document != nullptr; }
+  // The analysis is of the current text and equals what a parse of the whole file gives.
+  bool analysis_exact() const {
+    return analysis && analyzed_version == version && !analysis->provisional;
+  }
 
   std::string uri;
   std::string path;                   // Empty for URIs that are not local files.
@@ -40,7 +44,9 @@ struct DocumentWorker::OpenDocument {
   int64_t analyzed_version = -1; // -1 until the first analysis.
   bool parsed = false;           // The tree reflects the text (no parse was cut short).
   bool settled = false;          // ...and is the canonical tree (what a fresh parse gives).
-  DiagnosticsText published;     // The set last sent.
+  // Keystrokes analyzed before the parse since the tree last reflected the text.
+  int unparsed_keystrokes = 0;
+  DiagnosticsText published; // The set last sent.
   PulledDiagnostics pulled;
   std::optional<Clock::time_point> publish_at;
   Clock::time_point config_checked;
@@ -64,6 +70,12 @@ constexpr auto kConfigRecheck = std::chrono::seconds(1);
 
 // How many documents keep their trees (see OpenDocument).
 constexpr size_t kHotDocuments = 8;
+
+// How many keystrokes in a row are analyzed before the whole file is parsed (see
+// analyze_edited_statements()): tree-sitter reuses less of a stale tree the more edits it has
+// not caught up with, so when keystrokes come faster than the idle parses, every third one
+// parses the file first (measured in docs/benchmarks.md).
+constexpr int kMaxUnparsedKeystrokes = 2;
 
 // LSP clamps positions past the end; log it, since it means the client and the server
 // disagree about the text.
@@ -275,7 +287,7 @@ void DocumentWorker::run() {
         spdlog::error("query on {} failed: {}", query.uri, error.what());
       }
     }
-    busy_ -= taken;
+    busy_ -= static_cast<size_t>(taken);
     publish_due();
     // What came in meanwhile (a pull request right behind its edit) is answered first.
     if (busy())
@@ -321,6 +333,7 @@ void DocumentWorker::apply_inbox(const std::string& uri, Inbox& inbox) {
       return;
     document = found->second.get();
   }
+  const bool exact_before = document->hot() && document->analysis_exact();
   document->version = inbox.version.value_or(document->version);
   document->last_used = ++use_counter_;
   if (!inbox.changes.empty())
@@ -337,16 +350,23 @@ void DocumentWorker::apply_inbox(const std::string& uri, Inbox& inbox) {
       document->pulled = PulledDiagnostics{};
     }
   }
-  if (document->hot()) {
+  if (document->hot() && exact_before && !inbox.changes.empty() && !inbox.opened &&
+      document->unparsed_keystrokes < kMaxUnparsedKeystrokes &&
+      analyze_edited_statements(*document)) {
+    ++document->unparsed_keystrokes;
+    // Answered from the changed statements; the whole file is parsed when the worker is idle.
+  } else if (document->hot()) {
     // One bounded parse step now; if it is cut short, later steps finish it between other
     // work, and meanwhile the changed statements are analyzed from their text.
     const ParseResult result = document->document->reparse(/*settle=*/false);
     document->parsed = result != ParseResult::TimedOut;
     document->settled = result == ParseResult::Complete;
-    if (document->parsed)
+    if (document->parsed) {
+      document->unparsed_keystrokes = 0;
       analyze(*document);
-    else
+    } else {
       analyze_before_parse(*document);
+    }
   } else if (inbox.reconfigure) {
     publish_soon(*document); // A cold document's analysis is of its current text.
   }
@@ -441,17 +461,39 @@ bool DocumentWorker::cool_down() {
 void DocumentWorker::bring_up_to_date(OpenDocument& document) {
   if (!document.hot())
     return; // Its analysis is of its current text.
-  if (document.analysis && document.analyzed_version == document.version &&
-      !document.analysis->provisional)
+  if (document.analysis_exact())
     return; // Made before the parse finished, but equal to what the parse would give.
   while (!document.parsed) {
     const ParseResult result = document.document->reparse(/*settle=*/false);
     document.parsed = result != ParseResult::TimedOut;
     document.settled = result == ParseResult::Complete;
   }
+  document.unparsed_keystrokes = 0;
   if (document.analyzed_version != document.version || !document.analysis ||
       document.analysis->provisional)
     analyze(document);
+}
+
+bool DocumentWorker::analyze_edited_statements(OpenDocument& document) {
+  // The parse of the whole file re-reads every top-level statement (tree-sitter-python cannot
+  // reuse its lists of statements), while the edited statements, parsed on their own from the
+  // stale tree, cost about an incremental parse of themselves. Their analysis is used when it
+  // equals what the whole parse would give (not provisional); the parse follows when idle.
+  if (document.analyzer.last_result() != document.analysis)
+    return false;
+  document.analysis.reset(); // Lets the analyzer move definitions out of it.
+  std::shared_ptr<const FileAnalysis> analysis =
+      document.analyzer.analyze_edit(document.document->snapshot());
+  if (!analysis) {
+    document.analysis = document.analyzer.last_result();
+    return false;
+  }
+  document.parsed = document.settled = false;
+  document.analysis = std::move(analysis);
+  document.analyzed_version = document.version;
+  note_analysis(document);
+  publish_soon(document);
+  return true;
 }
 
 void DocumentWorker::analyze_before_parse(OpenDocument& document) {
@@ -518,13 +560,18 @@ bool DocumentWorker::idle_step() {
     if (!document->hot() || (document->parsed && document->settled))
       continue;
     if (!document->parsed) {
-      // Finish a parse that was cut short, one bounded step at a time.
-      const ParseResult result = document->document->reparse(/*settle=*/false);
+      // Finish a parse that was cut short or left for now, one bounded step at a time, and
+      // give way as soon as work comes in: this runs between keystrokes.
+      const ParseResult result = document->document->reparse(/*settle=*/false, &busy_);
       document->parsed = result != ParseResult::TimedOut;
       document->settled = result == ParseResult::Complete;
       if (document->parsed)
+        document->unparsed_keystrokes = 0;
+      // An analysis made from the changed statements alone that is not provisional already
+      // equals what this tree gives.
+      if (document->parsed && !document->analysis_exact())
         analyze(*document);
-    } else if (document->document->reparse(/*settle=*/true) == ParseResult::Complete) {
+    } else if (document->document->reparse(/*settle=*/true, &busy_) == ParseResult::Complete) {
       // The provisional tree became canonical: the diagnostics now equal `docent check`'s.
       document->settled = true;
       analyze(*document);

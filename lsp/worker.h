@@ -9,6 +9,7 @@
 
 #include "analysis/analyzer.h"
 #include "analysis/config.h"
+#include "analysis/document.h"
 #include "lsp/features.h"
 #include "lsp/feedback_capture.h"
 #include "lsp/learning_policy.h"
@@ -127,6 +128,9 @@ private:
   // IncrementalAnalyzer::analyze of a stale snapshot); keeps the last one if it cannot.
   void analyze_before_parse(OpenDocument& document);
   void analyze(OpenDocument& document);
+  // Analyzes the changed statements of a document whose last analysis was exact, parsed on their
+  // own, before the whole file is parsed; false (nothing changed) if that would not be exact.
+  bool analyze_edited_statements(OpenDocument& document);
   void publish_soon(OpenDocument& document);
   void publish_due();
   void publish(OpenDocument& document);
@@ -147,7 +151,8 @@ private:
   EditorSettings editor_;                // Guarded by mutex_ (the worker keeps a copy).
   bool stopping_ = false;                // Guarded by mutex_.
   int queued_ = 0;                       // Guarded by mutex_: calls not yet taken by the worker.
-  std::atomic<int> busy_{0};             // Calls queued or being worked on.
+  // Calls queued or being worked on; also cancels the parses of idle steps.
+  analysis::ParseCancel busy_{0};
 
   // Worker thread only.
   std::map<std::string, std::unique_ptr<OpenDocument>> documents_;

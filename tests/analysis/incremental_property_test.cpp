@@ -258,6 +258,67 @@ TEST_CASE("statements parsed on their own equal a fresh parse unless provisional
   CHECK(declined < exact);
 }
 
+TEST_CASE("edits analyzed from the stale tree equal a fresh analysis unless provisional",
+          "[property]") {
+  // What the server does on a keystroke: the document is edited but not parsed, and the
+  // analyzer parses the changed statements on their own, reusing the stale tree's nodes. One to
+  // four edits pile up before the whole file is parsed again, as when keystrokes come faster
+  // than the idle parses.
+  size_t exact_edits = 0, exact = 0, provisional = 0, declined = 0;
+  for (uint32_t seed = 1; seed <= 40; ++seed) {
+    std::mt19937 rng(seed);
+    Document doc(kSeedText);
+    IncrementalAnalyzer incremental;
+    if (seed % 2 == 1)
+      incremental.set_memberwise_class_lines(1);
+    incremental.analyze(doc.snapshot());
+    std::uniform_int_distribution<int> pile(1, 4);
+    for (int round = 0; round < 25; ++round) {
+      if (round % 5 == 0) { // Back to a text without errors now and then.
+        doc.apply(TextChange{std::nullopt, kSeedText}, PositionEncoding::Utf16);
+        incremental.analyze(doc.snapshot());
+      }
+      const int edits = pile(rng);
+      for (int step = 0; step < edits; ++step) {
+        TextChange change = random_change(rng, doc);
+        if (rng() % 2 == 0 && change.range) // Typing inside a name, the commonest edit.
+          change = TextChange{Range{change.range->start, change.range->start}, "x"};
+        doc.edit(change, PositionEncoding::Utf16);
+        const std::string text(doc.text());
+        INFO("seed " << seed << " round " << round << " step " << step << "\n" << text);
+        const std::shared_ptr<const Snapshot> stale = doc.snapshot();
+        REQUIRE(stale->tree_state() == TreeState::Stale);
+        // As the server asks first: only an exact analysis, or nothing changed.
+        const std::shared_ptr<const FileAnalysis> held = incremental.last_result();
+        if (const std::shared_ptr<const FileAnalysis> edit = incremental.analyze_edit(stale)) {
+          ++exact_edits;
+          REQUIRE_FALSE(edit->provisional);
+          REQUIRE(describe(*edit) == describe(analyze(parse_snapshot(text))));
+          continue;
+        }
+        REQUIRE(incremental.last_result() == held);
+        const std::shared_ptr<const FileAnalysis> result = incremental.analyze(stale);
+        if (!result) {
+          ++declined;
+        } else if (result->provisional) {
+          ++provisional;
+        } else {
+          ++exact;
+          REQUIRE(describe(*result) == describe(analyze(parse_snapshot(text))));
+        }
+      }
+      while (doc.reparse() == ParseResult::TimedOut) {
+      }
+      const std::string expected = describe(analyze(parse_snapshot(std::string(doc.text()))));
+      REQUIRE(describe(*incremental.analyze(doc.snapshot())) == expected);
+    }
+  }
+  INFO("exact edits " << exact_edits << ", then exact " << exact << ", provisional " << provisional
+                      << ", declined " << declined);
+  CHECK(exact_edits > 150); // The property must not hold only vacuously.
+  CHECK(provisional > 0);
+}
+
 TEST_CASE("a bounded parse resumes and converges to the full tree", "[property]") {
   std::string big;
   for (int i = 0; i < 400; ++i)
@@ -513,6 +574,47 @@ TEST_CASE("typing again and again inside one long class equals a fresh analysis"
       const std::shared_ptr<const FileAnalysis> result = incremental.analyze(snapshot);
       REQUIRE(describe(*result) == describe(analyze(snapshot)));
     }
+  });
+}
+
+TEST_CASE("typing inside long classes before the reparse equals a fresh analysis", "[property]") {
+  // The server's keystroke: the edited member is parsed on its own from the stale tree and
+  // the class is put together from its members' shares without a tree of the whole file.
+  with_long_class_modules([](const char* path, Document& doc, IncrementalAnalyzer& incremental,
+                             const Definition* longest) {
+    std::mt19937 rng(5);
+    size_t exact = 0;
+    for (int step = 0; step < 60; ++step) {
+      const std::string_view text = doc.text();
+      std::uniform_int_distribution<uint32_t> line(longest->line, longest->end_line - 1);
+      std::optional<size_t> at;
+      while (!at) {
+        const uint32_t row = line(rng);
+        for (size_t i = doc.lines().line_start(row) + 1;
+             i < doc.lines().line_content_end(row) && !at; ++i)
+          if (inside_word(text, i) && !is_keyword(word_at(text, i)) && rng() % 4 == 0)
+            at = i;
+      }
+      const Position where = doc.lines().position_of(text, *at, PositionEncoding::Utf8);
+      // Type an 'x', or delete the letter there.
+      const Position end = step % 3 == 2 ? Position{where.line, where.character + 1} : where;
+      doc.edit(TextChange{Range{where, end}, step % 3 == 2 ? "" : "x"}, PositionEncoding::Utf8);
+      INFO(path << " step " << step);
+      const std::shared_ptr<const Snapshot> stale = doc.snapshot();
+      std::shared_ptr<const FileAnalysis> result = incremental.analyze_edit(stale);
+      exact += result != nullptr;
+      if (!result)
+        result = incremental.analyze(stale);
+      REQUIRE(result != nullptr);
+      if (!result->provisional)
+        REQUIRE(describe(*result) == describe(analyze(parse_snapshot(std::string(doc.text())))));
+      if (step % 4 == 3) { // Now and then the idle parse catches up.
+        doc.reparse();
+        const std::shared_ptr<const Snapshot> parsed = doc.snapshot();
+        REQUIRE(describe(*incremental.analyze(parsed)) == describe(analyze(parsed)));
+      }
+    }
+    CHECK(exact > 40);
   });
 }
 

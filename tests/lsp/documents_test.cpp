@@ -297,6 +297,43 @@ TEST_CASE("diagnostics: a pushed set after edits equals a fresh document's") {
   client.shutdown_and_exit();
 }
 
+TEST_CASE("diagnostics: keystrokes faster than the parse equal a fresh document's") {
+  // Each keystroke is analyzed from its statement before the file is parsed, and the parse left
+  // for idle time gives way to the next keystroke: typing without a pause inside the methods of
+  // a long class and between functions must still publish what a fresh document gets.
+  LspClient client;
+  client.initialize_and_start();
+  std::string text = "class Long:\n";
+  for (int i = 0; i < 30; ++i)
+    text += "    def m" + std::to_string(i) + "(self, a, b, c, d, e):\n        return a\n\n";
+  text += "\n";
+  for (int i = 0; i < 10; ++i)
+    text += "def f" + std::to_string(i) + "(a, b, c, d, e, g):\n    return a\n\n\n";
+  const int first_function = 1 + 30 * 3 + 1;
+  MirroredDocument doc(client, "file:///typed.py", text, Encoding::Utf16);
+  client.diagnostics(doc.uri(), doc.version());
+  for (int round = 0; round < 3; ++round) {
+    for (int key = 0; key < 12; ++key) { // Sent without waiting for anything.
+      const int line = key % 2 == 0 ? 1 + 3 * ((round * 7 + key) % 30)
+                                    : first_function + 4 * ((round + key) % 10);
+      const int column = key % 2 == 0 ? 9 : 5; // After "    def m" and "def f".
+      doc.send({doc.edit(line, column, line, column, "x")});
+    }
+    json edited = client.diagnostics(doc.uri(), doc.version());
+    for (int key = 0; key < 4; ++key) { // One at a time: each analyzed on its own.
+      const int line = first_function + 4 * ((round * 3 + key) % 10);
+      doc.send({doc.edit(line, 5, line, 5, "y")});
+      edited = client.diagnostics(doc.uri(), doc.version());
+    }
+    const std::string fresh_uri = "file:///fresh-typed" + std::to_string(round) + ".py";
+    client.open(fresh_uri, doc.text());
+    INFO(doc.text());
+    CHECK(edited["diagnostics"] == client.diagnostics(fresh_uri)["diagnostics"]);
+    CHECK(!edited["diagnostics"].empty());
+  }
+  client.shutdown_and_exit();
+}
+
 TEST_CASE("diagnostics: docstring/signature mismatches go once the docstring is fixed") {
   LspClient client;
   client.initialize_and_start(InitOptions{});
