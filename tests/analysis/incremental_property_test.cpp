@@ -172,6 +172,39 @@ std::string incremental_findings(IncrementalChecker& checker, const IncrementalA
   return describe(checker.check(analysis, analyzer.statements_of(analysis), config, ModuleFile{}));
 }
 
+// Counts what the analyzer made of stale snapshots; an exact result must equal a fresh
+// analysis of the same text.
+struct StaleOutcomes {
+  size_t exact = 0, provisional = 0, declined = 0;
+  void count(const std::shared_ptr<const FileAnalysis>& result, const std::string& text) {
+    if (!result) {
+      ++declined;
+    } else if (result->provisional) {
+      ++provisional;
+    } else {
+      ++exact;
+      REQUIRE(::describe(*result) == ::describe(analyze(parse_snapshot(text))));
+    }
+  }
+  std::string describe() const {
+    return "exact " + std::to_string(exact) + ", provisional " + std::to_string(provisional) +
+           ", declined " + std::to_string(declined);
+  }
+};
+
+// Calls body(seed, rng, document, analyzer) for seeds 1 to 40: a document of the seed text, and
+// an analyzer that goes member by member for every class on odd seeds.
+template <typename Body> void for_each_seed(Body&& body) {
+  for (uint32_t seed = 1; seed <= 40; ++seed) {
+    std::mt19937 rng(seed);
+    Document doc(kSeedText);
+    IncrementalAnalyzer incremental;
+    if (seed % 2 == 1)
+      incremental.set_memberwise_class_lines(1);
+    body(seed, rng, doc, incremental);
+  }
+}
+
 TextChange random_change(std::mt19937& rng, const Document& doc) {
   return test_support::random_change(rng, doc, {kFragments, std::size(kFragments), 90, 4});
 }
@@ -218,13 +251,9 @@ TEST_CASE("statements parsed on their own equal a fresh parse unless provisional
   // What the server does when the parse of the whole file is cut short: the analyzer sees a
   // snapshot whose tree is stale and parses the changed statements alone. Runs of one to three
   // such edits start from the seed text, so that most start from a file without errors.
-  size_t exact = 0, provisional = 0, declined = 0;
-  for (uint32_t seed = 1; seed <= 40; ++seed) {
-    std::mt19937 rng(seed);
-    Document doc(kSeedText);
-    IncrementalAnalyzer incremental;
-    if (seed % 2 == 1)
-      incremental.set_memberwise_class_lines(1);
+  StaleOutcomes outcomes;
+  for_each_seed([&](uint32_t seed, std::mt19937& rng, Document& doc,
+                    IncrementalAnalyzer& incremental) {
     std::uniform_int_distribution<int> coin(0, 2);
     for (int round = 0; round < 20; ++round) {
       doc.apply(TextChange{std::nullopt, kSeedText}, PositionEncoding::Utf16);
@@ -237,25 +266,17 @@ TEST_CASE("statements parsed on their own equal a fresh parse unless provisional
         const std::string text(doc.text());
         INFO("seed " << seed << " round " << round << " step " << step << "\n" << text);
         auto stale = std::make_shared<const Snapshot>(text, doc.lines(), nullptr, TreeState::Stale);
-        const std::shared_ptr<const FileAnalysis> result = incremental.analyze(stale);
-        if (!result) {
-          ++declined;
-        } else if (result->provisional) {
-          ++provisional;
-        } else {
-          ++exact;
-          REQUIRE(describe(*result) == describe(analyze(parse_snapshot(text))));
-        }
+        outcomes.count(incremental.analyze(stale), text);
       }
       // Once the whole tree is parsed, the next analysis reuses what the stale ones kept.
       const std::string expected = describe(analyze(parse_snapshot(std::string(doc.text()))));
       REQUIRE(describe(*incremental.analyze(doc.snapshot())) == expected);
     }
-  }
-  INFO("exact " << exact << ", provisional " << provisional << ", declined " << declined);
-  CHECK(exact > 400); // The property must not hold only vacuously.
-  CHECK(provisional > 0);
-  CHECK(declined < exact);
+  });
+  INFO(outcomes.describe());
+  CHECK(outcomes.exact > 400); // The property must not hold only vacuously.
+  CHECK(outcomes.provisional > 0);
+  CHECK(outcomes.declined < outcomes.exact);
 }
 
 TEST_CASE("edits analyzed from the stale tree equal a fresh analysis unless provisional",
@@ -264,59 +285,47 @@ TEST_CASE("edits analyzed from the stale tree equal a fresh analysis unless prov
   // analyzer parses the changed statements on their own, reusing the stale tree's nodes. One to
   // four edits pile up before the whole file is parsed again, as when keystrokes come faster
   // than the idle parses.
-  size_t exact_edits = 0, exact = 0, provisional = 0, declined = 0;
-  for (uint32_t seed = 1; seed <= 40; ++seed) {
-    std::mt19937 rng(seed);
-    Document doc(kSeedText);
-    IncrementalAnalyzer incremental;
-    if (seed % 2 == 1)
-      incremental.set_memberwise_class_lines(1);
-    incremental.analyze(doc.snapshot());
-    std::uniform_int_distribution<int> pile(1, 4);
-    for (int round = 0; round < 25; ++round) {
-      if (round % 5 == 0) { // Back to a text without errors now and then.
-        doc.apply(TextChange{std::nullopt, kSeedText}, PositionEncoding::Utf16);
+  size_t exact_edits = 0;
+  StaleOutcomes outcomes;
+  for_each_seed(
+      [&](uint32_t seed, std::mt19937& rng, Document& doc, IncrementalAnalyzer& incremental) {
         incremental.analyze(doc.snapshot());
-      }
-      const int edits = pile(rng);
-      for (int step = 0; step < edits; ++step) {
-        TextChange change = random_change(rng, doc);
-        if (rng() % 2 == 0 && change.range) // Typing inside a name, the commonest edit.
-          change = TextChange{Range{change.range->start, change.range->start}, "x"};
-        doc.edit(change, PositionEncoding::Utf16);
-        const std::string text(doc.text());
-        INFO("seed " << seed << " round " << round << " step " << step << "\n" << text);
-        const std::shared_ptr<const Snapshot> stale = doc.snapshot();
-        REQUIRE(stale->tree_state() == TreeState::Stale);
-        // As the server asks first: only an exact analysis, or nothing changed.
-        const std::shared_ptr<const FileAnalysis> held = incremental.last_result();
-        if (const std::shared_ptr<const FileAnalysis> edit = incremental.analyze_edit(stale)) {
-          ++exact_edits;
-          REQUIRE_FALSE(edit->provisional);
-          REQUIRE(describe(*edit) == describe(analyze(parse_snapshot(text))));
-          continue;
+        std::uniform_int_distribution<int> pile(1, 4);
+        for (int round = 0; round < 25; ++round) {
+          if (round % 5 == 0) { // Back to a text without errors now and then.
+            doc.apply(TextChange{std::nullopt, kSeedText}, PositionEncoding::Utf16);
+            incremental.analyze(doc.snapshot());
+          }
+          const int edits = pile(rng);
+          for (int step = 0; step < edits; ++step) {
+            TextChange change = random_change(rng, doc);
+            if (rng() % 2 == 0 && change.range) // Typing inside a name, the commonest edit.
+              change = TextChange{Range{change.range->start, change.range->start}, "x"};
+            doc.edit(change, PositionEncoding::Utf16);
+            const std::string text(doc.text());
+            INFO("seed " << seed << " round " << round << " step " << step << "\n" << text);
+            const std::shared_ptr<const Snapshot> stale = doc.snapshot();
+            REQUIRE(stale->tree_state() == TreeState::Stale);
+            // As the server asks first: only an exact analysis, or nothing changed.
+            const std::shared_ptr<const FileAnalysis> held = incremental.last_result();
+            if (const std::shared_ptr<const FileAnalysis> edit = incremental.analyze_edit(stale)) {
+              ++exact_edits;
+              REQUIRE_FALSE(edit->provisional);
+              REQUIRE(describe(*edit) == describe(analyze(parse_snapshot(text))));
+              continue;
+            }
+            REQUIRE(incremental.last_result() == held);
+            outcomes.count(incremental.analyze(stale), text);
+          }
+          while (doc.reparse() == ParseResult::TimedOut) {
+          }
+          const std::string expected = describe(analyze(parse_snapshot(std::string(doc.text()))));
+          REQUIRE(describe(*incremental.analyze(doc.snapshot())) == expected);
         }
-        REQUIRE(incremental.last_result() == held);
-        const std::shared_ptr<const FileAnalysis> result = incremental.analyze(stale);
-        if (!result) {
-          ++declined;
-        } else if (result->provisional) {
-          ++provisional;
-        } else {
-          ++exact;
-          REQUIRE(describe(*result) == describe(analyze(parse_snapshot(text))));
-        }
-      }
-      while (doc.reparse() == ParseResult::TimedOut) {
-      }
-      const std::string expected = describe(analyze(parse_snapshot(std::string(doc.text()))));
-      REQUIRE(describe(*incremental.analyze(doc.snapshot())) == expected);
-    }
-  }
-  INFO("exact edits " << exact_edits << ", then exact " << exact << ", provisional " << provisional
-                      << ", declined " << declined);
+      });
+  INFO("exact edits " << exact_edits << ", then " << outcomes.describe());
   CHECK(exact_edits > 150); // The property must not hold only vacuously.
-  CHECK(provisional > 0);
+  CHECK(outcomes.provisional > 0);
 }
 
 TEST_CASE("a bounded parse resumes and converges to the full tree", "[property]") {
