@@ -1604,9 +1604,8 @@ IncrementalAnalyzer::analyze_changed_statements(std::shared_ptr<const Snapshot> 
       return nullptr;
     head = head_;
   } else if (first_code < region_entries_end) {
-    head.docstring = docstring_of_block(region->text(), region->root());
-    head.leading_string = block_starts_with_string(region->text(), region->root());
-    docstring_known_ = false; // The next analysis of a whole tree cooks it again.
+    // The region's tree holds the file's first statements where they stand in the text.
+    head = module_head(*region);
   } else if (first_code < entries.size()) {
     return nullptr;
   }

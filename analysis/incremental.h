@@ -41,8 +41,9 @@ public:
   // again), from its changed statements parsed on their own, if that is exactly what
   // analyze() of the parsed document will give: no syntax error, and nothing around them that
   // could join them. Null otherwise, and then nothing changed: parse, then call analyze().
-  // About an incremental parse of the edited statement cheaper than parsing the whole file,
-  // whose lists of statements tree-sitter-python cannot reuse.
+  // It costs about an incremental parse of the edited statement, where an incremental parse of
+  // the whole file shifts every top-level statement again (tree-sitter-python's lists of
+  // statements are never reusable).
   std::shared_ptr<const FileAnalysis> analyze_edit(std::shared_ptr<const Snapshot> snapshot);
 
   // The last result, while this analyzer keeps it (it was put together from statements); a
