@@ -26,6 +26,14 @@ struct DocumentWorker::OpenDocument {
       : uri(std::move(uri_)), document(std::make_unique<Document>(std::move(text), budget)) {}
 
   bool hot() const { return document != nullptr; }
+  // One bounded step of the parse, without settling (see Document::reparse()).
+  void parse_step(const ParseCancel* cancel) {
+    const ParseResult result = document->reparse(/*settle=*/false, cancel);
+    parsed = result != ParseResult::TimedOut;
+    settled = result == ParseResult::Complete;
+    if (parsed)
+      unparsed_keystrokes = 0;
+  }
   // The analysis is of the current text and equals what a parse of the whole file gives.
   bool analysis_exact() const {
     return analysis && analyzed_version == version && !analysis->provisional;
@@ -350,7 +358,7 @@ void DocumentWorker::apply_inbox(const std::string& uri, Inbox& inbox) {
       document->pulled = PulledDiagnostics{};
     }
   }
-  if (document->hot() && exact_before && !inbox.changes.empty() && !inbox.opened &&
+  if (exact_before && !inbox.changes.empty() && !inbox.opened &&
       document->unparsed_keystrokes < kMaxUnparsedKeystrokes &&
       analyze_edited_statements(*document)) {
     ++document->unparsed_keystrokes;
@@ -358,11 +366,8 @@ void DocumentWorker::apply_inbox(const std::string& uri, Inbox& inbox) {
   } else if (document->hot()) {
     // One bounded parse step now; if it is cut short, later steps finish it between other
     // work, and meanwhile the changed statements are analyzed from their text.
-    const ParseResult result = document->document->reparse(/*settle=*/false);
-    document->parsed = result != ParseResult::TimedOut;
-    document->settled = result == ParseResult::Complete;
+    document->parse_step(nullptr);
     if (document->parsed) {
-      document->unparsed_keystrokes = 0;
       analyze(*document);
     } else {
       analyze_before_parse(*document);
@@ -463,12 +468,8 @@ void DocumentWorker::bring_up_to_date(OpenDocument& document) {
     return; // Its analysis is of its current text.
   if (document.analysis_exact())
     return; // Made before the parse finished, but equal to what the parse would give.
-  while (!document.parsed) {
-    const ParseResult result = document.document->reparse(/*settle=*/false);
-    document.parsed = result != ParseResult::TimedOut;
-    document.settled = result == ParseResult::Complete;
-  }
-  document.unparsed_keystrokes = 0;
+  while (!document.parsed)
+    document.parse_step(nullptr);
   if (document.analyzed_version != document.version || !document.analysis ||
       document.analysis->provisional)
     analyze(document);
@@ -562,11 +563,7 @@ bool DocumentWorker::idle_step() {
     if (!document->parsed) {
       // Finish a parse that was cut short or left for now, one bounded step at a time, and
       // give way as soon as work comes in: this runs between keystrokes.
-      const ParseResult result = document->document->reparse(/*settle=*/false, &busy_);
-      document->parsed = result != ParseResult::TimedOut;
-      document->settled = result == ParseResult::Complete;
-      if (document->parsed)
-        document->unparsed_keystrokes = 0;
+      document->parse_step(&busy_);
       // An analysis made from the changed statements alone that is not provisional already
       // equals what this tree gives.
       if (document->parsed && !document->analysis_exact())
